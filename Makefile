@@ -1,0 +1,44 @@
+# Two commands: `make run` and `make test`. Everything installs into .venv from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install serve migrate seed bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Kindred needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/flask --app forum db upgrade
+
+seed: migrate
+	$(BIN)/flask --app forum seed-demo
+
+# Install, migrate, add the demo community and serve on http://127.0.0.1:5000
+run: seed
+	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
+
+# Install and run the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Serve with gunicorn, as in production (set SECRET_KEY and FLASK_CONFIG=production)
+serve: migrate
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 4 'forum:create_app()'
+
+bench: install
+	$(BIN)/python bench/seed_large.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/crisis_bench.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,76 @@
+"""Configuration classes, read from the environment.
+
+`create_app()` picks one by `FLASK_CONFIG` (development, testing, production); overrides passed to
+`create_app(config={...})` win over all of them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+#: Known only to development machines; production refuses to start with it.
+DEV_SECRET_KEY = "kindred-development-only-secret-key"
+
+
+def database_url_from_env(default: str) -> str:
+    """Return DATABASE_URL, pointed at psycopg 3 for PostgreSQL URLs."""
+    return normalise_database_url(os.environ.get("DATABASE_URL") or default)
+
+
+def normalise_database_url(url: str) -> str:
+    """Map `postgres://` and `postgresql://` URLs onto the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url_from_env(f"sqlite:///{INSTANCE_DIR / 'kindred.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Shared limits across app servers need Redis; one process can count in memory.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Forms carrying a member's words stay valid for a long writing session.
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    POSTS_PER_PAGE = 20
+    #: Country whose hotlines lead the help page when a member has not chosen one (ISO 3166 alpha-2).
+    DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
+    SITE_NAME = os.environ.get("SITE_NAME", "Kindred")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger stays off unless asked for with --debug
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "kindred-test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

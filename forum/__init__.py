@@ -1,0 +1,48 @@
+"""Kindred: a small, fast, self-hostable peer-support forum."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR, BASE_DIR
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: pick a config by FLASK_CONFIG, apply overrides, wire everything up."""
+    overrides = dict(config or {})
+    config_name = overrides.pop("FLASK_CONFIG", None) or os.environ.get("FLASK_CONFIG", "development")
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.from_mapping(overrides)
+    refuse_unsafe_production_config(app, config_name)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from forum import cli, errors, web
+    from forum.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    web.register(app)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def refuse_unsafe_production_config(app: Flask, config_name: str) -> None:
+    """Stop a production start that would sign sessions with the public development key."""
+    if config_name == "production" and app.config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+        raise RuntimeError(
+            "Refusing to start in production with the development SECRET_KEY. "
+            "Set SECRET_KEY to a long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+        )

@@ -1,0 +1,4 @@
+"""Auth pages."""
+from forum.auth.views import bp
+
+__all__ = ["bp"]

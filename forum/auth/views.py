@@ -1,0 +1,74 @@
+"""Joining, signing in and out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.auth.forms import LoginForm, RegisterForm
+from forum.extensions import db, limiter
+from forum.forms import form_checks_csrf
+from forum.services import DomainError
+from forum.services.accounts import authenticate, register_member
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Follow `next` only to a path on this site, never to another host."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return url_for("feed.latest")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("feed.latest"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            member = register_member(form.username.data, form.password.data)
+        except DomainError as error:
+            form.username.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(member)
+            flash(f"Welcome, {member.username}. We're glad you're here.", "success")
+            return redirect(url_for("feed.latest"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"])
+@form_checks_csrf
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("feed.latest"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        member = authenticate(form.username.data, form.password.data)
+        if member is None:
+            form.password.errors.append("That username and password don't match. Please try again.")
+        else:
+            login_user(member, remember=form.remember.data)
+            flash(f"Welcome back, {member.username}.", "success")
+            return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # The app-wide CSRF check has already run: a forged logout never reaches this line.
+    logout_user()
+    flash("You've signed out. Take care of yourself.", "info")
+    return redirect(url_for("feed.latest"))

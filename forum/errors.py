@@ -1,0 +1,62 @@
+"""Friendly error pages, or JSON errors for API calls and clients that ask for JSON."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: What each error means for a person, in plain words.
+MESSAGES = {
+    400: ("Something in that request didn't make sense", "Please go back and try again."),
+    403: ("That isn't yours to change", "You can read it, but only its author can change it."),
+    404: ("We couldn't find that page", "It may have been deleted by its author, or the link is mistyped."),
+    405: ("That doesn't work here", "This page can't be used that way. Try the link from the site instead."),
+    413: ("That was too much to send at once", "Please shorten it and try again."),
+    429: ("Let's slow down a little", "That was a lot of requests in a short time. Wait a minute and try again."),
+    500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
+}
+CSRF_MESSAGE = ("This page was open for a long time",
+                "For your safety we need a fresh copy of it. Go back, reload the page and try again.")
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(code: int, title: str, detail: str):
+    if wants_json():
+        return jsonify(error={"code": code, "title": title, "message": detail}), code
+    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def _handle_http(error: HTTPException):
+    code = error.code or 500
+    title, detail = MESSAGES.get(code, (error.name, error.description or ""))
+    if code == 403 and error.description and not error.description.startswith("You don't have"):
+        detail = error.description
+    return error_response(code, title, detail)
+
+
+def _handle_csrf(error: CSRFError):
+    return error_response(400, *CSRF_MESSAGE)
+
+
+def _handle_unexpected(error: Exception):
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return _handle_http(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,4 @@
+"""Feed pages."""
+from forum.feed.views import bp
+
+__all__ = ["bp"]

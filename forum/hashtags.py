@@ -1,0 +1,283 @@
+"""Find, validate and normalise hashtags in member posts.
+
+Everything here is pure: plain strings in, plain values out, no Flask.
+
+Names are handled WITHOUT the leading '#': ``extract_hashtags("#Hope")``
+returns ``["Hope"]``. Names keep the spelling the member used first;
+``hashtag_key`` gives the case- and width-insensitive identity used to
+de-duplicate and to look tags up.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+
+MAX_HASHTAGS_PER_POST = 30
+MIN_TAG_LEN = 2
+MAX_TAG_LEN = 50
+
+
+def _combining_marks() -> str:
+    """Return a regex class body of every combining mark (Unicode category M)."""
+    # Python's \w leaves out marks, which would cut Hindi, Thai or Hebrew tags
+    # in half. Marks live below U+20000 plus the variation selectors in plane
+    # 14; scanning just those once at import costs ~20 ms.
+    cat = unicodedata.category
+    scan = (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
+    marks = [cp for cp in scan if cat(chr(cp))[0] == "M"]
+    ranges: list[list[int]] = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+_WORD = r"\w" + _combining_marks()
+
+# A '#' run counts only at a boundary: not after a word character (C#,
+# page#top), '&' (HTML entities like &#39;) or '/' (URL fragments). The
+# check is done in Python: a look-behind here would run at every position.
+_CANDIDATE_RE = re.compile(rf"#+([{_WORD}]+)")
+_NOT_BEFORE_RE = re.compile(rf"[{_WORD}&/#]")
+_NAME_RE = re.compile(rf"[{_WORD}]+")
+
+# Anything that looks like a URL, up to the next whitespace. Possessive
+# quantifiers and the look-behinds keep this linear on hostile input.
+_URL_RE = re.compile(
+    r"""
+    (?<![\w+.-])
+    (?:
+        [a-z][a-z0-9+.-]*+://       # scheme://
+      | www\.                       # www.
+      | [\w-]++(?:\.[\w-]++)++/     # domain.tld/path
+    )\S*+
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_FIELD_SPLIT_RE = re.compile(r"[\s,]+")
+_FENCE_OPEN_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_INDENTED_RE = re.compile(r"^(?: {0,3}\t| {4})")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*(?:\r?\n)+")
+_BACKTICKS_RE = re.compile(r"`+")
+
+
+def hashtag_key(name: str) -> str:
+    """Return the identity of a tag: no leading '#', NFKC, casefolded."""
+    # NFKC again after casefold: casefolding can un-normalise a few letters.
+    folded = unicodedata.normalize("NFKC", name.lstrip("#")).casefold()
+    return unicodedata.normalize("NFKC", folded).lstrip("#")
+
+
+def hashtag_error(name: str) -> str | None:
+    """Say why a name is not a valid hashtag, or return None if it is.
+
+    Leading '#'s are ignored. The reason completes "'C#' is not a valid
+    hashtag: ...".
+    """
+    name = name.lstrip("#")
+    if name and not _NAME_RE.fullmatch(name):
+        return "use only letters, numbers and underscores"
+    if name and not name[0].isalpha():
+        return "start with a letter"
+    if len(name) < MIN_TAG_LEN:
+        return f"use at least {MIN_TAG_LEN} characters"
+    if len(name) > MAX_TAG_LEN:
+        return f"use at most {MAX_TAG_LEN} characters"
+    return None
+
+
+def is_valid_hashtag(name: str) -> bool:
+    """Return True if name (leading '#'s ignored) is a valid hashtag."""
+    return hashtag_error(name) is None
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of URL-looking runs in text."""
+    return [m.span() for m in _URL_RE.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Return True if pos falls inside one of the sorted, disjoint spans."""
+    i = bisect_right(spans, (pos, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def iter_hashtag_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, name) for each valid hashtag in plain text.
+
+    text[start:end] is the whole '#...' run including repeated '#'s; name
+    has no '#'. No Markdown awareness: see strip_code for that.
+    """
+    if "#" not in text:
+        return
+    urls: list[tuple[int, int]] | None = None
+    for match in _CANDIDATE_RE.finditer(text):
+        start, name = match.start(), match.group(1)
+        if start and _NOT_BEFORE_RE.match(text, start - 1):
+            continue
+        # The regex already checked the characters; only length and the
+        # first letter are left (str.isalpha is exactly "category L*").
+        if not MIN_TAG_LEN <= len(name) <= MAX_TAG_LEN or not name[0].isalpha():
+            continue
+        if start and not text[start - 1].isspace():
+            # Only a '#' glued to earlier text can sit inside a URL or a
+            # Markdown link target like [top](#top).
+            if start >= 2 and text.startswith("](", start - 2):
+                continue
+            if urls is None:
+                urls = _url_spans(text)
+            if _inside(urls, start):
+                continue
+        yield start, match.end(), name
+
+
+def merge_hashtags(
+    *groups: Iterable[str], limit: int | None = MAX_HASHTAGS_PER_POST
+) -> list[str]:
+    """Join names in order, dropping repeats by key, keeping first spellings."""
+    seen: set[str] = set()
+    merged: list[str] = []
+    for group in groups:
+        for name in group:
+            if limit is not None and len(merged) >= limit:
+                return merged
+            key = hashtag_key(name)
+            if key and key not in seen:
+                seen.add(key)
+                merged.append(name.lstrip("#"))
+    return merged
+
+
+def extract_hashtags(
+    text: str, *, limit: int | None = MAX_HASHTAGS_PER_POST
+) -> list[str]:
+    """Return a post's hashtags without '#', first spelling, in order.
+
+    Tags inside Markdown code are ignored. At most `limit` distinct tags
+    are returned (pass None to get them all, e.g. to warn about too many).
+    """
+    if "#" not in text:
+        return []
+    spans = iter_hashtag_spans(strip_code(text))
+    return merge_hashtags((name for _, _, name in spans), limit=limit)
+
+
+def _field_entries(text: str) -> list[str]:
+    """Split the composer's tags field on spaces and commas."""
+    return [entry for entry in _FIELD_SPLIT_RE.split(text) if entry]
+
+
+def parse_tags_field(text: str) -> list[str]:
+    """Return the valid tags of the "tags" field, '#' optional, no repeats."""
+    valid = (e for e in _field_entries(text) if is_valid_hashtag(e))
+    return merge_hashtags(valid, limit=None)
+
+
+def invalid_tags_in_field(text: str) -> list[str]:
+    """Return the entries of the "tags" field that are not valid, as typed."""
+    invalid = [e for e in _field_entries(text) if not is_valid_hashtag(e)]
+    return list(dict.fromkeys(invalid))
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Replace each span's characters by spaces, keeping newlines."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _code_block_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of fenced and indented code blocks (line-based)."""
+    # An approximation of CommonMark good enough for member posts: indented
+    # lines inside a list are list content, not code, and an indented line
+    # cannot interrupt a paragraph.
+    spans: list[tuple[int, int]] = []
+    fence: str | None = None
+    prev_blank, in_code, in_list = True, False, False
+    pos = 0
+    for raw in text.split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        line = raw.rstrip("\r")
+        blank = not line.strip()
+        if fence is not None:
+            spans.append((start, start + len(line)))
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        opened = _FENCE_OPEN_RE.match(line)
+        if opened and not ("`" in opened.group(1) and "`" in opened.group(2)):
+            fence = opened.group(1)
+            spans.append((start, start + len(line)))
+        elif blank:
+            pass
+        elif _INDENTED_RE.match(line) and (prev_blank or in_code) and not in_list:
+            in_code = True
+            spans.append((start, start + len(line)))
+        else:
+            in_code = False
+            if _LIST_ITEM_RE.match(line):
+                in_list = True
+            elif prev_blank and not _INDENTED_RE.match(line):
+                in_list = False
+        prev_blank = blank
+    return spans
+
+
+def _code_span_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Return the spans of `code spans` within text[lo:hi]."""
+    runs = [m.span() for m in _BACKTICKS_RE.finditer(text, lo, hi)]
+    by_len: dict[int, list[int]] = {}
+    for i, (a, b) in enumerate(runs):
+        by_len.setdefault(b - a, []).append(i)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        if start > 0 and text[start - 1] == "\\":
+            start += 1  # an escaped backtick is literal; the rest may open
+        later = by_len.get(end - start, [])
+        j = bisect_right(later, i)
+        if end > start and j < len(later):
+            closer = later[j]
+            spans.append((start, runs[closer][1]))
+            i = closer + 1
+        else:
+            i += 1
+    return spans
+
+
+def strip_code(markdown: str) -> str:
+    """Blank out Markdown code spans and code blocks with spaces.
+
+    Offsets and newlines are kept, so positions in the result match the
+    original text.
+    """
+    if "`" not in markdown and "~~~" not in markdown and not (
+        "    " in markdown or "\t" in markdown
+    ):
+        return markdown
+    text = _blank(markdown, _code_block_spans(markdown))
+    if "`" not in text:
+        return text
+    spans: list[tuple[int, int]] = []
+    lo = 0
+    # Code spans never cross a blank line, so match backticks per paragraph.
+    for brk in _PARAGRAPH_BREAK_RE.finditer(text):
+        spans += _code_span_spans(text, lo, brk.start())
+        lo = brk.end()
+    spans += _code_span_spans(text, lo, len(text))
+    return _blank(text, spans)

@@ -1,0 +1,4 @@
+"""Help pages."""
+from forum.help.views import bp
+
+__all__ = ["bp"]

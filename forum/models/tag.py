@@ -1,0 +1,31 @@
+"""Hashtags and the posts that carry them."""
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.extensions import db
+
+# One row per (post, hashtag); the composite primary key means a post carries a tag once.
+post_hashtags = Table(
+    "post_hashtags",
+    db.metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("hashtag_id", Integer, ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Hashtag(db.Model):
+    __tablename__ = "hashtags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Case-folded identity: `#Depression` and `#depression` are one tag (see forum.hashtags.hashtag_key).
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Display spelling: the first one anybody used.
+    name: Mapped[str] = mapped_column(String(64))
+    #: Visible posts carrying the tag; recounted exactly by the services whenever it may change.
+    post_count: Mapped[int] = mapped_column(default=0, index=True)
+
+    def __repr__(self) -> str:
+        return f"<Hashtag #{self.name}>"

@@ -1,0 +1,61 @@
+"""Members of the community."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models.base import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+def username_key(username: str) -> str:
+    """Return the case-insensitive identity of a username (`Sam` and `sam` are one member)."""
+    return username.casefold()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the member wrote it; a pseudonym is welcome.
+    username: Mapped[str] = mapped_column(String(30))
+    #: Case-folded username; the unique constraint makes `Sam` and `sam` one account.
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    bio: Mapped[str] = mapped_column(String(500), default="")
+    #: ISO 3166 country whose hotlines the member sees first; empty means the site's default.
+    country: Mapped[str] = mapped_column(String(8), default="")
+
+    def __init__(self, username: str, password: str, role: Role | str = Role.MEMBER, **kwargs):
+        super().__init__(username=username, username_key=username_key(username),
+                         role=Role(role).value, **kwargs)
+        self.set_password(password)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"

@@ -1,0 +1,4 @@
+"""People pages."""
+from forum.people.views import bp
+
+__all__ = ["bp"]

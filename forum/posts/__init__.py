@@ -1,0 +1,4 @@
+"""Posts pages."""
+from forum.posts.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,195 @@
+"""A post's page, writing and editing posts and replies, and hearts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.errors import wants_json
+from forum.extensions import db, limiter
+from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
+from forum.models import Post, Reply
+from forum.posts.forms import HeartForm, PostForm, ReplyForm
+from forum.posts.loaders import get_post, get_reply
+from forum.posts.threads import threads_for
+from forum.services import DomainError, NotAllowed
+from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
+from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field
+from forum.services.replies import add_reply, delete_reply, edit_reply
+
+bp = Blueprint("posts", __name__)
+
+
+def _show_domain_error(form, error: DomainError) -> None:
+    db.session.rollback()  # nothing half-done survives a refused change
+    field = getattr(form, error.field or "", None) or form.body
+    field.errors = [*field.errors, error.message]
+
+
+def _invalid_status(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30 per hour", methods=["POST"])
+@form_checks_csrf
+def new():
+    form = PostForm()
+    if form.validate_on_submit():
+        try:
+            post = create_post(current_user, form.title.data, form.body.data, form.tags.data or "")
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your post is up. Thank you for sharing it with us.", "success")
+            return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
+        _invalid_status(form)
+
+
+@bp.get("/posts/<int:post_id>")
+def show(post_id: int):
+    post = get_post(post_id)
+    form = ReplyForm()
+    if request.args.get("reply_to", "").isdigit():
+        form.parent_id.data = request.args["reply_to"]
+    return _render_post_page(post, form)
+
+
+def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
+    threads = threads_for(post, current_user)
+    reply_ids = [t.reply.id for t in threads] + [a.id for t in threads for a in t.answers]
+    return render_template(
+        "posts/show.html", post=post, threads=threads, reply_form=reply_form,
+        heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
+        hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
+        hearted_replies=hearted_reply_ids(current_user, reply_ids),
+    ), status
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit(post_id: int):
+    post = get_post(post_id, check_author=True)
+    form = PostForm(obj=post if request.method == "GET" else None)
+    if request.method == "GET":
+        form.tags.data = extra_tags_field(post)
+    if form.validate_on_submit():
+        try:
+            edit_post(post, form.title.data, form.body.data, form.tags.data or "")
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT), \
+        _invalid_status(form)
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int):
+    post = get_post(post_id, check_author=True)
+    if request.method == "POST":
+        delete_post(post)
+        db.session.commit()
+        flash("Your post and its replies are deleted.", "info")
+        return redirect(url_for("feed.latest"))
+    return render_template("posts/confirm_delete.html", thing="post", post=post, form=EmptyForm(),
+                           cancel_url=url_for("posts.show", post_id=post.id))
+
+
+@bp.post("/posts/<int:post_id>/replies")
+@login_required
+@limiter.limit("60 per hour")
+@form_checks_csrf
+def reply(post_id: int):
+    post = get_post(post_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        parent = _parent_reply(post, form.parent_id.data)
+        try:
+            new_reply = add_reply(current_user, post, form.body.data, parent)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("posts.show", post_id=post.id, _anchor=f"reply-{new_reply.id}"))
+    return _render_post_page(post, form, status=422)
+
+
+def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
+    if not raw_parent_id:
+        return None
+    try:
+        parent = db.session.get(Reply, int(raw_parent_id))
+    except ValueError:
+        abort(400)
+    if parent is None or parent.post_id != post.id:
+        abort(404)
+    return parent
+
+
+@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit_reply_view(reply_id: int):
+    reply_ = get_reply(reply_id, check_author=True)
+    form = ReplyForm(obj=reply_ if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            edit_reply(reply_, form.body.data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your reply is updated.", "success")
+            return redirect(url_for("posts.show", post_id=reply_.post_id, _anchor=f"reply-{reply_.id}"))
+    return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT), \
+        _invalid_status(form)
+
+
+@bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_reply_view(reply_id: int):
+    reply_ = get_reply(reply_id, check_author=True)
+    post_id = reply_.post_id
+    if request.method == "POST":
+        delete_reply(reply_)
+        db.session.commit()
+        flash("Your reply is deleted.", "info")
+        return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
+    return render_template("posts/confirm_delete.html", thing="reply", post=reply_.post, form=EmptyForm(),
+                           cancel_url=url_for("posts.show", post_id=post_id, _anchor=f"reply-{reply_.id}"))
+
+
+@bp.post("/posts/<int:post_id>/heart")
+@login_required
+@limiter.limit("300 per hour")
+def heart_post(post_id: int):
+    post = get_post(post_id)
+    return _heart(post, url_for("posts.show", post_id=post.id, _anchor="post"))
+
+
+@bp.post("/replies/<int:reply_id>/heart")
+@login_required
+@limiter.limit("300 per hour")
+def heart_reply(reply_id: int):
+    reply_ = get_reply(reply_id)
+    return _heart(reply_, url_for("posts.show", post_id=reply_.post_id, _anchor=f"reply-{reply_.id}"))
+
+
+def _heart(target: Post | Reply, back_to: str):
+    form = HeartForm()
+    hearted = form.hearted.data != "0"
+    try:
+        set_heart(current_user, target, hearted)
+    except NotAllowed as error:
+        abort(403, description=error.message)
+    db.session.commit()
+    if wants_json():
+        return jsonify(hearted=hearted, count=target.heart_count)
+    return redirect(back_to)

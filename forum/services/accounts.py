@@ -1,0 +1,40 @@
+"""Joining and signing in."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models import Role, User
+from forum.models.user import username_key
+from forum.services import DomainError
+
+# Checked when no such member exists, so a wrong username takes as long as a wrong password.
+_UNKNOWN_MEMBER_HASH = generate_password_hash("no member has this password")
+
+
+def find_member(username: str) -> User | None:
+    return db.session.scalars(select(User).where(User.username_key == username_key(username))).first()
+
+
+def register_member(username: str, password: str, role: Role = Role.MEMBER) -> User:
+    """Create a member; a username taken in any letter case is refused."""
+    taken = DomainError("That name is taken. Pseudonyms are welcome: try another one.", field="username")
+    if find_member(username) is not None:
+        raise taken
+    member = User(username=username, password=password, role=role)
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+    except IntegrityError:  # someone took it a moment ago
+        raise taken from None
+    return member
+
+
+def authenticate(username: str, password: str) -> User | None:
+    member = find_member(username)
+    if member is None:
+        check_password_hash(_UNKNOWN_MEMBER_HASH, password)
+        return None
+    return member if member.check_password(password) else None

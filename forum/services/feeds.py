@@ -1,0 +1,51 @@
+"""The lists members read: latest, waiting for a reply, by hashtag, by author, the tag index."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import Hashtag, Post, PostStatus, User, post_hashtags, utcnow
+from forum.pagination import Page, keyset_page
+from forum.services.visibility import visible_posts
+
+#: A post waits in "Needs a reply" for this long; older unanswered posts stay on their tag pages.
+NEEDS_REPLY_DAYS = 14
+
+
+def latest(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]:
+    stmt = select(Post).where(visible_posts(viewer))
+    return keyset_page(db.session, stmt, (Post.last_activity_at, Post.id), True, cursor, per_page)
+
+
+def _needs_reply_clause():
+    since = utcnow() - timedelta(days=NEEDS_REPLY_DAYS)
+    return (Post.status == PostStatus.VISIBLE.value, Post.first_response_at.is_(None), Post.created_at >= since)
+
+
+def needs_reply(cursor: str | None, per_page: int) -> Page[Post]:
+    """Visible posts nobody but their author has answered yet, oldest first."""
+    stmt = select(Post).where(*_needs_reply_clause())
+    return keyset_page(db.session, stmt, (Post.created_at, Post.id), False, cursor, per_page)
+
+
+def needs_reply_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Post).where(*_needs_reply_clause()))
+
+
+def tagged(viewer: User | None, tag: Hashtag, cursor: str | None, per_page: int) -> Page[Post]:
+    stmt = (select(Post).join(post_hashtags, post_hashtags.c.post_id == Post.id)
+            .where(post_hashtags.c.hashtag_id == tag.id, visible_posts(viewer)))
+    return keyset_page(db.session, stmt, (Post.last_activity_at, Post.id), True, cursor, per_page)
+
+
+def by_author(viewer: User | None, author: User, cursor: str | None, per_page: int) -> Page[Post]:
+    stmt = select(Post).where(Post.author_id == author.id, visible_posts(viewer))
+    return keyset_page(db.session, stmt, (Post.created_at, Post.id), True, cursor, per_page)
+
+
+def tag_index(cursor: str | None, per_page: int) -> Page[Hashtag]:
+    """Tags with visible posts, most used first."""
+    stmt = select(Hashtag).where(Hashtag.post_count > 0)
+    return keyset_page(db.session, stmt, (Hashtag.post_count, Hashtag.id), True, cursor, per_page)

@@ -1,0 +1,50 @@
+"""Hearts. Requests say which state they want, so a double-submitted form changes nothing twice."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.models import Heart, Post, Reply, User
+from forum.services import NotAllowed
+
+
+def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
+    """Heart or un-heart a post or reply; return whether anything changed (a repeat is a no-op)."""
+    if target.author_id == member.id:
+        raise NotAllowed("Hearts are for other members' words.")
+    if not target.is_visible or getattr(target, "is_deleted", False):
+        raise NotAllowed("This can't take hearts right now.")
+    model = type(target)
+    column = Heart.post_id if model is Post else Heart.reply_id
+    if hearted:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Heart(user_id=member.id, **{column.key: target.id}))
+            changed, delta = True, 1
+        except IntegrityError:  # already hearted: the unique constraint keeps it one row
+            changed, delta = False, 0
+    else:
+        result = db.session.execute(delete(Heart).where(Heart.user_id == member.id, column == target.id))
+        changed, delta = result.rowcount > 0, -1
+    if changed:
+        db.session.execute(update(model).where(model.id == target.id)
+                           .values(heart_count=model.heart_count + delta),
+                           execution_options={"synchronize_session": False})
+        db.session.expire(target, ["heart_count"])
+    return changed
+
+
+def hearted_post_ids(member: User | None, post_ids: list[int]) -> set[int]:
+    """Which of these posts the member has hearted, in one query."""
+    if member is None or not member.is_authenticated or not post_ids:
+        return set()
+    return set(db.session.scalars(select(Heart.post_id).where(Heart.user_id == member.id,
+                                                               Heart.post_id.in_(post_ids))))
+
+
+def hearted_reply_ids(member: User | None, reply_ids: list[int]) -> set[int]:
+    if member is None or not member.is_authenticated or not reply_ids:
+        return set()
+    return set(db.session.scalars(select(Heart.reply_id).where(Heart.user_id == member.id,
+                                                                Heart.reply_id.in_(reply_ids))))

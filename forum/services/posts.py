@@ -1,0 +1,51 @@
+"""Writing, editing and deleting posts."""
+from __future__ import annotations
+
+from forum.extensions import db
+from forum.hashtags import extract_hashtags, hashtag_key
+from forum.models import Post, PostStatus, User, utcnow
+from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
+from forum.services.text import excerpt, render_body
+
+
+def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]:
+    """Set title, body and hashtags; return the ids of every tag whose count may have changed."""
+    before = {tag.id for tag in post.hashtags}
+    post.title = title.strip()
+    post.body = body
+    post.body_html = render_body(body)
+    post.excerpt = excerpt(body)
+    post.hashtags = hashtags_named(names)
+    db.session.flush()
+    return before | {tag.id for tag in post.hashtags}
+
+
+def create_post(author: User, title: str, body: str, tags_field: str = "") -> Post:
+    names = collect_hashtags(title, body, tags_field)  # refuse bad input before touching the session
+    now = utcnow()
+    post = Post(author=author, status=PostStatus.VISIBLE.value, created_at=now, last_activity_at=now,
+                reply_count=0, heart_count=0)
+    db.session.add(post)
+    recount_hashtags(_apply_text(post, names, title, body))
+    return post
+
+
+def edit_post(post: Post, title: str, body: str, tags_field: str = "") -> Post:
+    names = collect_hashtags(title, body, tags_field)
+    recount_hashtags(_apply_text(post, names, title, body))
+    post.edited_at = utcnow()
+    return post
+
+
+def delete_post(post: Post) -> None:
+    """Delete the post with its replies and hearts: a member's words are theirs to take back."""
+    tag_ids = {tag.id for tag in post.hashtags}
+    db.session.delete(post)
+    db.session.flush()
+    recount_hashtags(tag_ids)
+
+
+def extra_tags_field(post: Post) -> str:
+    """The composer's tags field for editing: the post's tags that its title and body don't name."""
+    in_text = {hashtag_key(name) for name in extract_hashtags(post.title, limit=None) + extract_hashtags(post.body, limit=None)}
+    return " ".join(f"#{tag.name}" for tag in post.hashtags if tag.key not in in_text)

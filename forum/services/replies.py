@@ -1,0 +1,93 @@
+"""Replies: answering a post, or one level deeper, answering a reply."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+
+from forum.extensions import db
+from forum.models import Post, PostStatus, Reply, User, utcnow
+from forum.services import NotAllowed
+from forum.services.text import render_body
+
+
+def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) -> Reply:
+    """Answer a post (or a reply on it); the post's counters and activity move with it."""
+    if not post.is_visible:
+        raise NotAllowed("This post isn't open for replies right now.")
+    if parent is not None:
+        if parent.post_id != post.id:
+            raise NotAllowed("That reply belongs to another post.")
+        # Threads nest one level: answering a nested reply joins its thread.
+        if parent.parent_id is not None:
+            parent = db.session.get(Reply, parent.parent_id)
+    now = utcnow()
+    reply = Reply(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
+                  body=body, body_html=render_body(body), status=PostStatus.VISIBLE.value,
+                  created_at=now, heart_count=0)
+    db.session.add(reply)
+    changes = {"reply_count": Post.reply_count + 1, "last_activity_at": now}
+    if author.id != post.author_id:
+        changes["first_response_at"] = func.coalesce(Post.first_response_at, now)
+    db.session.execute(update(Post).where(Post.id == post.id).values(**changes),
+                       execution_options={"synchronize_session": False})
+    db.session.flush()
+    db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
+    return reply
+
+
+def edit_reply(reply: Reply, body: str) -> Reply:
+    if reply.is_deleted:
+        raise NotAllowed("A deleted reply can't be edited.")
+    reply.body = body
+    reply.body_html = render_body(body)
+    reply.edited_at = utcnow()
+    return reply
+
+
+def delete_reply(reply: Reply) -> None:
+    """Delete a reply; one that others answered stays as "[deleted]" so the thread still reads."""
+    post = reply.post
+    parent_id = reply.parent_id
+    has_answers = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
+    if has_answers:
+        reply.deleted_at = utcnow()
+        reply.body = ""
+        reply.body_html = ""
+    else:
+        db.session.delete(reply)
+    db.session.flush()
+    if parent_id is not None:
+        _drop_emptied_placeholder(parent_id)
+    recount_post(post)
+
+
+def _drop_emptied_placeholder(reply_id: int) -> None:
+    """Remove a "[deleted]" reply once its last answer is gone too."""
+    parent = db.session.get(Reply, reply_id)
+    if parent is not None and parent.is_deleted:
+        if db.session.scalar(select(func.count()).where(Reply.parent_id == parent.id)) == 0:
+            db.session.delete(parent)
+            db.session.flush()
+
+
+def recount_post(post: Post) -> None:
+    """Recompute a post's reply count, last activity and first response from its live replies."""
+    live = select(Reply).where(Reply.post_id == post.id, Reply.deleted_at.is_(None)).subquery()
+    count, last = db.session.execute(select(func.count(), func.max(live.c.created_at))).one()
+    first_response = db.session.scalar(
+        select(func.min(live.c.created_at)).where(live.c.author_id != post.author_id)
+    )
+    post.reply_count = count
+    post.last_activity_at = _as_utc(last) or post.created_at
+    post.first_response_at = _as_utc(first_response)
+    db.session.flush()
+
+
+def _as_utc(value: datetime | str | None) -> datetime | None:
+    """Aggregates bypass the column type, so SQLite hands them back naive (or as text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

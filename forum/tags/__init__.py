@@ -1,0 +1,4 @@
+"""Tags pages."""
+from forum.tags.views import bp
+
+__all__ = ["bp"]

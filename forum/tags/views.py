@@ -1,0 +1,24 @@
+"""Browsing by hashtag."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from forum.feed.views import page_of
+from forum.services import feeds
+from forum.services.tags import find_hashtag
+
+bp = Blueprint("tags", __name__)
+
+
+@bp.get("/tags")
+def index():
+    return render_template("tags/index.html", page=page_of(feeds.tag_index))
+
+
+@bp.get("/tags/<name>")
+def show(name: str):
+    tag = find_hashtag(name.lstrip("#"))
+    if tag is None:
+        abort(404)
+    return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag))

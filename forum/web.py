@@ -1,0 +1,96 @@
+"""Wire the site together: blueprints, sign-in, template helpers and response headers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from forum.extensions import db, login_manager
+from forum.models import User, utcnow
+
+# Everything the pages need ships in static/, so the browser may load nothing from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register(app: Flask) -> None:
+    from forum.auth import bp as auth_bp
+    from forum.feed import bp as feed_bp
+    from forum.help import bp as help_bp
+    from forum.people import bp as people_bp
+    from forum.posts import bp as posts_bp
+    from forum.tags import bp as tags_bp
+
+    for blueprint in (auth_bp, feed_bp, help_bp, people_bp, posts_bp, tags_bp):
+        app.register_blueprint(blueprint)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to do that. Pseudonyms are welcome."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_member)
+
+    app.context_processor(_template_globals)
+    app.jinja_env.filters["timeago"] = timeago
+    app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    app.after_request(_security_headers)
+
+
+def _load_member(member_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(member_id))
+    except ValueError:
+        return None
+
+
+def _template_globals() -> dict:
+    def needs_reply_count() -> int:
+        # Computed once per request, and only by pages that show it.
+        if "needs_reply_count" not in g:
+            from forum.services.feeds import needs_reply_count as count
+
+            g.needs_reply_count = count()
+        return g.needs_reply_count
+
+    return {"needs_reply_count": needs_reply_count, "viewer": current_user}
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
+    return response
+
+
+def timeago(moment: datetime | None, now: datetime | None = None) -> str:
+    """Say how long ago, the way people do: "just now", "5 minutes ago", "3 days ago"."""
+    if moment is None:
+        return ""
+    seconds = int(((now or utcnow()) - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
+                       ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            amount = seconds // size
+            return f"{amount} {unit}{'s' if amount != 1 else ''} ago"
+    return "just now"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Make SQLite enforce foreign keys (cascading deletes) and let readers work beside a writer."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

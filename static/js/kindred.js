@@ -1,0 +1,69 @@
+// Kindred's small enhancements. Every page works without this file; it only makes things smoother.
+(function () {
+  "use strict";
+
+  // Hearts update in place: the plain form still posts, we just ask for JSON and flip the button.
+  function enhanceHeartForm(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button");
+      var wanted = form.querySelector("input[name=hearted]");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("heart failed"); }
+        return response.json();
+      }).then(function (data) {
+        wanted.value = data.hearted ? "0" : "1";
+        button.setAttribute("aria-pressed", data.hearted ? "true" : "false");
+        var label = button.getAttribute("aria-label") || "";
+        label = data.hearted ? label.replace(/^Send a heart to /, "Take back your heart for ")
+                             : label.replace(/^Take back your heart for /, "Send a heart to ");
+        button.setAttribute("aria-label", label);
+        button.querySelector(".heart-icon").textContent = data.hearted ? "\u2665" : "\u2661";
+        button.querySelector(".heart-number").textContent = String(data.count);
+      }).catch(function () {
+        form.submit(); // let the server answer the ordinary way, with a proper page
+      }).finally(function () {
+        button.disabled = false;
+      });
+    });
+  }
+
+  // "Reply" under a reply opens the reply box answering it, without a page load.
+  function enhanceReplyLink(link) {
+    link.addEventListener("click", function (event) {
+      var box = document.querySelector("#reply form");
+      if (!box) { return; }
+      event.preventDefault();
+      var parent = box.querySelector("input[name=parent_id]");
+      if (!parent) {
+        parent = document.createElement("input");
+        parent.type = "hidden";
+        parent.name = "parent_id";
+        box.appendChild(parent);
+      }
+      parent.value = link.getAttribute("data-reply-to");
+      var textarea = box.querySelector("textarea");
+      var author = link.closest("article").querySelector(".byline a");
+      var hint = document.getElementById("reply-target");
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.id = "reply-target";
+        hint.className = "hint";
+        box.insertBefore(hint, box.firstChild.nextSibling);
+      }
+      hint.textContent = "Answering " + (author ? author.textContent : "a reply") + ".";
+      textarea.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-heart]").forEach(enhanceHeartForm);
+    document.querySelectorAll("a[data-reply-to]").forEach(enhanceReplyLink);
+  });
+})();
