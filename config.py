@@ -36,6 +36,7 @@ class Config:
     # Shared limits across app servers need Redis; one process can count in memory.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kindred")
     # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Forms carrying a member's words stay valid for a long writing session.

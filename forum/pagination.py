@@ -64,8 +64,6 @@ def _after(columns: tuple, values: tuple, descending: bool):
 
 
 def _python_type(column) -> type:
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        python_type = datetime  # our UTCDateTime decorator
+    """The Python type of a sort column, looking through type decorators such as UTCDateTime."""
+    python_type = getattr(column.type, "impl", column.type).python_type
     return datetime if issubclass(python_type, datetime) else python_type

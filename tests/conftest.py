@@ -2,9 +2,11 @@
 a test client, members, and a visitor that fills in forms with their CSRF token like a browser does."""
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -46,9 +48,21 @@ def database_url(request, tmp_path_factory) -> str:
     return url
 
 
+class RequestInItsOwnContext(FlaskClient):
+    """Run each request in a fresh context, as a server does.
+
+    Tests hold an app context to use the database; without this, requests would share it, and with
+    it `g`, the signed-in member and the database session, hiding bugs production would show.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = RequestInItsOwnContext
     with app.app_context():
         yield app
         db.session.remove()

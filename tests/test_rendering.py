@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -203,6 +204,22 @@ def test_structure_survives(text: str, fragment: str) -> None:
 def test_rendering_is_deterministic() -> None:
     text = "# Hi\n\n#Hope at https://x.org and [me](/u/me) `#x`\n\n| a |\n|---|\n| 1 |"
     assert render(text) == render(text)
+
+
+def test_long_posts_render_like_short_ones() -> None:
+    # Blocks are sanitised in batches; the seams must not show.
+    block = "Para #hope with [a link](https://x.org).\n\n- one\n- two\n\n```\ncode\n```\n\n"
+    html = render(block * 50)
+    assert html == render(block) * 50
+    assert html.count('class="hashtag"') == 50
+
+
+def test_rendering_from_many_threads_agrees() -> None:
+    text = "see https://x.org and www.x.org #Hope\n\n" * 20
+    expected = render(text)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(render, [text] * 32))
+    assert results == [expected] * 32
 
 
 CORPUS = [

@@ -1,0 +1,211 @@
+"""Text normalisation for the crisis detector, with a map back to the original.
+
+The matcher works on a *normalised* copy of a post: lower case, accents and
+look-alike letters folded to plain ASCII, digits and symbols used as letters
+("k1ll", "h@rm") read as letters, letters spaced out with separators ("k.i.l.l",
+"d i e") joined up, hashtags blanked out, and every run of whitespace turned into
+one space.  Repeated letters ("diiieee") are left alone: the compiled lexicon
+patterns accept any number of repeats, and a ``*`` standing in for a vowel.
+
+Every pass that changes the length of the text records where it did so, so a
+span found in the normalised text can be mapped back to the exact characters of
+the original post (for highlighting).  All passes are C-speed ``str``/``re``
+operations; Python code only runs per edit, and edits are rare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+
+__all__ = ["Normalised", "normalise"]
+
+# A placeholder that the edit pass deletes (zero-width characters and
+# combining marks are folded to it first, which keeps the folding pass
+# length-preserving).
+_JOINER = "\x00"
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x2C00):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            table[cp] = _JOINER
+            continue
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[cp] = base
+    # Full-width ASCII forms.
+    for cp in range(0xFF01, 0xFF5F):
+        table[cp] = chr(cp - 0xFEE0).lower()
+    # Cyrillic and Greek letters that look like Latin ones.
+    for src, dst in zip("асеорхуікмтвнїєαειορτυνκ", "aceopxyikmtbhieaeioptvnk"):
+        table[ord(src)] = dst
+    for cp in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x0060, 0x00B4):
+        table[cp] = "'"
+    for cp in (0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB):
+        table[cp] = '"'
+    for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212):
+        table[cp] = "-"
+    for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFE0F, 0xFE0E):
+        table[cp] = _JOINER
+    table[0x2026] = "."  # ellipsis character
+    table[0] = " "
+    return table
+
+
+_FOLD = _build_fold_table()
+
+# Digits and symbols read as letters when they sit inside a word.
+_LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_LEET_SYMBOL = {"@": "a", "$": "s", "!": "i", "|": "i"}
+# A word mixing letters and digits ("k1ll", "su1c1de", "d13").
+_LEET_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z]*[0-9])[a-z0-9]+\b")
+# A number with a unit or suffix ("3am", "10mg", "2nd") is left alone.
+_NUMBER_WITH_UNIT = re.compile(r"[0-9]+[a-z]{0,4}")
+# A symbol between letters ("h@rm", "k!ll"), or "@"/"$" starting a word ("$elf").
+_LEET_SYMBOLS = re.compile(r"(?<=[a-z])[@$!|](?=[a-z])|(?<![a-z0-9])[@$](?=[a-z]{2})")
+
+# Passes that may change the length: hashtags, joiners and emoji, then
+# whitespace (after the first pass, which can leave double spaces behind).
+_EDIT = re.compile(r"(?P<tag>#[\w'\-]*)|(?P<join>\x00+)|(?P<pill>\U0001F48A+)")
+_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# Letters spaced out with separators, at least three of them: "k i l l".
+_SPACED = re.compile(r"(?<![\w'*])[a-z](?:(?: |[.\-_~/] ?)[a-z]){2,}(?![\w'*])")
+_SPACED_SEPARATORS = re.compile(r"[ .\-_~/]")
+_DIGIT_OR_SYMBOL = re.compile(r"[0-9@$!|]")
+
+
+class Normalised:
+    """A normalised post plus the offset map back to the original text."""
+
+    __slots__ = ("original", "text", "_maps")
+
+    def __init__(self, original: str, text: str, maps: list) -> None:
+        self.original = original
+        self.text = text
+        # One map per length-changing pass, in the order the passes ran.  A
+        # map is four parallel lists describing segments of the pass output:
+        # where each starts (new), where its source starts and ends (old), and
+        # whether it is a replacement (any offset inside maps to its edges).
+        self._maps = maps
+
+    def _to_original(self, pos: int, is_end: bool) -> int:
+        for new_starts, old_starts, old_ends, replaced in reversed(self._maps):
+            if is_end:
+                i = bisect_left(new_starts, pos) - 1
+            else:
+                i = bisect_right(new_starts, pos) - 1
+            if i < 0:
+                i = 0
+            if replaced[i]:
+                pos = old_ends[i] if is_end else old_starts[i]
+            else:
+                pos = old_starts[i] + (pos - new_starts[i])
+        return pos
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) span to the original text."""
+        if self._maps:
+            start, end = self._to_original(start, False), self._to_original(end, True)
+        n = len(self.original)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        # Trim whitespace the span picked up at its edges.
+        original = self.original
+        while end > start and original[end - 1].isspace():
+            end -= 1
+        while start < end and original[start].isspace():
+            start += 1
+        return start, end
+
+
+def _fold_case(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters lower-case to two ("İ"); keep one char per char.
+    return "".join(low if len(low) == 1 else ch for ch, low in ((c, c.lower()) for c in text))
+
+
+def _leet_word(match: re.Match) -> str:
+    word = match.group(0)
+    if _NUMBER_WITH_UNIT.fullmatch(word):
+        return word
+    return word.translate(_LEET_DIGITS)
+
+
+def _apply_edits(text: str, regex: re.Pattern, replace) -> tuple[str, list | None]:
+    """Run a length-changing pass; return the new text and its segment map."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    old_starts: list[int] = []
+    old_ends: list[int] = []
+    replaced: list[bool] = []
+    last = 0
+    out = 0
+    for m in regex.finditer(text):
+        start, end = m.span()
+        repl = replace(m)
+        if repl == text[start:end]:
+            continue
+        if start > last or not new_starts:
+            new_starts.append(out)
+            old_starts.append(last)
+            old_ends.append(start)
+            replaced.append(False)
+            pieces.append(text[last:start])
+            out += start - last
+        new_starts.append(out)
+        old_starts.append(start)
+        old_ends.append(end)
+        replaced.append(True)
+        pieces.append(repl)
+        out += len(repl)
+        last = end
+    if not new_starts:
+        return text, None
+    new_starts.append(out)
+    old_starts.append(last)
+    old_ends.append(len(text))
+    replaced.append(False)
+    pieces.append(text[last:])
+    return "".join(pieces), [new_starts, old_starts, old_ends, replaced]
+
+
+def _edit_replacement(m: re.Match) -> str:
+    kind = m.lastgroup
+    if kind == "tag":
+        return " "
+    if kind == "pill":
+        return " pills "
+    return ""  # joiner
+
+
+def _space_replacement(m: re.Match) -> str:
+    return " "
+
+
+def _spaced_replacement(m: re.Match) -> str:
+    return _SPACED_SEPARATORS.sub("", m.group(0))
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise ``text`` for matching; see the module docstring."""
+    norm = _fold_case(text)
+    if not norm.isascii():
+        norm = norm.translate(_FOLD)
+    if _DIGIT_OR_SYMBOL.search(norm) is not None:
+        norm = _LEET_WORD.sub(_leet_word, norm)
+        norm = _LEET_SYMBOLS.sub(lambda m: _LEET_SYMBOL[m.group(0)], norm)
+    maps = []
+    passes = ((_EDIT, _edit_replacement), (_SPACE, _space_replacement), (_SPACED, _spaced_replacement))
+    for regex, replace in passes:
+        norm, anchors = _apply_edits(norm, regex, replace)
+        if anchors is not None:
+            maps.append(anchors)
+    return Normalised(text, norm, maps)
+

@@ -1,0 +1,46 @@
+"""The demo community loads through the same services members use, and loading it twice adds nothing."""
+from sqlalchemy import func, select
+
+from forum.demo.seed import seed_demo
+from forum.extensions import db
+from forum.models import Hashtag, Heart, Post, Reply, User
+
+
+def totals() -> dict[str, int]:
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Post, Reply, Heart, Hashtag)}
+
+
+def test_seeding_twice_adds_nothing_the_second_time(app):
+    first = seed_demo()
+    db.session.commit()
+    after_first = totals()
+    second = seed_demo()
+    db.session.commit()
+    assert after_first == totals()
+    assert (second.members_created, second.posts_created, second.replies_created, second.hearts_given) == (0, 0, 0, 0)
+    assert first.posts_created == after_first["Post"] >= 38 and after_first["Reply"] >= 140
+
+
+def test_demo_counters_match_the_rows(app):
+    seed_demo()
+    db.session.commit()
+    for post in db.session.scalars(select(Post)):
+        replies = db.session.scalar(select(func.count()).where(Reply.post_id == post.id))
+        hearts = db.session.scalar(select(func.count()).where(Heart.post_id == post.id))
+        assert (post.reply_count, post.heart_count) == (replies, hearts), post.title
+        assert post.last_activity_at >= post.created_at
+
+
+def test_demo_has_posts_waiting_for_a_reply_and_a_moderator(app, client):
+    seed_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == "moderator")) >= 1
+    html = client.get("/needs-reply").get_data(as_text=True)
+    assert html.count('class="card post-card') >= 5
+
+
+def test_seed_demo_command_prints_the_log_ins(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "moderator" in result.output and "kindred-demo" in result.output

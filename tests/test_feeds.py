@@ -1,0 +1,142 @@
+"""The front page, needs-a-reply, tag pages, profiles: ordering, pagination, and no N+1 queries."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Post, PostStatus, utcnow
+from tests.helpers import count_queries, make_member, make_post, make_reply
+
+
+def post_ids_on(page_html: str) -> list[int]:
+    import re
+    return [int(i) for i in re.findall(r'class="card-title"><a href="/posts/(\d+)"', page_html)]
+
+
+def make_posts(author, count, **kwargs):
+    posts = [make_post(author, title=f"Post {i}", **kwargs) for i in range(count)]
+    # Distinct, ordered activity times so the expected order is unambiguous.
+    start = utcnow() - timedelta(hours=count)
+    for i, post in enumerate(posts):
+        post.created_at = post.last_activity_at = start + timedelta(hours=i)
+    db.session.commit()
+    return posts
+
+
+def walk_pages(client, path):
+    """Follow "Older posts" links to the end; return every page's post ids."""
+    import re
+    pages, url = [], path
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(post_ids_on(html))
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    return pages
+
+
+def test_latest_pages_through_every_post_once(client, member):
+    posts = make_posts(member, 45)
+    pages = walk_pages(client, "/")
+    assert [len(p) for p in pages] == [20, 20, 5]
+    assert sum(pages, []) == [p.id for p in reversed(posts)]
+
+
+def test_a_reply_brings_a_post_back_to_the_top(client, member, other_member):
+    posts = make_posts(member, 3)
+    make_reply(other_member, posts[0])
+    assert post_ids_on(client.get("/").get_data(as_text=True))[0] == posts[0].id
+
+
+def test_needs_a_reply_lists_unanswered_posts_oldest_first(client, member, other_member):
+    posts = make_posts(member, 4)
+    make_reply(other_member, posts[1])
+    make_reply(member, posts[2], "An update from me")  # the author's own reply doesn't answer it
+    old = make_post(member, title="Weeks ago")
+    old.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    html = client.get("/needs-reply").get_data(as_text=True)
+    assert post_ids_on(html) == [posts[0].id, posts[2].id, posts[3].id]
+
+
+def test_needs_a_reply_count_shows_in_the_nav(client, member):
+    make_posts(member, 2)
+    assert 'aria-label="2 waiting"' in client.get("/tags").get_data(as_text=True)
+
+
+def test_hidden_posts_stay_out_of_feeds_except_for_their_author(client, signed_in, member, other_member):
+    visible = make_post(other_member, title="Seen by all")
+    hidden = make_post(member, title="Under review")
+    hidden.status = PostStatus.HIDDEN.value
+    db.session.commit()
+    assert post_ids_on(client.get("/").get_data(as_text=True)) == [visible.id]
+    assert client.get(f"/posts/{hidden.id}").status_code == 404
+    author_view = signed_in.get("/").get_data(as_text=True)
+    assert set(post_ids_on(author_view)) == {visible.id, hidden.id} and "reviews it" in author_view
+
+
+@pytest.mark.parametrize("spelling", ["Depression", "depression", "DEPRESSION", "%23Depression"])
+def test_tag_page_is_case_insensitive(client, member, spelling):
+    post = make_post(member, body="#Depression is loud today")
+    response = client.get(f"/tags/{spelling}")
+    assert response.status_code == 200 and post_ids_on(response.get_data(as_text=True)) == [post.id]
+
+
+def test_tag_page_lists_only_its_posts_and_paginates(client, member):
+    tagged = make_posts(member, 22, body="#Anxiety tonight")
+    make_post(member, body="#Recovery day 30")
+    pages = walk_pages(client, "/tags/anxiety")
+    assert sum(pages, []) == [p.id for p in reversed(tagged)]
+
+
+def test_unknown_tag_is_a_404(client):
+    assert client.get("/tags/NoSuchTag").status_code == 404
+
+
+def test_tag_index_orders_by_use(client, member):
+    make_post(member, title="a", body="#PTSD #Anxiety")
+    make_post(member, title="b", body="#anxiety")
+    html = client.get("/tags").get_data(as_text=True)
+    assert html.index("#Anxiety") < html.index("#PTSD") and "2 posts" in html
+
+
+def test_profile_lists_the_members_posts(client, member, other_member):
+    mine = make_post(member, title="Mine")
+    make_post(other_member, title="Theirs")
+    html = client.get("/u/RIVER_STONE").get_data(as_text=True)
+    assert post_ids_on(html) == [mine.id]
+    assert client.get("/u/nobody_here").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/needs-reply", "/tags", "/tags/Depression", "/u/river_stone"])
+def test_a_cursor_we_did_not_make_is_a_friendly_400(client, member, path):
+    make_post(member)
+    response = client.get(f"{path}?after=not-a-cursor")
+    assert response.status_code == 400 and "didn&#39;t make sense" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/Depression", "/posts/{first}"])
+def test_page_queries_do_not_grow_with_rows(app, client, member, path):
+    """Five rows or twenty, the page runs the same number of SQL statements (no N+1)."""
+    others = [make_member(f"voice_{i}") for i in range(3)]
+
+    def fill(n):
+        posts = make_posts(member, n, body="#Depression #Hope words")
+        for post in posts[:n]:
+            make_reply(others[len(post.title) % 3], post)
+        for i in range(n):
+            make_reply(others[i % 3], posts[0], f"reply {i}")
+        return posts
+
+    def queries(url):
+        db.session.expire_all()
+        with count_queries(db.engine) as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    posts = fill(5)
+    few = queries(path.format(first=posts[0].id))
+    fill(20)
+    many = queries(path.format(first=posts[0].id))
+    assert many == few

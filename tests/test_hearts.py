@@ -1,0 +1,105 @@
+"""Hearts: one per member per post or reply, enforced by the database too."""
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.models import Heart, Post
+from tests.helpers import make_post, make_reply
+
+
+def hearts() -> int:
+    return db.session.scalar(select(func.count()).select_from(Heart))
+
+
+def test_heart_with_a_plain_form(signed_in_other, member):
+    post = make_post(member)
+    response = signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "1"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/posts/{post.id}#post"
+    db.session.refresh(post)
+    assert post.heart_count == 1 and hearts() == 1
+    assert 'aria-pressed="true"' in signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def test_heart_again_is_a_no_op(signed_in_other, member):
+    post = make_post(member)
+    for _ in range(3):
+        signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "1"})
+    db.session.refresh(post)
+    assert post.heart_count == 1 and hearts() == 1
+
+
+def test_taking_a_heart_back(signed_in_other, member):
+    post = make_post(member)
+    signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "1"})
+    signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "0"})
+    signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "0"})
+    db.session.refresh(post)
+    assert post.heart_count == 0 and hearts() == 0
+
+
+def test_heart_answers_json_for_scripts(signed_in_other, member):
+    post = make_post(member)
+    response = signed_in_other.post(f"/posts/{post.id}/heart", {"hearted": "1"},
+                                    headers={"Accept": "application/json"})
+    assert response.get_json() == {"hearted": True, "count": 1}
+
+
+def test_heart_on_a_reply(signed_in, member, other_member):
+    post = make_post(member)
+    reply = make_reply(other_member, post)
+    signed_in.post(f"/replies/{reply.id}/heart", {"hearted": "1"})
+    db.session.refresh(reply)
+    assert reply.heart_count == 1
+
+
+def test_members_cannot_heart_their_own_words(signed_in, member):
+    post = make_post(member)
+    assert signed_in.post(f"/posts/{post.id}/heart", {"hearted": "1"}).status_code == 403
+    assert hearts() == 0
+
+
+def test_heart_needs_a_csrf_token(signed_in_other, member):
+    post = make_post(member)
+    assert signed_in_other.client.post(f"/posts/{post.id}/heart", data={"hearted": "1"}).status_code == 400
+    assert hearts() == 0
+
+
+def test_anonymous_heart_goes_to_sign_in(visitor, member):
+    post = make_post(member)
+    response = visitor.post(f"/posts/{post.id}/heart", {"hearted": "1"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", ["post", "reply"])
+def test_database_refuses_a_second_heart_inserted_directly(app, member, other_member, target):
+    post = make_post(member)
+    reply = make_reply(member, post)
+    column = {"post": {"post_id": post.id}, "reply": {"reply_id": reply.id}}[target]
+    db.session.add(Heart(user_id=other_member.id, **column))
+    db.session.commit()
+    db.session.add(Heart(user_id=other_member.id, **column))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_database_refuses_a_heart_on_nothing_or_on_both(app, member, other_member):
+    post = make_post(member)
+    reply = make_reply(member, post)
+    for fields in ({}, {"post_id": post.id, "reply_id": reply.id}):
+        db.session.add(Heart(user_id=other_member.id, **fields))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_deleting_a_post_takes_its_hearts(app, member, other_member):
+    from forum.services.hearts import set_heart
+    from forum.services.posts import delete_post
+    post = make_post(member)
+    set_heart(other_member, post, True)
+    db.session.commit()
+    delete_post(db.session.get(Post, post.id))
+    db.session.commit()
+    assert hearts() == 0
