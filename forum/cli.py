@@ -10,6 +10,7 @@ from forum.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(crisis)
 
 
 @click.command("seed-demo")
@@ -47,3 +48,51 @@ def set_role(username: str, role: str) -> None:
     member.role = role
     db.session.commit()
     click.echo(f"{member.username} is now {role}.")
+
+
+@click.group()
+def crisis() -> None:
+    """The crisis detector."""
+
+
+@crisis.command("check")
+@click.argument("text")
+def crisis_check(text: str) -> None:
+    """Print the detector's assessment of TEXT and the phrases it matched."""
+    from forum.crisis import assess
+
+    assessment = assess(text)
+    categories = ", ".join(sorted(c.value for c in assessment.categories)) or "-"
+    click.echo(f"level: {assessment.level.value}")
+    click.echo(f"categories: {categories}")
+    for match in assessment.matches:
+        need = match.category.value if match.category else "distress"
+        click.echo(f"  [{match.start}:{match.end}] {text[match.start:match.end]!r} "
+                   f"-> {need}, {match.level.value} ({match.rule})")
+
+
+@crisis.command("scan")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              help="Only posts and replies written or edited since this date (UTC).")
+def crisis_scan(since) -> None:
+    """Re-assess posts and replies with the current lexicon; open items for newly found danger."""
+    from datetime import timezone
+
+    from forum.models import Post, Reply
+    from forum.services.safety import assess_and_escalate, content_to_rescan, open_item_ids
+
+    since = since.replace(tzinfo=timezone.utc) if since else None
+    before = open_item_ids()
+    levels: dict[str, int] = {"none": 0, "concern": 0, "crisis": 0}
+    work = [(model, content_id) for model in (Post, Reply) for content_id in content_to_rescan(model, since)]
+    with click.progressbar(work, label="Assessing", show_pos=True) as bar:
+        for done, (model, content_id) in enumerate(bar, start=1):
+            content = db.session.get(model, content_id)
+            levels[assess_and_escalate(content).level.value] += 1
+            if done % 500 == 0:
+                db.session.commit()
+                db.session.expunge_all()  # keep memory flat on a large forum
+    db.session.commit()
+    opened = sorted(open_item_ids() - before)
+    click.echo(f"Assessed {len(work)}: " + ", ".join(f"{count} {level}" for level, count in levels.items()))
+    click.echo(f"Newly opened moderation items: {len(opened)}" + (f" (ids {', '.join(map(str, opened))})" if opened else ""))

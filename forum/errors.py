@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 #: What each error means for a person, in plain words.
 MESSAGES = {
     400: ("Something in that request didn't make sense", "Please go back and try again."),
+    401: ("Please sign in", "Sign in to do that. A pseudonym is welcome."),
     403: ("That isn't yours to change", "You can read it, but only its author can change it."),
     404: ("We couldn't find that page", "It may have been deleted by its author, or the link is mistyped."),
     405: ("That doesn't work here", "This page can't be used that way. Try the link from the site instead."),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g
+from flask import Flask, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -20,6 +20,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register(app: Flask) -> None:
+    from forum.api import bp as api_bp
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
     from forum.help import bp as help_bp
@@ -27,13 +28,14 @@ def register(app: Flask) -> None:
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
-    for blueprint in (auth_bp, feed_bp, help_bp, people_bp, posts_bp, tags_bp):
+    for blueprint in (api_bp, auth_bp, feed_bp, help_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to do that. Pseudonyms are welcome."
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_member)
+    login_manager.unauthorized_handler(_sign_in_first)
 
     app.context_processor(_template_globals)
     app.jinja_env.filters["timeago"] = timeago
@@ -46,6 +48,16 @@ def _load_member(member_id: str) -> User | None:
         return db.session.get(User, int(member_id))
     except ValueError:
         return None
+
+
+def _sign_in_first():
+    """Scripts get a JSON 401; people are sent to sign in and brought back afterwards."""
+    from forum.errors import error_response, wants_json
+
+    if wants_json():
+        return error_response(401, "Please sign in", "Sign in to do that.")
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
 
 
 def _template_globals() -> dict:

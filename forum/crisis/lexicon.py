@@ -153,48 +153,74 @@ def _word_elements(word: str) -> list[str]:
     return out
 
 
+_ALT_CACHE: dict[str, str] = {}
+
+
 def _item_regex(item) -> str:
+    """Regex for one non-leading item (a group becomes one sub-tree)."""
     kind, value = item
     if kind == "word":
         return "".join(_word_elements(value))
     if kind == "alt":
-        return "(?:" + _build([_flatten(seq) for seq in value], leaves=None) + ")"
+        key = repr(value)
+        if key not in _ALT_CACHE:
+            lists = [el for seq in value for el in _lead(seq)]
+            _ALT_CACHE[key] = "(?:" + _build(lists, leaves=None) + ")"
+        return _ALT_CACHE[key]
     if kind == "raw":
         return value
     raise ValueError(f"unexpected item {item!r}")
 
 
-def _flatten(seq: list) -> list[str]:
-    """Compile a sequence to a list of elements; only the first item is split."""
+def _tail(items: list) -> list[str]:
+    """Elements for the items after the first one of a sequence."""
     elements: list[str] = []
-    for index, item in enumerate(seq):
-        gap = GAP if index else ""
+    for item in items:
         kind = item[0]
         if kind == "skip":
             elements.append(f"(?:{GAP}{_WORD_CHARS}+){{0,{item[1]}}}")
         elif kind == "opt":
-            elements.append(f"(?:{gap}{_item_regex(item[1])})?")
+            elements.append(f"(?:{GAP}{_item_regex(item[1])})?")
         elif kind == "word":
-            if gap:
-                elements.append(gap)
+            elements.append(GAP)
             elements.extend(_word_elements(item[1]))
         else:
-            elements.append(gap + _item_regex(item))
+            elements.append(GAP + _item_regex(item))
     return elements
 
 
-def _expand(seq: list) -> list[list]:
-    """Distribute a leading group or optional item so every branch starts with a word."""
-    if not seq:
-        return [seq]
+def _lead(seq: list) -> list[list[str]]:
+    """Compile a sequence into element lists that each start with a literal.
+
+    A leading optional item is split into "with" and "without"; a leading
+    group is split by first letter, so the rest of the phrase is copied once
+    per distinct first letter rather than once per alternative.  Branches that
+    start with a literal let the regex engine skip them after one comparison.
+    """
     first, rest = seq[0], seq[1:]
-    if first[0] == "alt":
-        return [s for alt in first[1] for s in _expand(alt + rest)]
-    if first[0] == "opt":
-        return _expand([first[1]] + rest) + (_expand(rest) if rest else [])
-    if first[0] == "skip":
+    kind = first[0]
+    if kind == "opt":
+        out = _lead([first[1]] + rest)
+        return out + _lead(rest) if rest else out
+    if kind == "skip":
         raise ValueError("a phrase cannot start with ~N")
-    return [seq]
+    tail = _tail(rest)
+    if kind == "word":
+        return [_word_elements(first[1]) + tail]
+    if kind == "raw":
+        return [[first[1]] + tail]
+    buckets: dict[str, list[list[str]]] = {}
+    for alt in first[1]:
+        for elements in _lead(alt):
+            buckets.setdefault(elements[0], []).append(elements[1:])
+    out = []
+    for head, remainders in buckets.items():
+        if len(remainders) == 1:
+            middle = remainders[0]
+        else:
+            middle = ["(?:" + _build(remainders, leaves=None) + ")"]
+        out.append([head] + middle + tail)
+    return out
 
 
 def _build(sequences: list[list[str]], leaves: list | None) -> str:
@@ -217,30 +243,105 @@ def _build(sequences: list[list[str]], leaves: list | None) -> str:
     return emit(root)
 
 
+# Words too common to anchor a phrase on; see _anchors().
+_COMMON = frozenset("""
+i i'm im i've ive i'll ill i'd id me my myself mine we you your he she they it
+he's she's they're his her him them their the a an and or of to in on at by for
+from with is am are was were be been being have has had got get do does did
+don't dont can not no so just all this that what how if but
+again now today tonight one about will would won't wont could should want wanna
+wants wanting going gonna feel feeling like up out really more much too every
+some any keep keeps know think thinking thought go take took make there here
+""".split())
+# Fairly common words: used as anchors only when nothing rarer is mandatory.
+_MEDIUM = frozenset("""
+being anymore see way why never night day time back use used stop things
+everything something top hand doing longer said saying tell thank sorry hate
+care miss dark looking tried try trying lost away whole start need wish better
+world reason life own off alive ready plan last home gets than done people
+can't cant cannot
+""".split())
+
+
+def _weight(word: str) -> int:
+    word = word.rstrip("*")
+    return 10 if word in _COMMON else 1 if word in _MEDIUM else 0
+
+
+def _anchors(seq: list) -> frozenset[str] | None:
+    """Words of which any match of ``seq`` must contain at least one.
+
+    Picks the mandatory item whose alternatives are fewest and least common.
+    Returns None if no item can anchor the sequence.
+    """
+    best = None
+    best_score = None
+    for item in seq:
+        kind = item[0]
+        if kind == "word":
+            words = frozenset([item[1]])
+        elif kind == "alt":
+            sets = [_anchors(alt) for alt in item[1]]
+            if any(x is None for x in sets):
+                continue
+            words = frozenset().union(*sets)
+        else:
+            continue
+        score = (sum(_weight(w) for w in words), len(words))
+        if best_score is None or score < best_score:
+            best, best_score = words, score
+    return best
+
+
 class _Family:
     """All phrases of a set of rules, compiled into one overlapping matcher."""
 
     def __init__(self, entries: list[tuple[int, str, str]], slots: dict[str, str]) -> None:
         sequences: list[list[str]] = []
         self.leaves: list[tuple[int, bool, bool]] = []
-        for rule_index, _rule_id, pattern in entries:
+        anchor_words: set[str] = set()
+        for rule_index, rule_id, pattern in entries:
             starts = pattern.lstrip().startswith("^")
             ends = pattern.rstrip().endswith("$")
             body = pattern.strip().lstrip("^").rstrip("$")
             for alt in _Parser(body, slots).parse():
-                for seq in _expand(alt):
-                    sequences.append(_flatten(seq) + ["(?![a-z])"])
+                words = _anchors(alt)
+                if words is None:
+                    raise ValueError(f"no anchor word in {rule_id}: {pattern!r}")
+                anchor_words |= words
+                for elements in _lead(alt):
+                    sequences.append(elements + ["(?![a-z])"])
                     self.leaves.append((rule_index, starts, ends))
         trie = _build(sequences, leaves=self.leaves) if sequences else "(?!)"
-        self.regex = re.compile(r"(?<![a-z0-9])(?<![a-z]')(?=" + trie + ")")
+        # Text is scanned with a leading space added, so every word start
+        # follows a boundary character; consuming that character (instead of
+        # a look-behind) lets the engine skip ahead with a fast set test.
+        self.regex = re.compile(BOUNDARY + "(?=" + trie + ")")
+        self.anchor_words = frozenset(anchor_words)
+        self.anchor_regex = compile_words(sorted(anchor_words))
 
-    def finditer(self, text: str):
-        """Yield (rule_index, start, end, starts_sentence, ends_sentence)."""
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """Yield (rule_index, start, end, starts_sentence, ends_sentence).
+
+        ``text`` must start with a non-word character (the detector adds a
+        space).  Matches may overlap: every word start is tried.
+        """
         leaves = self.leaves
-        for m in self.regex.finditer(text):
+        if endpos is None:
+            endpos = len(text)
+        for m in self.regex.finditer(text, pos, endpos):
             name = m.lastgroup
             rule_index, starts, ends = leaves[int(name[1:])]
-            yield rule_index, m.start(), m.end(name), starts, ends
+            yield rule_index, m.end(), m.end(name), starts, ends
+
+
+BOUNDARY = "[^a-z0-9']"
+
+
+def compile_words(words: list[str]) -> re.Pattern:
+    """A boundary-consuming regex for a plain word list (stems allowed)."""
+    sequences = [_word_elements(w) + ([] if w.endswith("*") else ["(?![a-z])"]) for w in words]
+    return re.compile(BOUNDARY + "(?:" + (_build(sequences, leaves=None) if words else "(?!)") + ")")
 
 
 def compile_cues(patterns: list[str], slots: dict[str, str]) -> re.Pattern:
@@ -248,8 +349,7 @@ def compile_cues(patterns: list[str], slots: dict[str, str]) -> re.Pattern:
     sequences = []
     for pattern in patterns:
         for alt in _Parser(pattern, slots).parse():
-            for seq in _expand(alt):
-                sequences.append(_flatten(seq))
+            sequences.extend(_lead(alt))
     body = _build(sequences, leaves=None) if sequences else "(?!)"
     return re.compile(r"(?<![a-z0-9])(?<![a-z]')(?:" + body + r")(?![a-z])")
 
@@ -263,7 +363,7 @@ class Lexicon:
         by_kind: dict[str, list] = {"trigger": [], "means": [], "idiom": []}
         for raw in data.get("rule", []):
             kind = raw.get("kind", "trigger")
-            level = raw.get("level", "none" if kind in ("idiom", "means") else "crisis")
+            level = raw.get("level", "none" if kind == "idiom" else "crisis")
             rule = Rule(
                 id=raw["id"],
                 kind=kind,

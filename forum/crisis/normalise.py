@@ -52,6 +52,9 @@ def _build_fold_table() -> dict[int, str]:
         table[cp] = "-"
     for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFE0F, 0xFE0E):
         table[cp] = _JOINER
+    for cp in range(0x80, 0x3001):
+        if chr(cp).isspace():
+            table[cp] = " "
     table[0x2026] = "."  # ellipsis character
     table[0] = " "
     return table
@@ -62,21 +65,23 @@ _FOLD = _build_fold_table()
 # Digits and symbols read as letters when they sit inside a word.
 _LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 _LEET_SYMBOL = {"@": "a", "$": "s", "!": "i", "|": "i"}
-# A word mixing letters and digits ("k1ll", "su1c1de", "d13").
-_LEET_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z]*[0-9])[a-z0-9]+\b")
+_DIGITS = re.compile(r"[0-9]+")
+_SYMBOL_BEFORE_LETTER = re.compile(r"[@$!|](?=[a-z])")
 # A number with a unit or suffix ("3am", "10mg", "2nd") is left alone.
 _NUMBER_WITH_UNIT = re.compile(r"[0-9]+[a-z]{0,4}")
-# A symbol between letters ("h@rm", "k!ll"), or "@"/"$" starting a word ("$elf").
-_LEET_SYMBOLS = re.compile(r"(?<=[a-z])[@$!|](?=[a-z])|(?<![a-z0-9])[@$](?=[a-z]{2})")
+_WORD_AROUND = re.compile(r"[a-z0-9]*")
 
-# Passes that may change the length: hashtags, joiners and emoji, then
-# whitespace (after the first pass, which can leave double spaces behind).
-_EDIT = re.compile(r"(?P<tag>#[\w'\-]*)|(?P<join>\x00+)|(?P<pill>\U0001F48A+)")
-_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# Passes that may change the length: hashtags and emoji, then whitespace and
+# joiners (after the first pass, which can leave double spaces behind).
+_TAG = re.compile(r"#[\w'\-]*")
+_PILL = re.compile("\U0001F48A+")
+_JOINERS = re.compile(r"\x00+")
+_DOUBLE_SPACE = re.compile(r"  +")
+_WHITESPACE = str.maketrans("\t\n\r\f\v\x1c\x1d\x1e\x1f", "         ")
 # Letters spaced out with separators, at least three of them: "k i l l".
 _SPACED = re.compile(r"(?<![\w'*])[a-z](?:(?: |[.\-_~/] ?)[a-z]){2,}(?![\w'*])")
+_SPACED_HINT = re.compile(r"[^a-z0-9'*][a-z](?: |[.\-_~/] ?)[a-z](?: |[.\-_~/] ?)[a-z](?![a-z0-9])")
 _SPACED_SEPARATORS = re.compile(r"[ .\-_~/]")
-_DIGIT_OR_SYMBOL = re.compile(r"[0-9@$!|]")
 
 
 class Normalised:
@@ -131,11 +136,30 @@ def _fold_case(text: str) -> str:
     return "".join(low if len(low) == 1 else ch for ch, low in ((c, c.lower()) for c in text))
 
 
-def _leet_word(match: re.Match) -> str:
-    word = match.group(0)
+def _leet_digits(match: re.Match) -> str:
+    text = match.string
+    start, end = match.span()
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if not (before.isalpha() or after.isalpha()):
+        return match.group(0)
+    word_start = start
+    while word_start and text[word_start - 1].isalnum():
+        word_start -= 1
+    word = _WORD_AROUND.match(text, word_start).group(0)
     if _NUMBER_WITH_UNIT.fullmatch(word):
-        return word
-    return word.translate(_LEET_DIGITS)
+        return match.group(0)
+    return match.group(0).translate(_LEET_DIGITS)
+
+
+def _leet_symbol(match: re.Match) -> str:
+    text = match.string
+    start = match.start()
+    symbol = match.group(0)
+    before = text[start - 1] if start else " "
+    if before.isalpha() or (symbol in "@$" and not before.isalnum()):
+        return _LEET_SYMBOL[symbol]
+    return symbol
 
 
 def _apply_edits(text: str, regex: re.Pattern, replace) -> tuple[str, list | None]:
@@ -176,16 +200,15 @@ def _apply_edits(text: str, regex: re.Pattern, replace) -> tuple[str, list | Non
     return "".join(pieces), [new_starts, old_starts, old_ends, replaced]
 
 
-def _edit_replacement(m: re.Match) -> str:
-    kind = m.lastgroup
-    if kind == "tag":
-        return " "
-    if kind == "pill":
-        return " pills "
-    return ""  # joiner
+def _pill_word(m: re.Match) -> str:
+    return " pills "
 
 
-def _space_replacement(m: re.Match) -> str:
+def _drop(m: re.Match) -> str:
+    return ""
+
+
+def _one_space(m: re.Match) -> str:
     return " "
 
 
@@ -194,18 +217,36 @@ def _spaced_replacement(m: re.Match) -> str:
 
 
 def normalise(text: str) -> Normalised:
-    """Normalise ``text`` for matching; see the module docstring."""
+    """Normalise ``text`` for matching; see the module docstring.
+
+    Each pass runs only when a cheap test says it can change something.
+    """
     norm = _fold_case(text)
-    if not norm.isascii():
-        norm = norm.translate(_FOLD)
-    if _DIGIT_OR_SYMBOL.search(norm) is not None:
-        norm = _LEET_WORD.sub(_leet_word, norm)
-        norm = _LEET_SYMBOLS.sub(lambda m: _LEET_SYMBOL[m.group(0)], norm)
+    ascii_only = norm.isascii()
     maps = []
-    passes = ((_EDIT, _edit_replacement), (_SPACE, _space_replacement), (_SPACED, _spaced_replacement))
-    for regex, replace in passes:
+
+    def run(regex: re.Pattern, replace) -> None:
+        nonlocal norm
         norm, anchors = _apply_edits(norm, regex, replace)
         if anchors is not None:
             maps.append(anchors)
-    return Normalised(text, norm, maps)
 
+    if "#" in norm:
+        run(_TAG, _one_space)
+    if not ascii_only and "\U0001F48A" in norm:
+        run(_PILL, _pill_word)
+    if not ascii_only:
+        norm = norm.translate(_FOLD)
+        if "\x00" in norm:
+            run(_JOINERS, _drop)
+    if "\n" in norm or "\t" in norm or "\r" in norm or "\f" in norm or "\v" in norm:
+        norm = norm.translate(_WHITESPACE)
+    if "  " in norm:
+        run(_DOUBLE_SPACE, _one_space)
+    if _DIGITS.search(norm):
+        norm = _DIGITS.sub(_leet_digits, norm)
+    if "@" in norm or "$" in norm or "!" in norm or "|" in norm:
+        norm = _SYMBOL_BEFORE_LETTER.sub(_leet_symbol, norm)
+    if _SPACED_HINT.search(" " + norm):
+        run(_SPACED, _spaced_replacement)
+    return Normalised(text, norm, maps)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -26,7 +26,18 @@ class PostStatus(str, enum.Enum):
     REMOVED = "removed"
 
 
-class Post(db.Model):
+class CrisisAssessed:
+    """What the crisis detector found in the text when it was last written (forum.crisis.assess)."""
+
+    #: "none", "concern" or "crisis".
+    crisis_level: Mapped[str] = mapped_column(String(16), default="none", index=True)
+    #: The needs found, e.g. ["overdose", "suicide"], so help can lead with the right lines.
+    crisis_categories: Mapped[list] = mapped_column(JSON, default=list)
+    #: Each matched phrase with its category and span, so moderators can see why.
+    crisis_matches: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Post(CrisisAssessed, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
@@ -69,7 +80,7 @@ class Post(db.Model):
         return f"<Post {self.id} {self.title!r}>"
 
 
-class Reply(db.Model):
+class Reply(CrisisAssessed, db.Model):
     __tablename__ = "replies"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),

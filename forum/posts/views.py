@@ -9,6 +9,8 @@ from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
 from forum.models import Post, Reply
 from forum.posts.forms import HeartForm, PostForm, ReplyForm
+from forum.help.views import viewer_country
+from forum.posts.care import care_for_author, replies_need_gentleness, someone_else_in_crisis
 from forum.posts.loaders import get_post, get_reply
 from forum.posts.threads import threads_for
 from forum.services import DomainError, NotAllowed
@@ -63,6 +65,9 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
     return render_template(
         "posts/show.html", post=post, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
+        care=care_for_author(post, threads, current_user, viewer_country()), care_context="published",
+        show_care_note=someone_else_in_crisis(post, threads, current_user),
+        gentle_replies=replies_need_gentleness(post, threads),
         hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
         hearted_replies=hearted_reply_ids(current_user, reply_ids),
     ), status

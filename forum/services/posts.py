@@ -5,6 +5,7 @@ from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import Post, PostStatus, User, utcnow
 from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
+from forum.services.safety import assess_and_escalate
 from forum.services.text import excerpt, render_body
 
 
@@ -27,6 +28,7 @@ def create_post(author: User, title: str, body: str, tags_field: str = "") -> Po
                 reply_count=0, heart_count=0)
     db.session.add(post)
     recount_hashtags(_apply_text(post, names, title, body))
+    assess_and_escalate(post)
     return post
 
 
@@ -34,6 +36,7 @@ def edit_post(post: Post, title: str, body: str, tags_field: str = "") -> Post:
     names = collect_hashtags(title, body, tags_field)
     recount_hashtags(_apply_text(post, names, title, body))
     post.edited_at = utcnow()
+    assess_and_escalate(post)
     return post
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
+from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
 
 
@@ -33,6 +34,7 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
                        execution_options={"synchronize_session": False})
     db.session.flush()
     db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
+    assess_and_escalate(reply)
     return reply
 
 
@@ -42,6 +44,7 @@ def edit_reply(reply: Reply, body: str) -> Reply:
     reply.body = body
     reply.body_html = render_body(body)
     reply.edited_at = utcnow()
+    assess_and_escalate(reply)
     return reply
 
 

@@ -62,7 +62,58 @@
     });
   }
 
+  // While a member writes, check the draft quietly and show help under the editor if it signals
+  // crisis or distress. Nothing is stored; without JavaScript the same check happens on submit.
+  var CHECK_DELAY_MS = 900;
+  var CHECK_MIN_LENGTH = 12;
+
+  function enhanceCrisisCheck(form) {
+    var slot = form.querySelector("[data-crisis-slot]");
+    var fields = form.querySelectorAll("input[name=title], textarea[name=body]");
+    var tokenMeta = document.querySelector("meta[name=csrf-token]");
+    if (!slot || !fields.length || !tokenMeta) { return; }
+    var timer = null;
+    var lastSent = "";
+    var inFlight = null;
+
+    function draft() {
+      return Array.prototype.map.call(fields, function (f) { return f.value; }).join("\n\n").trim();
+    }
+
+    function check() {
+      var text = draft();
+      if (text === lastSent) { return; }
+      lastSent = text;
+      if (text.length < CHECK_MIN_LENGTH) { slot.innerHTML = ""; return; }
+      if (inFlight) { inFlight.abort(); }
+      inFlight = new AbortController();
+      fetch(form.getAttribute("data-crisis-check"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json",
+                   "X-CSRFToken": tokenMeta.getAttribute("content") },
+        body: JSON.stringify({ text: text }),
+        credentials: "same-origin",
+        signal: inFlight.signal
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (!data) { return; }
+        // The card is rendered by the server from the same template as the post page's panel.
+        slot.innerHTML = data.card || "";
+        slot.classList.toggle("is-showing", Boolean(data.card));
+      }).catch(function () { /* offline or aborted: the check on submit still runs */ });
+    }
+
+    Array.prototype.forEach.call(fields, function (field) {
+      field.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(check, CHECK_DELAY_MS);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-crisis-check]").forEach(enhanceCrisisCheck);
     document.querySelectorAll("form[data-heart]").forEach(enhanceHeartForm);
     document.querySelectorAll("a[data-reply-to]").forEach(enhanceReplyLink);
   });

@@ -1,0 +1,40 @@
+"""Who on a post's page should see help, and which: the author in distress, or worried readers."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from forum.help.care import Care, care_for, strongest
+from forum.models import Post, Reply, User
+from forum.posts.threads import Thread
+
+
+def _everything(post: Post, threads: list[Thread]) -> Iterator[Post | Reply]:
+    yield post
+    for thread in threads:
+        yield thread.reply
+        yield from thread.answers
+
+
+def _is_live(content: Post | Reply) -> bool:
+    return not getattr(content, "is_deleted", False)
+
+
+def care_for_author(post: Post, threads: list[Thread], viewer: User | None, country: str) -> Care | None:
+    """Help for the viewer if their own post or replies here signalled crisis or distress."""
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    findings = [(c.crisis_level, c.crisis_categories) for c in _everything(post, threads)
+                if c.author_id == viewer.id and _is_live(c)]
+    return care_for(*strongest(findings), country)
+
+
+def someone_else_in_crisis(post: Post, threads: list[Thread], viewer: User | None) -> bool:
+    """Whether another member's words on this page signalled crisis (readers get the care note)."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    return any(c.crisis_level == "crisis" and c.author_id != viewer_id and _is_live(c)
+               for c in _everything(post, threads))
+
+
+def replies_need_gentleness(post: Post, threads: list[Thread]) -> bool:
+    """Whether anyone here signalled crisis or distress, so repliers see guidance beside the box."""
+    return any(c.crisis_level in ("crisis", "concern") and _is_live(c) for c in _everything(post, threads))

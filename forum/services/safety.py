@@ -1,0 +1,88 @@
+"""Crisis detection in the forum: assess what members write and make sure a moderator sees danger.
+
+The author is never blocked or silently hidden: the post goes up, the author is shown help at once
+(see forum.help.care), and a moderation item is opened so a person looks at it first.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum.crisis import Assessment, Level, assess
+from forum.extensions import db
+from forum.models import ItemStatus, ModerationItem, ModerationReason, Post, Priority, ReasonKind, Reply, utcnow
+
+PRIORITY_FOR_LEVEL = {Level.CRISIS: Priority.CRISIS, Level.CONCERN: Priority.CONCERN}
+REASON_FOR_LEVEL = {Level.CRISIS: ReasonKind.CRISIS, Level.CONCERN: ReasonKind.CONCERN}
+
+
+def assessed_text(content: Post | Reply) -> str:
+    """The text the detector reads: a post's title and body (spans count from the title), or a reply's body."""
+    return f"{content.title}\n\n{content.body}" if isinstance(content, Post) else content.body
+
+
+def assess_and_escalate(content: Post | Reply) -> Assessment:
+    """Assess freshly written content, store what was found, and queue it for moderators if needed.
+
+    On an edit, a moderator is only asked to look again when the danger is new: a higher level, or
+    phrases that were not there before.
+    """
+    previous_rank = Level(content.crisis_level or "none").rank if content.id else 0
+    previous_phrases = {m["phrase"].casefold() for m in (content.crisis_matches or [])}
+    assessment = assess(assessed_text(content))
+    found = assessment.to_dict()
+    content.crisis_level = assessment.level.value
+    content.crisis_categories = found["categories"]
+    content.crisis_matches = found["matches"]
+    new_phrases = {m["phrase"].casefold() for m in found["matches"]} - previous_phrases
+    if assessment.level is not Level.NONE and (assessment.level.rank > previous_rank or new_phrases):
+        db.session.flush()  # the content needs its id before an item can point at it
+        queue_for_moderators(content, assessment)
+    return assessment
+
+
+def queue_for_moderators(content: Post | Reply, assessment: Assessment) -> ModerationItem:
+    """Add the detector's finding to the content's moderation item, opening (or reopening) it."""
+    item = _item_for(content)
+    priority = PRIORITY_FOR_LEVEL[assessment.level]
+    if item.status != ItemStatus.OPEN.value:
+        item.status = ItemStatus.OPEN.value
+        item.opened_at = utcnow()
+        item.resolved_at = None
+        item.priority = priority
+    else:
+        item.priority = max(item.priority or 0, priority)
+    item.reasons.append(ModerationReason(kind=REASON_FOR_LEVEL[assessment.level].value,
+                                         detail=assessment.to_dict(), created_at=utcnow()))
+    db.session.flush()
+    return item
+
+
+def _item_for(content: Post | Reply) -> ModerationItem:
+    column = ModerationItem.post_id if isinstance(content, Post) else ModerationItem.reply_id
+    item = db.session.scalars(select(ModerationItem).where(column == content.id)).first()
+    if item is not None:
+        return item
+    try:
+        # Two requests may open the same item at once; the unique constraint keeps it one.
+        with db.session.begin_nested():
+            item = ModerationItem(**{column.key: content.id}, status=ItemStatus.OPEN.value,
+                                  priority=Priority.ROUTINE.value, opened_at=utcnow())
+            db.session.add(item)
+    except IntegrityError:
+        item = db.session.scalars(select(ModerationItem).where(column == content.id)).one()
+    return item
+
+
+def open_item_ids() -> set[int]:
+    return set(db.session.scalars(select(ModerationItem.id).where(ModerationItem.status == ItemStatus.OPEN.value)))
+
+
+def content_to_rescan(model: type[Post] | type[Reply], since=None):
+    """Ids of the posts or replies written (or edited) since a moment, oldest first."""
+    stmt = select(model.id).order_by(model.id)
+    if since is not None:
+        stmt = stmt.where((model.created_at >= since) | (model.edited_at >= since))
+    if model is Reply:
+        stmt = stmt.where(Reply.deleted_at.is_(None))
+    return list(db.session.scalars(stmt))
