@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install serve migrate seed bench clean
+.PHONY: run test install browser serve migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Kindred needs Python 3.11 or newer"'
@@ -27,8 +27,16 @@ seed: migrate
 run: seed
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
+# Browser tests drive Debian's chromium (never a downloaded browser); install it where we may.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "No chromium and no root apt-get: the browser tests will say they skipped."; fi
+
 # Install and run the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set)
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Serve with gunicorn, as in production (set SECRET_KEY and FLASK_CONFIG=production)

@@ -1,0 +1,117 @@
+"""The real site in headless Chromium: what scripts add on top of the plain forms."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.helpers import PASSWORD, make_member, make_post
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def live_server(app, database_url):
+    """The app served by a real server process on a free loopback port, on the test database."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Browser tests skipped: Debian's chromium is not installed (bash .ci/run installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "development"}
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "forum", "run", "--port", str(port)],
+                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise AssertionError("the test server did not start")
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def sign_in(page, base, username):
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_heart_updates_in_place_with_javascript(app, live_server, browser, member, other_member):
+    post = make_post(member)
+    page = browser.new_page()
+    sign_in(page, live_server, other_member.username)
+    page.goto(f"{live_server}/posts/{post.id}")
+    button = page.locator("#post .heart-button")
+    marker = page.locator("#post h1")
+    marker.evaluate("element => element.dataset.sameDocument = 'yes'")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button.locator(".heart-number")).to_have_text("1")
+    expect(marker).to_have_attribute("data-same-document", "yes")  # no page load happened
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(button.locator(".heart-number")).to_have_text("0")
+
+
+def test_heart_works_without_javascript(app, live_server, browser, member, other_member):
+    post = make_post(member)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, other_member.username)
+    page.goto(f"{live_server}/posts/{post.id}")
+    page.click("#post .heart-button")
+    page.wait_for_load_state()
+    assert page.locator("#post .heart-button").get_attribute("aria-pressed") == "true"
+    context.close()
+
+
+def test_composer_shows_help_while_writing(app, live_server, browser, member):
+    page = browser.new_page()
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server}/posts/new")
+    page.fill("#title", "Tonight")
+    page.type("#body", "I want to die and I can't keep going.")
+    panel = page.locator("[data-crisis-slot] .crisis-panel")
+    expect(panel).to_have_count(1, timeout=10_000)
+    expect(panel.locator('a[href="tel:988"]').first).to_be_visible()
+    page.fill("#body", "Actually today was okay, I made soup.")
+    expect(panel).to_have_count(0, timeout=10_000)
+
+
+def test_pages_run_under_the_strict_content_security_policy(app, live_server, browser, member):
+    post = make_post(member)
+    page = browser.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for path in ("/", f"/posts/{post.id}", "/tags", "/help", "/login"):
+        page.goto(live_server + path)
+    assert violations == []
