@@ -7,12 +7,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.base import UTCDateTime, utcnow
 from forum.models.post import Post, Reply
+from forum.models.user import User
 
 
 class Priority(enum.IntEnum):
@@ -32,6 +33,10 @@ class ItemStatus(str, enum.Enum):
 class ReasonKind(str, enum.Enum):
     CRISIS = "crisis"
     CONCERN = "concern"
+    FLAG = "flag"
+    WATCHED_WORD = "watched_word"
+    NEW_MEMBER = "new_member"
+    REVIEW_REQUEST = "review_request"
 
 
 class ModerationItem(db.Model):
@@ -54,9 +59,19 @@ class ModerationItem(db.Model):
     #: When the item was (re)opened: how long it has waited is measured from here.
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The first moderator action since it (re)opened: the queue's response-time figure.
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A moderator working on it, so two don't work the same item.
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Bumped by every action: an action made on an older version lost a race and is not applied.
+    version: Mapped[int] = mapped_column(default=0)
 
     post: Mapped[Post | None] = relationship()
     reply: Mapped[Reply | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     reasons: Mapped[list["ModerationReason"]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                              order_by="ModerationReason.created_at")
 
@@ -74,3 +89,123 @@ class ModerationReason(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     item: Mapped[ModerationItem] = relationship(back_populates="reasons")
+
+
+class FlagReason(str, enum.Enum):
+    AT_RISK = "at_risk"
+    HARASSMENT = "harassment"
+    SPAM = "spam"
+    MEDICAL_ADVICE = "medical_advice"
+    GRAPHIC = "graphic"
+    OTHER = "other"
+
+
+FLAG_REASON_LABELS = {
+    FlagReason.AT_RISK: "Someone may be at risk",
+    FlagReason.HARASSMENT: "Harassment or bullying",
+    FlagReason.SPAM: "Spam",
+    FlagReason.MEDICAL_ADVICE: "Harmful medical advice",
+    FlagReason.GRAPHIC: "Graphic content without a content warning",
+    FlagReason.OTHER: "Something else",
+}
+
+
+class Flag(db.Model):
+    """A member asking moderators to look at a post or reply; once per member per item."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("user_id", "post_id"),
+        UniqueConstraint("user_id", "reply_id"),
+        CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Set when a moderator settles the item; settled flags no longer count toward auto-hiding.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ModerationAction(db.Model):
+    """The audit log: every moderator action, who took it, on what, when and why."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_items.id", ondelete="SET NULL"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="SET NULL"), index=True)
+    #: The member the action concerns (the author, or the member warned or suspended).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    #: What undo needs to restore (e.g. the status before a hide), and any extra facts.
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    moderator: Mapped[User | None] = relationship(foreign_keys=[moderator_id])
+    member: Mapped[User | None] = relationship(foreign_keys=[member_id])
+
+
+class WatchedAction(str, enum.Enum):
+    BLOCK = "block"
+    REQUIRE_APPROVAL = "require_approval"
+    FLAG = "flag"
+    CONTENT_WARNING = "content_warning"
+
+
+class WatchedWord(db.Model):
+    """A word or phrase moderators watch for, and what happens when a member writes it."""
+
+    __tablename__ = "watched_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Case-folded phrase; matched on word boundaries.
+    phrase: Mapped[str] = mapped_column(String(200), unique=True)
+    action: Mapped[str] = mapped_column(String(32))
+    #: For block: what the member is told to change. For content_warning: the warning's words.
+    message: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MemberNotice(db.Model):
+    """A message to a member from the moderators: why something was hidden, a warning, a kind word."""
+
+    __tablename__ = "member_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="SET NULL"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Hidden or removed content may be sent for a second review, once.
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_note: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class Revision(db.Model):
+    """A post's or reply's earlier words, kept on every edit so moderators can see what changed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(150), default="")
+    body: Mapped[str] = mapped_column(Text)
+    #: When these words were replaced.
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

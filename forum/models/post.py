@@ -37,7 +37,16 @@ class CrisisAssessed:
     crisis_matches: Mapped[list] = mapped_column(JSON, default=list)
 
 
-class Post(CrisisAssessed, db.Model):
+class Moderated:
+    """What moderators (or the author) can set on a post or reply beyond its words."""
+
+    #: Folds the body until a reader opens it: e.g. "suicide", "self-harm", or the author's own words.
+    content_warning: Mapped[str] = mapped_column(String(100), default="")
+    #: Why a moderator hid or removed it; shown to the author and moderators.
+    moderation_note: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class Post(CrisisAssessed, Moderated, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
@@ -65,6 +74,8 @@ class Post(CrisisAssessed, db.Model):
     # Counters kept by the services with atomic UPDATEs so feeds need no per-row queries.
     reply_count: Mapped[int] = mapped_column(default=0)
     heart_count: Mapped[int] = mapped_column(default=0)
+    #: Set by a moderator: the post stays readable but takes no new replies.
+    replies_locked: Mapped[bool] = mapped_column(default=False)
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     hashtags: Mapped[list[Hashtag]] = relationship(secondary=post_hashtags, order_by=Hashtag.name,
@@ -80,7 +91,7 @@ class Post(CrisisAssessed, db.Model):
         return f"<Post {self.id} {self.title!r}>"
 
 
-class Reply(CrisisAssessed, db.Model):
+class Reply(CrisisAssessed, Moderated, db.Model):
     __tablename__ = "replies"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),

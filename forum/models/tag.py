@@ -26,6 +26,9 @@ class Hashtag(db.Model):
     name: Mapped[str] = mapped_column(String(64))
     #: Visible posts carrying the tag; recounted exactly by the services whenever it may change.
     post_count: Mapped[int] = mapped_column(default=0, index=True)
+    #: Set when moderators merged this tag into another: its page sends readers there, and old
+    #: links in stored posts keep working.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("hashtags.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<Hashtag #{self.name}>"

@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(String(500), default="")
     #: ISO 3166 country whose hotlines the member sees first; empty means the site's default.
     country: Mapped[str] = mapped_column(String(8), default="")
+    #: While in the future, the member can read but not post, reply, heart or flag.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __init__(self, username: str, password: str, role: Role | str = Role.MEMBER, **kwargs):
         super().__init__(username=username, username_key=username_key(username),
@@ -52,6 +54,9 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 
     @property
     def is_moderator(self) -> bool:

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.extensions import db
 from forum.models import Role, User
 from forum.models.user import username_key
-from forum.services import DomainError
+from forum.services import DomainError, NotAllowed
 
 # Checked when no such member exists, so a wrong username takes as long as a wrong password.
 _UNKNOWN_MEMBER_HASH = generate_password_hash("no member has this password")
@@ -38,3 +38,11 @@ def authenticate(username: str, password: str) -> User | None:
         check_password_hash(_UNKNOWN_MEMBER_HASH, password)
         return None
     return member if member.check_password(password) else None
+
+
+def ensure_can_participate(member: User) -> None:
+    """Refuse writing, hearting and flagging while a member is suspended; reading stays open."""
+    if member.is_suspended():
+        until = member.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+        raise NotAllowed(f"Your account is paused until {until}. You can still read, and the help page "
+                         "is always here for you.")

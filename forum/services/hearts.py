@@ -7,12 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.models import Heart, Post, Reply, User
 from forum.services import NotAllowed
+from forum.services.accounts import ensure_can_participate
 
 
 def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
     """Heart or un-heart a post or reply; return whether anything changed (a repeat is a no-op)."""
     if target.author_id == member.id:
         raise NotAllowed("Hearts are for other members' words.")
+    ensure_can_participate(member)
     if not target.is_visible or getattr(target, "is_deleted", False):
         raise NotAllowed("This can't take hearts right now.")
     model = type(target)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
-from forum.models import Post, PostStatus, User, utcnow
+from forum.models import Post, PostStatus, Revision, User, utcnow
 from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
+from forum.services.accounts import ensure_can_participate
 from forum.services.safety import assess_and_escalate
 from forum.services.text import excerpt, render_body
+from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
 def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]:
@@ -22,20 +24,27 @@ def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]
 
 
 def create_post(author: User, title: str, body: str, tags_field: str = "") -> Post:
+    ensure_can_participate(author)
     names = collect_hashtags(title, body, tags_field)  # refuse bad input before touching the session
+    refuse_blocked_words(title, body)
     now = utcnow()
     post = Post(author=author, status=PostStatus.VISIBLE.value, created_at=now, last_activity_at=now,
                 reply_count=0, heart_count=0)
     db.session.add(post)
     recount_hashtags(_apply_text(post, names, title, body))
+    apply_watched_words(post, author)
     assess_and_escalate(post)
     return post
 
 
 def edit_post(post: Post, title: str, body: str, tags_field: str = "") -> Post:
+    ensure_can_participate(post.author)
     names = collect_hashtags(title, body, tags_field)
+    refuse_blocked_words(title, body)
+    keep_revision(post)
     recount_hashtags(_apply_text(post, names, title, body))
     post.edited_at = utcnow()
+    apply_watched_words(post, post.author)
     assess_and_escalate(post)
     return post
 
@@ -52,3 +61,10 @@ def extra_tags_field(post: Post) -> str:
     """The composer's tags field for editing: the post's tags that its title and body don't name."""
     in_text = {hashtag_key(name) for name in extract_hashtags(post.title, limit=None) + extract_hashtags(post.body, limit=None)}
     return " ".join(f"#{tag.name}" for tag in post.hashtags if tag.key not in in_text)
+
+
+def keep_revision(content) -> None:
+    """Keep the words an edit replaces, so moderators can see what changed."""
+    db.session.add(Revision(post_id=content.id if isinstance(content, Post) else None,
+                            reply_id=None if isinstance(content, Post) else content.id,
+                            title=getattr(content, "title", ""), body=content.body, replaced_at=utcnow()))

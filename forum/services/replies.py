@@ -8,14 +8,21 @@ from sqlalchemy import func, select, update
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
+from forum.services.posts import keep_revision
+from forum.services.accounts import ensure_can_participate
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
+from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
 def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) -> Reply:
     """Answer a post (or a reply on it); the post's counters and activity move with it."""
+    ensure_can_participate(author)
     if not post.is_visible:
         raise NotAllowed("This post isn't open for replies right now.")
+    if post.replies_locked:
+        raise NotAllowed("A moderator has closed this post to new replies. You can still send a heart.")
+    refuse_blocked_words(body)
     if parent is not None:
         if parent.post_id != post.id:
             raise NotAllowed("That reply belongs to another post.")
@@ -34,6 +41,7 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
                        execution_options={"synchronize_session": False})
     db.session.flush()
     db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
+    apply_watched_words(reply, author)
     assess_and_escalate(reply)
     return reply
 
@@ -41,9 +49,13 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
 def edit_reply(reply: Reply, body: str) -> Reply:
     if reply.is_deleted:
         raise NotAllowed("A deleted reply can't be edited.")
+    ensure_can_participate(reply.author)
+    refuse_blocked_words(body)
+    keep_revision(reply)
     reply.body = body
     reply.body_html = render_body(body)
     reply.edited_at = utcnow()
+    apply_watched_words(reply, reply.author)
     assess_and_escalate(reply)
     return reply
 

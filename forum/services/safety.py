@@ -6,11 +6,11 @@ The author is never blocked or silently hidden: the post goes up, the author is 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from forum.crisis import Assessment, Level, assess
 from forum.extensions import db
-from forum.models import ItemStatus, ModerationItem, ModerationReason, Post, Priority, ReasonKind, Reply, utcnow
+from forum.models import ItemStatus, ModerationItem, Post, Priority, ReasonKind, Reply
+from forum.services.moderation.queue import add_reason
 
 PRIORITY_FOR_LEVEL = {Level.CRISIS: Priority.CRISIS, Level.CONCERN: Priority.CONCERN}
 REASON_FOR_LEVEL = {Level.CRISIS: ReasonKind.CRISIS, Level.CONCERN: ReasonKind.CONCERN}
@@ -43,35 +43,8 @@ def assess_and_escalate(content: Post | Reply) -> Assessment:
 
 def queue_for_moderators(content: Post | Reply, assessment: Assessment) -> ModerationItem:
     """Add the detector's finding to the content's moderation item, opening (or reopening) it."""
-    item = _item_for(content)
-    priority = PRIORITY_FOR_LEVEL[assessment.level]
-    if item.status != ItemStatus.OPEN.value:
-        item.status = ItemStatus.OPEN.value
-        item.opened_at = utcnow()
-        item.resolved_at = None
-        item.priority = priority
-    else:
-        item.priority = max(item.priority or 0, priority)
-    item.reasons.append(ModerationReason(kind=REASON_FOR_LEVEL[assessment.level].value,
-                                         detail=assessment.to_dict(), created_at=utcnow()))
-    db.session.flush()
-    return item
-
-
-def _item_for(content: Post | Reply) -> ModerationItem:
-    column = ModerationItem.post_id if isinstance(content, Post) else ModerationItem.reply_id
-    item = db.session.scalars(select(ModerationItem).where(column == content.id)).first()
-    if item is not None:
-        return item
-    try:
-        # Two requests may open the same item at once; the unique constraint keeps it one.
-        with db.session.begin_nested():
-            item = ModerationItem(**{column.key: content.id}, status=ItemStatus.OPEN.value,
-                                  priority=Priority.ROUTINE.value, opened_at=utcnow())
-            db.session.add(item)
-    except IntegrityError:
-        item = db.session.scalars(select(ModerationItem).where(column == content.id)).one()
-    return item
+    return add_reason(content, REASON_FOR_LEVEL[assessment.level].value, assessment.to_dict(),
+                      PRIORITY_FOR_LEVEL[assessment.level])
 
 
 def open_item_ids() -> set[int]:

@@ -1,0 +1,1 @@
+"""The moderators' area: /moderation."""
