@@ -46,6 +46,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     POSTS_PER_PAGE = 20
+    #: Crisis items waiting longer than this are highlighted in the moderation queue.
+    CRISIS_ALERT_MINUTES = int(os.environ.get("CRISIS_ALERT_MINUTES", "15"))
     #: Country whose hotlines lead the help page when a member has not chosen one (ISO 3166 alpha-2).
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     SITE_NAME = os.environ.get("SITE_NAME", "Kindred")

@@ -24,11 +24,12 @@ def register(app: Flask) -> None:
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
     from forum.help import bp as help_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.people import bp as people_bp
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
-    for blueprint in (api_bp, auth_bp, feed_bp, help_bp, people_bp, posts_bp, tags_bp):
+    for blueprint in (api_bp, auth_bp, feed_bp, help_bp, moderation_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
@@ -69,7 +70,27 @@ def _template_globals() -> dict:
             g.needs_reply_count = count()
         return g.needs_reply_count
 
-    return {"needs_reply_count": needs_reply_count, "viewer": current_user}
+    def moderation_counts() -> tuple[int, int]:
+        """(open items, open crisis items) for moderators' nav; nobody else pays for the query."""
+        if not (current_user.is_authenticated and current_user.is_moderator):
+            return 0, 0
+        if "moderation_counts" not in g:
+            from forum.services.moderation.queue import open_counts
+
+            g.moderation_counts = open_counts()
+        return g.moderation_counts
+
+    def unread_notices() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notices" not in g:
+            from forum.services.notices import unread_count
+
+            g.unread_notices = unread_count(current_user)
+        return g.unread_notices
+
+    return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
+            "unread_notices": unread_notices, "viewer": current_user}
 
 
 def _security_headers(response):

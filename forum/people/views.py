@@ -6,8 +6,12 @@ from flask_login import current_user, login_required
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
-from forum.forms import form_checks_csrf
+from forum.forms import EmptyForm, form_checks_csrf
+from forum.models import MemberNotice
+from forum.services import DomainError
+from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.people.forms import SettingsForm
+from wtforms.fields.choices import SelectChoice
 
 from forum.feed.views import page_of
 from forum.services import feeds
@@ -31,7 +35,8 @@ def profile(username: str):
 def settings():
     form = SettingsForm(obj=current_user if request.method == "GET" else None)
     default = current_app.config["DEFAULT_COUNTRY"]
-    form.country.choices = [("", f"Use the site's default ({default})"), *countries()]
+    form.country.choices = [SelectChoice("", f"Use the site's default ({default})"),
+                            *(SelectChoice(code, name) for code, name in countries())]
     if form.validate_on_submit():
         current_user.country = form.country.data or ""
         current_user.bio = (form.bio.data or "").strip()
@@ -39,3 +44,31 @@ def settings():
         flash("Your settings are saved.", "success")
         return redirect(url_for("people.settings"))
     return render_template("people/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/notices")
+@login_required
+def notices():
+    """Messages from the moderators. Opening the page marks them read."""
+    found = notices_for(current_user)
+    page = render_template("people/notices.html", notices=found, form=EmptyForm())
+    mark_all_read(current_user)
+    db.session.commit()
+    return page
+
+
+@bp.post("/notices/<int:notice_id>/review")
+@login_required
+def request_review(notice_id: int):
+    notice = db.session.get(MemberNotice, notice_id)
+    if notice is None or notice.member_id != current_user.id:
+        abort(404)
+    try:
+        request_second_review(current_user, notice, request.form.get("note", ""))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash("Thank you. Another moderator will look at it again, and you'll hear back here.", "success")
+    return redirect(url_for("people.notices"))

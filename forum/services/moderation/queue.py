@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -67,13 +67,11 @@ def open_queue(limit: int = 100) -> list[ModerationItem]:
 
 def open_counts() -> tuple[int, int]:
     """(open items, open crisis items), for the moderators' nav."""
-    rows = db.session.execute(
-        select(ModerationItem.priority >= Priority.CRISIS, func.count())
+    total, crisis = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((ModerationItem.priority >= Priority.CRISIS, 1), else_=0)), 0))
         .where(ModerationItem.status == ItemStatus.OPEN.value)
-        .group_by(ModerationItem.priority >= Priority.CRISIS)
-    ).all()
-    counts = {bool(is_crisis): count for is_crisis, count in rows}
-    return sum(counts.values()), counts.get(True, 0)
+    ).one()
+    return total, crisis
 
 
 @dataclass(frozen=True)

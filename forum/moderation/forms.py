@@ -1,0 +1,18 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional
+
+from forum.services.moderation.messages import SUPPORT_MESSAGES
+
+
+class ActionForm(FlaskForm):
+    """Every moderator action posts this; fields an action doesn't use are ignored."""
+
+    action = HiddenField()
+    version = HiddenField()
+    reason = TextAreaField("Reason (the author will see it)", validators=[Optional(), Length(max=1000)])
+    warning_text = StringField("Content warning", validators=[Optional(), Length(max=100)])
+    message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in SUPPORT_MESSAGES.items()],
+                              validators=[Optional()])
+    suspend_days = IntegerField("Days", validators=[Optional(), NumberRange(min=1, max=365)], default=3)

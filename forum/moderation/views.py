@@ -1,0 +1,131 @@
+"""The moderation queue, one item's page, actions and undo, the audit log, and edit history."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.forms import EmptyForm
+from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, User, utcnow
+from forum.moderation.access import moderate_blueprint
+from forum.moderation.forms import ActionForm
+from forum.moderation.highlight import highlight
+from forum.services import DomainError
+from forum.services.accounts import find_member
+from forum.services.moderation.actions import (ACTION_LABELS, AlreadyHandled, content_of, take_action,
+                                               undo_action)
+from forum.services.moderation.queue import open_queue, open_reasons, response_times
+from forum.services.safety import assessed_text
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+moderate_blueprint(bp)
+
+
+@bp.get("/")
+def queue():
+    items = open_queue()
+    alert_after = timedelta(minutes=current_app.config["CRISIS_ALERT_MINUTES"])
+    return render_template("moderation/queue.html", items=items, now=utcnow(), alert_after=alert_after,
+                           response_times=response_times(), open_reasons=open_reasons, content_of=content_of,
+                           form=ActionForm())
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int, form: ActionForm | None = None, status: int = 200):
+    found = db.session.get(ModerationItem, item_id) or abort(404)
+    content = content_of(found)
+    text = assessed_text(content)
+    spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
+    history = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == found.id)
+                                 .order_by(ModerationAction.id.desc())).all()
+    past_on_author = db.session.scalars(
+        select(ModerationAction).where(ModerationAction.member_id == content.author_id,
+                                       ModerationAction.item_id.is_distinct_from(found.id))
+        .order_by(ModerationAction.id.desc()).limit(20)).all()
+    return render_template("moderation/item.html", item=found, content=content, pieces=highlight(text, spans),
+                           reasons=open_reasons(found), history=history, past_on_author=past_on_author,
+                           form=form or ActionForm(), undo_form=EmptyForm(), labels=ACTION_LABELS,
+                           now=utcnow(), revisions=_revisions_of(content)), status
+
+
+@bp.post("/items/<int:item_id>/act")
+def act(item_id: int):
+    found = db.session.get(ModerationItem, item_id) or abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        return item(item_id, form=form, status=422)
+    try:
+        record = take_action(current_user, found, int(form.version.data), form.action.data,
+                             reason=form.reason.data or "", warning_text=form.warning_text.data or "",
+                             message_key=form.message_key.data or "", suspend_days=form.suspend_days.data or 0)
+    except AlreadyHandled as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("moderation.item", item_id=item_id))
+    except DomainError as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None) or form.reason
+        target.errors = [*target.errors, error.message]
+        return item(item_id, form=form, status=422)
+    db.session.commit()
+    flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
+    if record.action in ("claim", "release", "lock", "unlock", "content_warning", "message", "warn", "suspend"):
+        return redirect(url_for("moderation.item", item_id=item_id))
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/actions/<int:action_id>/undo")
+def undo(action_id: int):
+    original = db.session.get(ModerationAction, action_id) or abort(404)
+    try:
+        undo_action(current_user, original)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash(f"Undone: {ACTION_LABELS.get(original.action, original.action)}.", "success")
+    return redirect(url_for("moderation.item", item_id=original.item_id) if original.item_id
+                    else url_for("moderation.log"))
+
+
+@bp.get("/log")
+def log():
+    """Every moderator action, newest first, filterable by moderator, member, action and date."""
+    stmt = select(ModerationAction)
+    filters = {key: request.args.get(key, "").strip() for key in ("moderator", "member", "action", "since", "until")}
+    for key, column in (("moderator", ModerationAction.moderator_id), ("member", ModerationAction.member_id)):
+        if filters[key]:
+            person = find_member(filters[key])
+            stmt = stmt.where(column == (person.id if person else -1))
+    if filters["action"]:
+        stmt = stmt.where(ModerationAction.action == filters["action"])
+    for key, compare in (("since", ModerationAction.created_at.__ge__), ("until", ModerationAction.created_at.__lt__)):
+        if filters[key]:
+            try:
+                day = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
+            except ValueError:
+                abort(400)
+            stmt = stmt.where(compare(day if key == "since" else day + timedelta(days=1)))
+    before = request.args.get("before", type=int)
+    if before:
+        stmt = stmt.where(ModerationAction.id < before)
+    entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()
+    return render_template("moderation/log.html", entries=entries[:50], more=len(entries) > 50, filters=filters,
+                           labels=ACTION_LABELS, actions=sorted(ACTION_LABELS))
+
+
+def _revisions_of(content: Post | Reply) -> list[Revision]:
+    column = Revision.post_id if isinstance(content, Post) else Revision.reply_id
+    return list(db.session.scalars(select(Revision).where(column == content.id).order_by(Revision.id.desc())))
+
+
+@bp.get("/history/<kind>/<int:content_id>")
+def history(kind: str, content_id: int):
+    """A post's or reply's earlier words, newest first."""
+    model = {"post": Post, "reply": Reply}.get(kind) or abort(404)
+    content = db.session.get(model, content_id) or abort(404)
+    return render_template("moderation/history.html", content=content, kind=kind, revisions=_revisions_of(content))

@@ -1,0 +1,232 @@
+"""Moderator actions on queue items: each is applied once, written to the audit log, and undoable where it can be.
+
+Two moderators may act on one item at the same moment. Every action names the item version its
+moderator saw; a conditional UPDATE lets exactly one of them through, and the other is told who
+already acted, so nothing is applied twice.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from forum.extensions import db
+from forum.models import (Flag, ItemStatus, MemberNotice, ModerationAction, ModerationItem, Post, PostStatus,
+                          Reply, User, utcnow)
+from forum.services import DomainError
+from forum.services.moderation.messages import SUPPORT_MESSAGES
+from forum.services.tags import recount_hashtags
+
+#: Actions that settle an item; the others leave it open for a further decision.
+RESOLVING = {"approve", "hide", "remove"}
+NEEDS_REASON = {"hide", "remove", "warn", "suspend"}
+UNDOABLE = {"approve", "hide", "remove", "lock", "unlock", "content_warning", "suspend"}
+ACTION_LABELS = {
+    "approve": "approved it", "hide": "hid it", "remove": "removed it", "lock": "locked replies",
+    "unlock": "reopened replies", "content_warning": "added a content warning", "message": "sent a message",
+    "warn": "warned the author", "suspend": "suspended the author", "claim": "claimed it",
+    "release": "released it", "undo": "undid an action",
+}
+MAX_SUSPENSION_DAYS = 365
+
+
+class AlreadyHandled(DomainError):
+    """Someone else acted on the item first; nothing was applied."""
+
+
+def content_of(item: ModerationItem) -> Post | Reply:
+    return item.post if item.post_id is not None else item.reply
+
+
+def take_action(moderator: User, item: ModerationItem, seen_version: int, action: str, *, reason: str = "",
+                warning_text: str = "", message_key: str = "", suspend_days: int = 0) -> ModerationAction:
+    """Apply one moderator action to an item, exactly once, and log it."""
+    if action not in ACTION_LABELS or action == "undo":
+        raise DomainError("That isn't an action moderators can take here.")
+    reason = reason.strip()
+    if action in NEEDS_REASON and not reason:
+        raise DomainError("Please give a reason; the author will see it.", field="reason")
+    _win_the_race(moderator, item, seen_version)
+    content = content_of(item)
+    now = utcnow()
+    record = ModerationAction(moderator_id=moderator.id, action=action, item_id=item.id, reason=reason,
+                              post_id=item.post_id, reply_id=item.reply_id, member_id=content.author_id,
+                              detail={}, created_at=now)
+    db.session.add(record)
+    APPLY[action](item, content, record, moderator, warning_text=warning_text, message_key=message_key,
+                  suspend_days=suspend_days)
+    if action not in ("claim", "release"):
+        item.first_action_at = item.first_action_at or now
+    if action in RESOLVING:
+        item.status = ItemStatus.RESOLVED.value
+        item.resolved_at, item.resolved_by_id = now, moderator.id
+        item.claimed_by_id = item.claimed_at = None
+        db.session.execute(update(Flag).where(_flags_on(item), Flag.settled_at.is_(None)).values(settled_at=now))
+    db.session.flush()
+    return record
+
+
+def _win_the_race(moderator: User, item: ModerationItem, seen_version: int) -> None:
+    won = db.session.execute(
+        update(ModerationItem).where(ModerationItem.id == item.id, ModerationItem.version == seen_version)
+        .values(version=ModerationItem.version + 1),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not won:
+        db.session.expire(item)
+        latest = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == item.id)
+                                    .order_by(ModerationAction.id.desc()).limit(1)).first()
+        who = latest.moderator.username if latest and latest.moderator else "another moderator"
+        what = ACTION_LABELS.get(latest.action, "acted") if latest else "acted"
+        raise AlreadyHandled(f"{who} already {what} a moment ago, so your action was not applied. "
+                             "Here is the item as it stands now.")
+    db.session.expire(item, ["version"])
+
+
+def _flags_on(item: ModerationItem):
+    return Flag.post_id == item.post_id if item.post_id is not None else Flag.reply_id == item.reply_id
+
+
+def _set_status(content: Post | Reply, record: ModerationAction, status: str, note: str) -> None:
+    record.detail = {**record.detail, "before": {"status": content.status, "note": content.moderation_note}}
+    content.status = status
+    content.moderation_note = note
+    _recount_if_post(content)
+
+
+def _recount_if_post(content: Post | Reply) -> None:
+    if isinstance(content, Post):
+        db.session.flush()
+        recount_hashtags(tag.id for tag in content.hashtags)
+
+
+def notify_author(content: Post | Reply, record: ModerationAction, kind: str, body: str) -> MemberNotice:
+    notice = MemberNotice(member_id=content.author_id, action_id=record.id, kind=kind, body=body,
+                          post_id=content.id if isinstance(content, Post) else None,
+                          reply_id=content.id if isinstance(content, Reply) else None, created_at=utcnow())
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
+def _approve(item, content, record, moderator, **_):
+    _set_status(content, record, PostStatus.VISIBLE.value, "")
+    if record.detail["before"]["status"] == PostStatus.PENDING.value:
+        db.session.flush()
+        notify_author(content, record, "approved", "A moderator approved what you wrote, and it's now visible to everyone.")
+
+
+def _hide(item, content, record, moderator, **_):
+    _set_status(content, record, PostStatus.HIDDEN.value, record.reason)
+    db.session.flush()
+    notify_author(content, record, "hidden", f"A moderator hid what you wrote. Their reason: {record.reason}")
+
+
+def _remove(item, content, record, moderator, **_):
+    _set_status(content, record, PostStatus.REMOVED.value, record.reason)
+    db.session.flush()
+    notify_author(content, record, "removed", f"A moderator removed what you wrote. Their reason: {record.reason}")
+
+
+def _post_of(content: Post | Reply) -> Post:
+    return content if isinstance(content, Post) else content.post
+
+
+def _lock(item, content, record, moderator, **_):
+    post = _post_of(content)
+    record.detail = {"before": {"replies_locked": post.replies_locked}, "post_id": post.id}
+    post.replies_locked = True
+
+
+def _unlock(item, content, record, moderator, **_):
+    post = _post_of(content)
+    record.detail = {"before": {"replies_locked": post.replies_locked}, "post_id": post.id}
+    post.replies_locked = False
+
+
+def _content_warning(item, content, record, moderator, warning_text: str = "", **_):
+    warning_text = warning_text.strip()[:100]
+    if not warning_text:
+        raise DomainError("Say what the warning is about, e.g. “self-harm”.", field="warning_text")
+    record.detail = {"before": {"content_warning": content.content_warning}, "content_warning": warning_text}
+    content.content_warning = warning_text
+
+
+def _message(item, content, record, moderator, message_key: str = "", **_):
+    if message_key not in SUPPORT_MESSAGES:
+        raise DomainError("Choose one of the messages.", field="message_key")
+    record.detail = {"message_key": message_key}
+    db.session.flush()
+    notify_author(content, record, "support", SUPPORT_MESSAGES[message_key].text)
+
+
+def _warn(item, content, record, moderator, **_):
+    db.session.flush()
+    notify_author(content, record, "warning", f"A note from the moderators: {record.reason}")
+
+
+def _suspend(item, content, record, moderator, suspend_days: int = 0, **_):
+    if not 1 <= suspend_days <= MAX_SUSPENSION_DAYS:
+        raise DomainError(f"Choose between 1 and {MAX_SUSPENSION_DAYS} days.", field="suspend_days")
+    author = content.author
+    if author.is_moderator:
+        raise DomainError("Moderators and admins can't be suspended here; talk to an admin.")
+    until = utcnow() + timedelta(days=suspend_days)
+    before = author.suspended_until.isoformat() if author.suspended_until else None
+    record.detail = {"before": {"suspended_until": before}, "until": until.isoformat(), "days": suspend_days}
+    author.suspended_until = until
+    db.session.flush()
+    notify_author(content, record, "suspended",
+                  f"Your account is paused for {suspend_days} day{'s' if suspend_days != 1 else ''}: you can read "
+                  f"but not post. The moderators' reason: {record.reason}")
+
+
+def _claim(item, content, record, moderator, **_):
+    item.claimed_by_id, item.claimed_at = moderator.id, utcnow()
+
+
+def _release(item, content, record, moderator, **_):
+    item.claimed_by_id = item.claimed_at = None
+
+
+APPLY = {"approve": _approve, "hide": _hide, "remove": _remove, "lock": _lock, "unlock": _unlock,
+         "content_warning": _content_warning, "message": _message, "warn": _warn, "suspend": _suspend,
+         "claim": _claim, "release": _release}
+
+
+def undo_action(moderator: User, original: ModerationAction) -> ModerationAction:
+    """Put things back as they were before an action, once; messages and warnings can't be unsent."""
+    if original.action not in UNDOABLE:
+        raise DomainError("A message can't be unsent. You could send a follow-up message instead.")
+    now = utcnow()
+    won = db.session.execute(
+        update(ModerationAction).where(ModerationAction.id == original.id, ModerationAction.undone_at.is_(None))
+        .values(undone_at=now, undone_by_id=moderator.id), execution_options={"synchronize_session": False},
+    ).rowcount
+    if not won:
+        raise AlreadyHandled("That action was already undone.")
+    db.session.expire(original)
+    item = db.session.get(ModerationItem, original.item_id) if original.item_id else None
+    content = db.session.get(Post, original.post_id) if original.post_id else db.session.get(Reply, original.reply_id)
+    before = original.detail.get("before", {})
+    if original.action in RESOLVING and content is not None:
+        content.status, content.moderation_note = before["status"], before.get("note", "")
+        _recount_if_post(content)
+        if item is not None:
+            item.status, item.resolved_at, item.resolved_by_id = ItemStatus.OPEN.value, None, None
+            item.version += 1
+    elif original.action in ("lock", "unlock"):
+        db.session.get(Post, original.detail["post_id"]).replies_locked = before["replies_locked"]
+    elif original.action == "content_warning" and content is not None:
+        content.content_warning = before["content_warning"]
+    elif original.action == "suspend":
+        member = db.session.get(User, original.member_id)
+        previous = before.get("suspended_until")
+        member.suspended_until = datetime.fromisoformat(previous) if previous else None
+    record = ModerationAction(moderator_id=moderator.id, action="undo", item_id=original.item_id,
+                              post_id=original.post_id, reply_id=original.reply_id, member_id=original.member_id,
+                              reason="", detail={"undid": original.id, "undid_action": original.action},
+                              created_at=now)
+    db.session.add(record)
+    db.session.flush()
+    return record
