@@ -33,6 +33,12 @@ def test_username_is_unique_regardless_of_case(visitor, member, taken):
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
+@pytest.mark.parametrize("username", ["former-member", "Former-Member", "admin"])
+def test_names_the_site_uses_are_kept(visitor, username):
+    assert "That name is taken" in register(visitor, username).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
 @pytest.mark.parametrize("username", ["ab", "x" * 31, "has space", "emoji🙂", "semi;colon", ""])
 def test_bad_usernames_are_refused_with_a_message(visitor, username):
     response = register(visitor, username)

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,13 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(String(500), default="")
     #: ISO 3166 country whose hotlines the member sees first; empty means the site's default.
     country: Mapped[str] = mapped_column(String(8), default="")
+    pronouns: Mapped[str] = mapped_column(String(40), default="")
+    #: Keep the posts and replies list off the member's public profile.
+    hide_activity: Mapped[bool] = mapped_column(default=False)
+    #: How content-warned posts appear to this reader: "fold" (default) or "open".
+    content_warnings: Mapped[str] = mapped_column(String(8), default="fold")
+    #: Notification kinds the member turned off, e.g. ["heart", "tag_post"].
+    muted_notifications: Mapped[list] = mapped_column(JSON, default=list)
     #: While in the future, the member can read but not post, reply, heart or flag.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

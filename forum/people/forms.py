@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class SettingsForm(FlaskForm):
@@ -8,3 +9,16 @@ class SettingsForm(FlaskForm):
                           description="We show the crisis lines for this country first. It is never shown to anyone.")
     bio = TextAreaField("About you (optional)", validators=[Optional(), Length(max=500, message="Up to 500 characters, please.")],
                         description="A line or two other members see on your profile. No need for anything identifying.")
+    pronouns = StringField("Pronouns (optional)", validators=[Optional(), Length(max=40)])
+    hide_activity = BooleanField("Keep my posts and replies off my public profile")
+    content_warnings = RadioField("Posts with a content warning", default="fold",
+                                  choices=[SelectChoice("fold", "Keep them folded until I open them"),
+                                           SelectChoice("open", "Always show them open")])
+
+
+class DeleteAccountForm(FlaskForm):
+    keep = RadioField("What should happen to what you wrote?", default="remove", choices=[
+        SelectChoice("remove", "Delete my posts and replies along with my account"),
+        SelectChoice("anonymise", "Keep them up, shown as written by “former-member”"),
+    ])
+    password = PasswordField("Your password, to confirm", validators=[DataRequired("Enter your password to confirm.")])

@@ -1,16 +1,19 @@
 """Members' profiles."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.models import MemberNotice
 from forum.services import DomainError
+from forum.services.privacy import delete_account, export_member
 from forum.services.notices import mark_all_read, notices_for, request_second_review
-from forum.people.forms import SettingsForm
+from forum.people.forms import DeleteAccountForm, SettingsForm
 from wtforms.fields.choices import SelectChoice
 
 from forum.feed.views import page_of
@@ -40,6 +43,9 @@ def settings():
     if form.validate_on_submit():
         current_user.country = form.country.data or ""
         current_user.bio = (form.bio.data or "").strip()
+        current_user.pronouns = (form.pronouns.data or "").strip()
+        current_user.hide_activity = bool(form.hide_activity.data)
+        current_user.content_warnings = form.content_warnings.data or "fold"
         db.session.commit()
         flash("Your settings are saved.", "success")
         return redirect(url_for("people.settings"))
@@ -72,3 +78,31 @@ def request_review(notice_id: int):
         db.session.commit()
         flash("Thank you. Another moderator will look at it again, and you'll hear back here.", "success")
     return redirect(url_for("people.notices"))
+
+
+@bp.get("/settings/export")
+@login_required
+def export():
+    """Everything the member wrote here, as a JSON file to keep."""
+    body = json.dumps(export_member(current_user), ensure_ascii=False, indent=2)
+    filename = f"kindred-{current_user.username}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def delete_account_view():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append("That password isn't right.")
+        else:
+            member = current_user._get_current_object()
+            logout_user()
+            delete_account(member, keep_words_anonymously=form.keep.data == "anonymise")
+            db.session.commit()
+            flash("Your account is deleted. Thank you for being part of Kindred; take good care of yourself.", "info")
+            return redirect(url_for("feed.latest"))
+    return render_template("people/delete_account.html", form=form), 422 if form.errors else 200

@@ -18,10 +18,14 @@ def find_member(username: str) -> User | None:
     return db.session.scalars(select(User).where(User.username_key == username_key(username))).first()
 
 
+#: Names the site itself uses (the placeholder author of words left by departed members).
+RESERVED_USERNAMES = {"former-member", "deleted", "kindred", "moderator", "moderators", "admin"}
+
+
 def register_member(username: str, password: str, role: Role = Role.MEMBER) -> User:
-    """Create a member; a username taken in any letter case is refused."""
+    """Create a member; a username taken in any letter case, or kept by the site, is refused."""
     taken = DomainError("That name is taken. Pseudonyms are welcome: try another one.", field="username")
-    if find_member(username) is not None:
+    if username_key(username) in RESERVED_USERNAMES or find_member(username) is not None:
         raise taken
     member = User(username=username, password=password, role=role)
     try:

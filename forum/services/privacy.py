@@ -1,0 +1,123 @@
+"""A member's data is theirs: export everything they wrote, and leave taking it with them or leaving it anonymously."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import delete, func, select, update
+
+from forum.extensions import db
+from forum.models import Block, Flag, Heart, MemberNotice, Post, Reply, TagFollow, User, post_hashtags, utcnow
+from forum.services import DomainError
+from forum.services.replies import recount_post
+from forum.services.tags import recount_hashtags
+
+#: Stands in as the author of words a departed member left behind, or that others' replies still answer.
+FORMER_MEMBER = "former-member"
+
+
+def export_member(member: User) -> dict:
+    """Everything the member wrote or chose here, and nothing anyone else wrote."""
+    posts = db.session.scalars(select(Post).where(Post.author_id == member.id).order_by(Post.id)).all()
+    replies = db.session.scalars(select(Reply).where(Reply.author_id == member.id, Reply.deleted_at.is_(None))
+                                 .order_by(Reply.id)).all()
+    hearts = db.session.scalars(select(Heart).where(Heart.user_id == member.id).order_by(Heart.id)).all()
+    follows = db.session.scalars(select(TagFollow).where(TagFollow.user_id == member.id)).all()
+    blocks = db.session.scalars(select(Block).where(Block.blocker_id == member.id)).all()
+    flags = db.session.scalars(select(Flag).where(Flag.user_id == member.id).order_by(Flag.id)).all()
+    notices = db.session.scalars(select(MemberNotice).where(MemberNotice.member_id == member.id)
+                                 .order_by(MemberNotice.id)).all()
+    when = lambda moment: moment.isoformat() if moment else None  # noqa: E731 - a tiny local formatter
+    return {
+        "format": "kindred-export-1",
+        "exported_at": when(utcnow()),
+        "member": {"username": member.username, "joined_at": when(member.joined_at), "role": member.role,
+                   "bio": member.bio, "pronouns": member.pronouns, "country": member.country,
+                   "hide_activity": member.hide_activity, "content_warnings": member.content_warnings,
+                   "muted_notifications": member.muted_notifications},
+        "posts": [{"id": p.id, "title": p.title, "body": p.body, "created_at": when(p.created_at),
+                   "edited_at": when(p.edited_at), "status": p.status, "content_warning": p.content_warning,
+                   "hashtags": [t.name for t in p.hashtags]} for p in posts],
+        "replies": [{"id": r.id, "post_id": r.post_id, "answers_reply_id": r.parent_id, "body": r.body,
+                     "created_at": when(r.created_at), "edited_at": when(r.edited_at), "status": r.status}
+                    for r in replies],
+        "hearts_given": [{"post_id": h.post_id, "reply_id": h.reply_id, "at": when(h.created_at)} for h in hearts],
+        "tags": [{"hashtag": f.hashtag.name, "mode": f.mode} for f in follows],
+        "blocked_members": [b.blocked.username for b in blocks],
+        "flags_made": [{"post_id": f.post_id, "reply_id": f.reply_id, "reason": f.reason, "note": f.note,
+                        "at": when(f.created_at)} for f in flags],
+        "messages_from_moderators": [{"kind": n.kind, "body": n.body, "at": when(n.created_at)} for n in notices],
+    }
+
+
+def former_member() -> User:
+    """The placeholder author for words left behind; nobody can sign in as it."""
+    ghost = db.session.scalars(select(User).where(User.username_key == FORMER_MEMBER)).first()
+    if ghost is None:
+        ghost = User(username=FORMER_MEMBER, password=secrets.token_urlsafe(48))
+        ghost.bio = "Words from members who have left Kindred."
+        db.session.add(ghost)
+        db.session.flush()
+    return ghost
+
+
+def delete_account(member: User, keep_words_anonymously: bool) -> None:
+    """Delete the member's account. Their posts and replies go with them, or stay under "former-member".
+
+    A removed reply that others answered stays as "[deleted]" (under the placeholder) so threads still read.
+    """
+    if member.username_key == FORMER_MEMBER:
+        raise DomainError("This account can't be deleted.")
+    ghost = former_member()
+    touched_posts: set[int] = set()
+    hearted = _hearted_targets(member)
+    if keep_words_anonymously:
+        touched_posts.update(db.session.scalars(select(Reply.post_id).where(Reply.author_id == member.id)))
+        db.session.execute(update(Post).where(Post.author_id == member.id).values(author_id=ghost.id))
+        db.session.execute(update(Reply).where(Reply.author_id == member.id).values(author_id=ghost.id))
+    else:
+        _remove_replies(member, ghost, touched_posts)
+        tag_ids = _tag_ids_of(set(db.session.scalars(select(Post.id).where(Post.author_id == member.id))))
+        for post in db.session.scalars(select(Post).where(Post.author_id == member.id)).all():
+            db.session.delete(post)
+        db.session.flush()
+        recount_hashtags(tag_ids)
+    db.session.execute(delete(Heart).where(Heart.user_id == member.id))
+    db.session.delete(member)
+    db.session.flush()
+    _recount_hearts(*hearted)
+    for post in db.session.scalars(select(Post).where(Post.id.in_(touched_posts))):
+        recount_post(post)
+
+
+def _remove_replies(member: User, ghost: User, touched_posts: set[int]) -> None:
+    for reply in db.session.scalars(select(Reply).where(Reply.author_id == member.id)).all():
+        touched_posts.add(reply.post_id)
+        answered = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
+        if answered:
+            reply.author_id, reply.body, reply.body_html = ghost.id, "", ""
+            reply.deleted_at = reply.deleted_at or utcnow()
+        else:
+            db.session.delete(reply)
+    db.session.flush()
+
+
+def _tag_ids_of(post_ids: set[int]) -> set[int]:
+    if not post_ids:
+        return set()
+    return set(db.session.scalars(select(post_hashtags.c.hashtag_id).where(post_hashtags.c.post_id.in_(post_ids))))
+
+
+def _hearted_targets(member: User) -> tuple[set[int], set[int]]:
+    rows = db.session.execute(select(Heart.post_id, Heart.reply_id).where(Heart.user_id == member.id)).all()
+    return {p for p, _ in rows if p}, {r for _, r in rows if r}
+
+
+def _recount_hearts(post_ids: set[int], reply_ids: set[int]) -> None:
+    """Set heart counts from the rows, for the posts and replies a departing member had hearted."""
+    for model, column, ids in ((Post, Heart.post_id, post_ids), (Reply, Heart.reply_id, reply_ids)):
+        if ids:
+            count = select(func.count()).where(column == model.id).scalar_subquery()
+            db.session.execute(update(model).where(model.id.in_(ids)).values(heart_count=count),
+                               execution_options={"synchronize_session": False})
+
+
