@@ -26,5 +26,5 @@ def latest():
 
 @bp.get("/needs-reply")
 def needs_reply():
-    page = page_of(feeds.needs_reply)
+    page = page_of(feeds.needs_reply, current_user)
     return render_template("feed/index.html", page=page, tab="needs-reply")

@@ -19,6 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from forum.feed.views import page_of
 from forum.services import feeds
 from forum.services.accounts import find_member
+from forum.services.blocks import block, blocked_members, has_blocked, unblock
+from forum.services.following import followed_tags
 
 bp = Blueprint("people", __name__)
 
@@ -28,8 +30,40 @@ def profile(username: str):
     member = find_member(username)
     if member is None:
         abort(404)
-    return render_template("people/profile.html", member=member,
-                           page=page_of(feeds.by_author, current_user, member))
+    is_self = current_user.is_authenticated and current_user.id == member.id
+    show_activity = is_self or not member.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
+    i_blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, member.id)
+    return render_template(
+        "people/profile.html", member=member, is_self=is_self, show_activity=show_activity, i_blocked=i_blocked,
+        page=page_of(feeds.by_author, current_user, member) if show_activity and not i_blocked else None,
+        replies=feeds.recent_replies_by(current_user, member) if show_activity and not i_blocked else [],
+        hearts=feeds.hearts_received(member), follows=followed_tags(member), form=EmptyForm())
+
+
+@bp.post("/u/<username>/block")
+@login_required
+def block_member(username: str):
+    member = find_member(username) or abort(404)
+    try:
+        block(current_user, member)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash(f"You've blocked {member.username}. You won't see their posts or replies, and they can't reply to "
+              "you, mention you or send you hearts. They aren't told.", "info")
+    return redirect(url_for("people.profile", username=member.username))
+
+
+@bp.post("/u/<username>/unblock")
+@login_required
+def unblock_member(username: str):
+    member = find_member(username) or abort(404)
+    unblock(current_user, member)
+    db.session.commit()
+    flash(f"You've unblocked {member.username}.", "info")
+    return redirect(url_for("people.profile", username=member.username))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

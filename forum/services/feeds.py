@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
-from forum.models import Hashtag, Post, PostStatus, User, post_hashtags, utcnow
+from forum.models import Hashtag, Post, PostStatus, Reply, User, post_hashtags, utcnow
 from forum.pagination import Page, keyset_page
-from forum.services.visibility import visible_posts
+from forum.services.visibility import visible_posts, visible_replies
 
 #: A post waits in "Needs a reply" for this long; older unanswered posts stay on their tag pages.
 NEEDS_REPLY_DAYS = 14
@@ -24,9 +25,9 @@ def _needs_reply_clause():
     return (Post.status == PostStatus.VISIBLE.value, Post.first_response_at.is_(None), Post.created_at >= since)
 
 
-def needs_reply(cursor: str | None, per_page: int) -> Page[Post]:
+def needs_reply(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]:
     """Visible posts nobody but their author has answered yet, oldest first."""
-    stmt = select(Post).where(*_needs_reply_clause())
+    stmt = select(Post).where(*_needs_reply_clause(), visible_posts(viewer))
     return keyset_page(db.session, stmt, (Post.created_at, Post.id), False, cursor, per_page)
 
 
@@ -49,3 +50,22 @@ def tag_index(cursor: str | None, per_page: int) -> Page[Hashtag]:
     """Tags with visible posts, most used first."""
     stmt = select(Hashtag).where(Hashtag.post_count > 0)
     return keyset_page(db.session, stmt, (Hashtag.post_count, Hashtag.id), True, cursor, per_page)
+
+
+def recent_replies_by(viewer: User | None, author: User, limit: int = 20) -> list[Reply]:
+    """The member's latest replies that this viewer may see, on posts they may see."""
+    stmt = (select(Reply).join(Post, Post.id == Reply.post_id)
+            .where(Reply.author_id == author.id, Reply.deleted_at.is_(None), visible_replies(viewer),
+                   visible_posts(viewer))
+            .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(limit)
+            .options(contains_eager(Reply.post)))
+    return list(db.session.scalars(stmt))
+
+
+def hearts_received(author: User) -> int:
+    """Hearts on the member's visible posts and replies."""
+    on_posts = select(func.coalesce(func.sum(Post.heart_count), 0)).where(
+        Post.author_id == author.id, Post.status == PostStatus.VISIBLE.value).scalar_subquery()
+    on_replies = select(func.coalesce(func.sum(Reply.heart_count), 0)).where(
+        Reply.author_id == author.id, Reply.status == PostStatus.VISIBLE.value).scalar_subquery()
+    return db.session.scalar(select(on_posts + on_replies))

@@ -8,6 +8,8 @@ from forum.extensions import db
 from forum.models import Heart, Post, Reply, User
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
+from forum.services.blocks import has_blocked
+from forum.services.notifications import notify_heart
 
 
 def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
@@ -15,6 +17,8 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
     if target.author_id == member.id:
         raise NotAllowed("Hearts are for other members' words.")
     ensure_can_participate(member)
+    if has_blocked(target.author_id, member.id):
+        raise NotAllowed("Hearts can't be sent here.")
     if not target.is_visible or getattr(target, "is_deleted", False):
         raise NotAllowed("This can't take hearts right now.")
     model = type(target)
@@ -24,6 +28,7 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
             with db.session.begin_nested():
                 db.session.add(Heart(user_id=member.id, **{column.key: target.id}))
             changed, delta = True, 1
+            notify_heart(member, target)
         except IntegrityError:  # already hearted: the unique constraint keeps it one row
             changed, delta = False, 0
     else:

@@ -6,6 +6,7 @@ from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import Post, PostStatus, Revision, User, utcnow
 from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
 from forum.services.accounts import ensure_can_participate
+from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.text import excerpt, render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words
@@ -34,6 +35,8 @@ def create_post(author: User, title: str, body: str, tags_field: str = "") -> Po
     recount_hashtags(_apply_text(post, names, title, body))
     apply_watched_words(post, author)
     assess_and_escalate(post)
+    notify_tag_followers(post)
+    notify_mentions(post)
     return post
 
 

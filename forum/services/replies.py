@@ -10,6 +10,8 @@ from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.posts import keep_revision
 from forum.services.accounts import ensure_can_participate
+from forum.services.blocks import has_blocked
+from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words
@@ -29,6 +31,9 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
         # Threads nest one level: answering a nested reply joins its thread.
         if parent.parent_id is not None:
             parent = db.session.get(Reply, parent.parent_id)
+    # Someone who was blocked can't reach the member who blocked them; the wording doesn't say why.
+    if has_blocked(post.author_id, author.id) or (parent is not None and has_blocked(parent.author_id, author.id)):
+        raise NotAllowed("You can't reply here.")
     now = utcnow()
     reply = Reply(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
                   body=body, body_html=render_body(body), status=PostStatus.VISIBLE.value,
@@ -43,6 +48,8 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
     db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
     apply_watched_words(reply, author)
     assess_and_escalate(reply)
+    notify_reply(reply)
+    notify_mentions(reply)
     return reply
 
 

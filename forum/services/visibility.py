@@ -1,9 +1,10 @@
 """The one answer to "what may this viewer see?", used by every list, page and API."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, or_
 
 from forum.models import Post, PostStatus, Reply, User
+from forum.services.blocks import blocked_by, has_blocked
 
 
 def _viewer_id(viewer: User | None) -> int | None:
@@ -15,24 +16,31 @@ def is_moderator(viewer: User | None) -> bool:
 
 
 def visible_posts(viewer: User | None) -> ColumnElement[bool]:
-    """Where-clause for posts this viewer may see in lists: visible ones, plus their own."""
+    """Where-clause for posts this viewer may see in lists: visible ones, plus their own, minus blocked members'."""
     viewer_id = _viewer_id(viewer)
-    own = Post.author_id == viewer_id if viewer_id is not None else false()
-    return or_(Post.status == PostStatus.VISIBLE.value, own)
+    if viewer_id is None:
+        return Post.status == PostStatus.VISIBLE.value
+    return and_(or_(Post.status == PostStatus.VISIBLE.value, Post.author_id == viewer_id),
+                Post.author_id.not_in(blocked_by(viewer_id)))
 
 
 def visible_replies(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause for replies this viewer may see: visible ones, their own, all for moderators."""
-    if is_moderator(viewer):
-        return true()
     viewer_id = _viewer_id(viewer)
-    own = Reply.author_id == viewer_id if viewer_id is not None else false()
-    return or_(Reply.status == PostStatus.VISIBLE.value, own)
+    if viewer_id is None:
+        return Reply.status == PostStatus.VISIBLE.value
+    not_blocked = Reply.author_id.not_in(blocked_by(viewer_id))
+    if is_moderator(viewer):
+        return not_blocked
+    return and_(or_(Reply.status == PostStatus.VISIBLE.value, Reply.author_id == viewer_id), not_blocked)
 
 
 def can_view_post(viewer: User | None, post: Post) -> bool:
-    """Whether the viewer may open this post's page (moderators may open any)."""
-    return post.is_visible or is_moderator(viewer) or post.author_id == _viewer_id(viewer)
+    """Whether the viewer may open this post's page (moderators may open any; nobody sees whom they blocked)."""
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is not None and post.author_id != viewer_id and has_blocked(viewer_id, post.author_id):
+        return False
+    return post.is_visible or is_moderator(viewer) or post.author_id == viewer_id
 
 
 def can_change(viewer: User | None, content: Post | Reply) -> bool:

@@ -15,6 +15,7 @@ from forum.models import (Flag, ItemStatus, MemberNotice, ModerationAction, Mode
                           Reply, User, utcnow)
 from forum.services import DomainError
 from forum.services.moderation.messages import SUPPORT_MESSAGES
+from forum.services.notifications import notify_moderation
 from forum.services.tags import recount_hashtags
 
 #: Actions that settle an item; the others leave it open for a further decision.
@@ -106,6 +107,7 @@ def notify_author(content: Post | Reply, record: ModerationAction, kind: str, bo
                           reply_id=content.id if isinstance(content, Reply) else None, created_at=utcnow())
     db.session.add(notice)
     db.session.flush()
+    notify_moderation(notice)
     return notice
 
 

@@ -1,0 +1,30 @@
+"""Profiles: bio, pronouns, posts and replies, hearts received; activity can be kept private."""
+from forum.extensions import db
+from forum.models import Role, User
+from forum.services.hearts import set_heart
+from tests.helpers import Visitor, make_member, make_post, make_reply
+
+
+def test_profile_shows_bio_pronouns_posts_replies_and_hearts(client, member, other_member):
+    member = db.session.get(User, member.id)
+    member.bio, member.pronouns = "Tea, walks, slow days.", "she/her"
+    post = make_post(member, title="My first post")
+    reply = make_reply(member, make_post(other_member, title="Their post"), "Sending you strength")
+    set_heart(other_member, post, True)
+    set_heart(make_member("third_voice"), reply, True)
+    db.session.commit()
+    page = client.get("/u/river_stone").get_data(as_text=True)
+    assert "Tea, walks, slow days." in page and "(she/her)" in page and "My first post" in page
+    assert "On “Their post”" in page and "2 hearts received" in page
+
+
+def test_hidden_activity_stays_private_except_to_the_member_and_moderators(app, client, signed_in, member):
+    member = db.session.get(User, member.id)
+    member.hide_activity = True
+    make_post(member, title="Quiet post")
+    assert "Quiet post" not in client.get("/u/river_stone").get_data(as_text=True)
+    assert "keeps their activity private" in client.get("/u/river_stone").get_data(as_text=True)
+    assert "Quiet post" in signed_in.get("/u/river_stone").get_data(as_text=True)
+    moderator = Visitor(app.test_client())
+    moderator.sign_in(make_member("kind_mod", Role.MODERATOR).username)
+    assert "Quiet post" in moderator.get("/u/river_stone").get_data(as_text=True)
