@@ -48,8 +48,12 @@ class Config:
     POSTS_PER_PAGE = 20
     #: Crisis items waiting longer than this are highlighted in the moderation queue.
     CRISIS_ALERT_MINUTES = int(os.environ.get("CRISIS_ALERT_MINUTES", "15"))
+    #: A new member's first this-many posts wait for a moderator's approval; 0 = off.
+    NEW_MEMBER_HOLD_POSTS = int(os.environ.get("NEW_MEMBER_HOLD_POSTS", "0"))
     #: Country whose hotlines lead the help page when a member has not chosen one (ISO 3166 alpha-2).
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
+    #: Unsettled flags from this many different members hide visible content until a moderator looks.
+    FLAG_HIDE_THRESHOLD = int(os.environ.get("FLAG_HIDE_THRESHOLD", "3"))
     SITE_NAME = os.environ.get("SITE_NAME", "Kindred")
 
 

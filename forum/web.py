@@ -23,13 +23,16 @@ def register(app: Flask) -> None:
     from forum.api import bp as api_bp
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
+    from forum.flags import bp as flags_bp
     from forum.help import bp as help_bp
+    from forum.moderation.rules_views import bp as moderation_rules_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.people import bp as people_bp
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
-    for blueprint in (api_bp, auth_bp, feed_bp, help_bp, moderation_bp, people_bp, posts_bp, tags_bp):
+    for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp, people_bp,
+                      posts_bp, tags_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
@@ -39,6 +42,7 @@ def register(app: Flask) -> None:
     login_manager.unauthorized_handler(_sign_in_first)
 
     app.context_processor(_template_globals)
+    app.jinja_env.globals["reader_opens_warnings"] = _reader_opens_warnings
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
@@ -59,6 +63,11 @@ def _sign_in_first():
         return error_response(401, "Please sign in", "Sign in to do that.")
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+
+
+def _reader_opens_warnings() -> bool:
+    """Whether the reader chose to see content-warned posts unfolded (a global, so imported macros see it)."""
+    return current_user.is_authenticated and current_user.content_warnings == "open"
 
 
 def _template_globals() -> dict:

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from config import normalise_database_url
 from forum import create_app
 from forum.extensions import db
+from forum.models import Role
 from tests.helpers import Visitor, make_member
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -105,4 +106,17 @@ def signed_in(app, member) -> Visitor:
 def signed_in_other(app, other_member) -> Visitor:
     visitor = Visitor(app.test_client())
     visitor.sign_in(other_member.username)
+    return visitor
+
+
+@pytest.fixture
+def moderator(app):
+    return make_member("river_mod", Role.MODERATOR)
+
+
+@pytest.fixture
+def mod_visitor(app, moderator) -> Visitor:
+    """A visitor signed in as `moderator`."""
+    visitor = Visitor(app.test_client())
+    visitor.sign_in(moderator.username)
     return visitor

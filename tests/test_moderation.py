@@ -15,18 +15,6 @@ from tests.helpers import Visitor, make_member, make_post, make_reply
 CRISIS_TEXT = "I want to die and I think tonight is the night."
 
 
-@pytest.fixture
-def moderator(app):
-    return make_member("river_mod", Role.MODERATOR)
-
-
-@pytest.fixture
-def mod_visitor(app, moderator):
-    visitor = Visitor(app.test_client())
-    visitor.sign_in(moderator.username)
-    return visitor
-
-
 def queued_post(author, title="Needs a look", priority=Priority.ROUTINE, kind=ReasonKind.FLAG.value, **detail):
     post = make_post(author, title=title, body="Words for moderators to read. #Anxiety")
     item = add_reason(post, kind, detail or {"label": "Spam"}, priority)
@@ -306,3 +294,14 @@ def test_reply_items_work_like_post_items(mod_visitor, client, member, other_mem
     assert item.reply_id == reply.id and item.priority == Priority.CRISIS
     act(mod_visitor, item, "message", message_key="checking_in")
     assert db.session.scalars(select(MemberNotice)).one().member_id == other_member.id
+
+
+def test_hiding_a_reply_keeps_its_posts_counters_exact(mod_visitor, member, other_member):
+    post = make_post(member)
+    reply = make_reply(other_member, post)
+    item = add_reason(reply, ReasonKind.FLAG.value, {"label": "Spam"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "hide", reason="Spam link")
+    db.session.expire_all()
+    post = db.session.get(Post, post.id)
+    assert post.reply_count == 0 and post.first_response_at is None

@@ -15,8 +15,8 @@ from forum.moderation.forms import ActionForm
 from forum.moderation.highlight import highlight
 from forum.services import DomainError
 from forum.services.accounts import find_member
-from forum.services.moderation.actions import (ACTION_LABELS, AlreadyHandled, content_of, take_action,
-                                               undo_action)
+from forum.services.moderation.actions import (ACTION_LABELS, OTHER_LOGGED_ACTIONS, AlreadyHandled, content_of,
+                                               take_action, undo_action)
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
 from forum.services.safety import assessed_text
 
@@ -114,8 +114,9 @@ def log():
     if before:
         stmt = stmt.where(ModerationAction.id < before)
     entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()
+    labels = {**ACTION_LABELS, **OTHER_LOGGED_ACTIONS}
     return render_template("moderation/log.html", entries=entries[:50], more=len(entries) > 50, filters=filters,
-                           labels=ACTION_LABELS, actions=sorted(ACTION_LABELS))
+                           labels=labels, actions=sorted(labels))
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:

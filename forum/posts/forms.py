@@ -5,7 +5,17 @@ from wtforms.validators import DataRequired, Length, Optional
 from forum.models.post import POST_BODY_MAX, REPLY_BODY_MAX, TITLE_MAX
 
 
-class PostForm(FlaskForm):
+CONTENT_WARNINGS = ["suicide", "self-harm", "abuse", "eating disorders", "substance use", "graphic"]
+
+
+class ContentWarningMixin:
+    content_warning = StringField(
+        "Content warning (optional)", validators=[Optional(), Length(max=100, message="Keep it short, please.")],
+        description="If what you wrote could be hard for someone to read, name it here and it stays folded until "
+                    "a reader opens it: e.g. " + ", ".join(CONTENT_WARNINGS) + ", or your own words.")
+
+
+class PostForm(ContentWarningMixin, FlaskForm):
     title = StringField("Title", validators=[
         DataRequired("Give your post a title, even a few words."),
         Length(max=TITLE_MAX, message=f"Titles can be up to {TITLE_MAX} characters; please shorten it a little."),

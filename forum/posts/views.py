@@ -14,6 +14,7 @@ from forum.posts.care import care_for_author, replies_need_gentleness, someone_e
 from forum.posts.loaders import get_post, get_reply
 from forum.posts.threads import threads_for
 from forum.services import DomainError, NotAllowed
+from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
 from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field
 from forum.services.replies import add_reply, delete_reply, edit_reply
@@ -39,12 +40,17 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         try:
-            post = create_post(current_user, form.title.data, form.body.data, form.tags.data or "")
+            post = create_post(current_user, form.title.data, form.body.data, form.tags.data or "",
+                               form.content_warning.data or "")
         except DomainError as error:
             _show_domain_error(form, error)
         else:
             db.session.commit()
-            flash("Your post is up. Thank you for sharing it with us.", "success")
+            if post.is_visible:
+                flash("Your post is up. Thank you for sharing it with us.", "success")
+            else:
+                flash("Thank you for sharing this. Your post is waiting for a moderator and will appear "
+                      "once they've looked at it; you can see it meanwhile.", "info")
             return redirect(url_for("posts.show", post_id=post.id))
     return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
@@ -62,15 +68,37 @@ def show(post_id: int):
 def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
     threads = threads_for(post, current_user)
     reply_ids = [t.reply.id for t in threads] + [a.id for t in threads for a in t.answers]
+    is_author = current_user.is_authenticated and current_user.id == post.author_id
+    waiting = unacknowledged_replies(post) if is_author else []
+    usual_wait = None
+    if is_author and post.first_response_at is None and post.is_visible:
+        found = usual_first_reply_wait([tag.id for tag in post.hashtags])
+        usual_wait = (describe_wait(found[0]), found[1]) if found else None
     return render_template(
         "posts/show.html", post=post, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
         care=care_for_author(post, threads, current_user, viewer_country()), care_context="published",
         show_care_note=someone_else_in_crisis(post, threads, current_user),
         gentle_replies=replies_need_gentleness(post, threads),
+        unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
         hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
         hearted_replies=hearted_reply_ids(current_user, reply_ids),
     ), status
+
+
+@bp.post("/posts/<int:post_id>/thank")
+@login_required
+def thank_everyone_view(post_id: int):
+    """The author hearts every reply they haven't answered or hearted yet, in one go."""
+    post = get_post(post_id, check_author=True)
+    try:
+        thanked = thank_everyone(current_user, post)
+    except NotAllowed as error:
+        abort(403, description=error.message)
+    db.session.commit()
+    flash(f"You sent {thanked} heart{'s' if thanked != 1 else ''}. Thank you for thanking them." if thanked
+          else "Everyone has already heard from you.", "success")
+    return redirect(url_for("posts.show", post_id=post.id, _anchor="replies"))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -83,7 +111,7 @@ def edit(post_id: int):
         form.tags.data = extra_tags_field(post)
     if form.validate_on_submit():
         try:
-            edit_post(post, form.title.data, form.body.data, form.tags.data or "")
+            edit_post(post, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or "")
         except DomainError as error:
             _show_domain_error(form, error)
         else:

@@ -24,13 +24,13 @@ def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]
     return before | {tag.id for tag in post.hashtags}
 
 
-def create_post(author: User, title: str, body: str, tags_field: str = "") -> Post:
+def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "") -> Post:
     ensure_can_participate(author)
     names = collect_hashtags(title, body, tags_field)  # refuse bad input before touching the session
     refuse_blocked_words(title, body)
     now = utcnow()
     post = Post(author=author, status=PostStatus.VISIBLE.value, created_at=now, last_activity_at=now,
-                reply_count=0, heart_count=0)
+                reply_count=0, heart_count=0, content_warning=content_warning.strip())
     db.session.add(post)
     recount_hashtags(_apply_text(post, names, title, body))
     apply_watched_words(post, author)
@@ -40,13 +40,15 @@ def create_post(author: User, title: str, body: str, tags_field: str = "") -> Po
     return post
 
 
-def edit_post(post: Post, title: str, body: str, tags_field: str = "") -> Post:
+def edit_post(post: Post, title: str, body: str, tags_field: str = "", content_warning: str | None = None) -> Post:
     ensure_can_participate(post.author)
     names = collect_hashtags(title, body, tags_field)
     refuse_blocked_words(title, body)
     keep_revision(post)
     recount_hashtags(_apply_text(post, names, title, body))
     post.edited_at = utcnow()
+    if content_warning is not None:
+        post.content_warning = content_warning.strip()
     apply_watched_words(post, post.author)
     assess_and_escalate(post)
     return post

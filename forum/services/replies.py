@@ -47,6 +47,8 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
     db.session.flush()
     db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
     apply_watched_words(reply, author)
+    if not reply.is_visible:  # held for a moderator: it doesn't answer the post until approved
+        recount_post(post)
     assess_and_escalate(reply)
     notify_reply(reply)
     notify_mentions(reply)
@@ -94,8 +96,9 @@ def _drop_emptied_placeholder(reply_id: int) -> None:
 
 
 def recount_post(post: Post) -> None:
-    """Recompute a post's reply count, last activity and first response from its live replies."""
-    live = select(Reply).where(Reply.post_id == post.id, Reply.deleted_at.is_(None)).subquery()
+    """Recompute a post's reply count, last activity and first response from its live, visible replies."""
+    live = select(Reply).where(Reply.post_id == post.id, Reply.deleted_at.is_(None),
+                               Reply.status == PostStatus.VISIBLE.value).subquery()
     count, last = db.session.execute(select(func.count(), func.max(live.c.created_at))).one()
     first_response = db.session.scalar(
         select(func.min(live.c.created_at)).where(live.c.author_id != post.author_id)

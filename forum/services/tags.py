@@ -51,7 +51,18 @@ def hashtags_named(names: Iterable[str]) -> list[Hashtag]:
         except IntegrityError:
             tag = db.session.scalars(select(Hashtag).where(Hashtag.key == key)).one()
         found[key] = tag
-    return [found[hashtag_key(name)] for name in names]
+    return _follow_merges([found[hashtag_key(name)] for name in names])
+
+
+def _follow_merges(tags: list[Hashtag]) -> list[Hashtag]:
+    """Put the tag a merged one became in its place (merges never chain), without repeats."""
+    result: list[Hashtag] = []
+    for tag in tags:
+        if tag.merged_into_id is not None:
+            tag = db.session.get(Hashtag, tag.merged_into_id) or tag
+        if tag not in result:
+            result.append(tag)
+    return result
 
 
 def recount_hashtags(tag_ids: Iterable[int]) -> None:

@@ -16,6 +16,7 @@ from forum.models import (Flag, ItemStatus, MemberNotice, ModerationAction, Mode
 from forum.services import DomainError
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications import notify_moderation
+from forum.services.replies import recount_post
 from forum.services.tags import recount_hashtags
 
 #: Actions that settle an item; the others leave it open for a further decision.
@@ -27,6 +28,11 @@ ACTION_LABELS = {
     "unlock": "reopened replies", "content_warning": "added a content warning", "message": "sent a message",
     "warn": "warned the author", "suspend": "suspended the author", "claim": "claimed it",
     "release": "released it", "undo": "undid an action",
+}
+#: Actions logged outside the queue (watched words, hashtag tidy-up), for the log's filter and wording.
+OTHER_LOGGED_ACTIONS = {
+    "watched_word_add": "added a watched word", "watched_word_delete": "removed a watched word",
+    "tag_merge": "merged hashtags", "tag_rename": "renamed a hashtag",
 }
 MAX_SUSPENSION_DAYS = 365
 
@@ -96,9 +102,12 @@ def _set_status(content: Post | Reply, record: ModerationAction, status: str, no
 
 
 def _recount_if_post(content: Post | Reply) -> None:
+    """Keep tag counts (for a post) or the post's reply counters (for a reply) exact after a status change."""
+    db.session.flush()
     if isinstance(content, Post):
-        db.session.flush()
         recount_hashtags(tag.id for tag in content.hashtags)
+    else:
+        recount_post(content.post)
 
 
 def notify_author(content: Post | Reply, record: ModerationAction, kind: str, body: str) -> MemberNotice:

@@ -1,0 +1,4 @@
+"""Flagging posts and replies for the moderators."""
+from forum.flags.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,94 @@
+"""Flags: a member asking the moderators to look at a post or reply, once per item.
+
+Enough members flagging the same visible words hides them until a moderator has looked, so one
+person can't hide what others wrote, and a pile-on of flags doesn't wait for the queue.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.models import (FLAG_REASON_LABELS, Flag, FlagReason, Post, PostStatus, Priority, ReasonKind, Reply, User,
+                          utcnow)
+from forum.services import DomainError, NotAllowed
+from forum.services.accounts import ensure_can_participate
+from forum.services.moderation.queue import add_reason
+from forum.services.tags import recount_hashtags
+
+NOTE_MAX = 500
+#: How many different members' unsettled flags hide visible content, unless the app says otherwise.
+DEFAULT_HIDE_THRESHOLD = 3
+AUTO_HIDE_NOTE = "Hidden for now because several members flagged it; a moderator will review it soon."
+ALREADY_FLAGGED = "You've already flagged this — thank you, moderators will look."
+
+
+class AlreadyFlagged(DomainError):
+    """The member flagged this before; nothing was added."""
+
+
+def _target_column(content: Post | Reply):
+    return Flag.post_id if isinstance(content, Post) else Flag.reply_id
+
+
+def ensure_can_flag(member: User, content: Post | Reply) -> None:
+    """Refuse flagging one's own words, flagging while suspended, and flagging a deleted reply."""
+    if content.author_id == member.id:
+        raise NotAllowed("Flags are for other members' words. You can edit or delete your own at any time.")
+    ensure_can_participate(member)
+    if getattr(content, "is_deleted", False):
+        raise NotAllowed("That reply has been deleted, so there's nothing left to flag.")
+
+
+def has_flagged(member: User, content: Post | Reply) -> bool:
+    column = _target_column(content)
+    return db.session.scalar(select(Flag.id).where(Flag.user_id == member.id, column == content.id)) is not None
+
+
+def flag_content(member: User, content: Post | Reply, reason: FlagReason, note: str = "",
+                 hide_threshold: int = DEFAULT_HIDE_THRESHOLD) -> Flag:
+    """Flag a post or reply for the moderators, and hide it once `hide_threshold` members have."""
+    ensure_can_flag(member, content)
+    note = (note or "").strip()
+    if reason is FlagReason.OTHER and not note:
+        raise DomainError("Please tell the moderators in a few words what worries you.", field="note")
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"Notes can be up to {NOTE_MAX} characters; please shorten it a little.", field="note")
+    column = _target_column(content)
+    try:
+        # Two quick clicks or two tabs may both get here; the unique constraint keeps it one flag.
+        with db.session.begin_nested():
+            flag = Flag(user_id=member.id, reason=reason.value, note=note, created_at=utcnow(),
+                        **{column.key: content.id})
+            db.session.add(flag)
+    except IntegrityError:
+        raise AlreadyFlagged(ALREADY_FLAGGED) from None
+    priority = Priority.AT_RISK_FLAG if reason is FlagReason.AT_RISK else Priority.ROUTINE
+    add_reason(content, ReasonKind.FLAG.value,
+               {"reason": reason.value, "label": FLAG_REASON_LABELS[reason], "note": note, "by": member.username,
+                "flag_id": flag.id},
+               priority)
+    _hide_if_flagged_enough(content, hide_threshold)
+    return flag
+
+
+def unsettled_flaggers(content: Post | Reply) -> int:
+    """How many different members have flags on this content that no moderator has settled yet."""
+    column = _target_column(content)
+    return db.session.scalar(select(func.count(func.distinct(Flag.user_id)))
+                             .where(column == content.id, Flag.settled_at.is_(None)))
+
+
+def _hide_if_flagged_enough(content: Post | Reply, hide_threshold: int) -> None:
+    # Lock the row so two members flagging at once are counted one after the other: without it, the
+    # second and third flags could each see only two and neither would hide. Locking after the item's
+    # update takes locks in the order moderators' actions do (item, then content).
+    db.session.refresh(content, ["status"], with_for_update=True)
+    if not content.is_visible or unsettled_flaggers(content) < hide_threshold:
+        return
+    content.status = PostStatus.HIDDEN.value
+    content.moderation_note = AUTO_HIDE_NOTE
+    if isinstance(content, Post):
+        db.session.flush()  # the recount reads the new status from the database
+        recount_hashtags(tag.id for tag in content.hashtags)
+    db.session.flush()
