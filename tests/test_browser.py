@@ -115,3 +115,19 @@ def test_pages_run_under_the_strict_content_security_policy(app, live_server, br
     for path in ("/", f"/posts/{post.id}", "/tags", "/help", "/login"):
         page.goto(live_server + path)
     assert violations == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_content_warning_stays_folded_until_the_reader_opens_it(app, live_server, browser, member, javascript):
+    post = make_post(member, title="Hard memories", body="The words behind the warning.")
+    post.content_warning = "abuse"
+    from forum.extensions import db
+    db.session.commit()
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server}/posts/{post.id}")
+    words = page.get_by_text("The words behind the warning.")
+    expect(words).to_be_hidden()
+    page.click("details.content-warning summary")
+    expect(words).to_be_visible()
+    context.close()
