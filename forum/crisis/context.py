@@ -8,6 +8,7 @@ a clause), so these regex searches cost little next to the scan itself.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from .lexicon import LEXICON, Rule
 
@@ -24,38 +25,39 @@ _PRONOUNS = _FIRST | _THIRD | _SECOND
 _TOKEN = re.compile(r"[a-z][a-z']*")
 # Words that start a new clause inside a sentence: context before them does
 # not carry over ("I used to self-harm, but now ...").
+# The regex consumes the character before the word (a fast set test).
 _CLAUSE_BREAK = re.compile(
-    r"(?<![a-z])(?:but|however|although|though|whereas|nowadays|these days|and now|now|lately|recently)(?![a-z])"
+    r"[^a-z](but|however|although|though|whereas|nowadays|these days|and now|now|lately|recently)(?![a-z])"
 )
-_SENTENCE_END = ".!?;"
+_BOUNDS = re.compile(r"[.!?;]")
 
 
 class Scope:
     """Sentence boundaries and quotation spans of one scan text, computed once."""
 
-    __slots__ = ("s", "_quotes")
+    __slots__ = ("s", "bounds", "_quotes")
 
-    def __init__(self, s: str) -> None:
+    def __init__(self, s: str, bounds: list[int] | None = None) -> None:
         self.s = s
+        self.bounds = [m.start() for m in _BOUNDS.finditer(s)] if bounds is None else bounds
         self._quotes = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        s = self.s
-        left = max(s.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
-        right = len(s)
-        for ch in _SENTENCE_END:
-            i = s.find(ch, end)
-            if i != -1 and i < right:
-                right = i
+        """The sentence around [start, end): from after the last boundary."""
+        bounds = self.bounds
+        i = bisect_right(bounds, start - 1)
+        left = bounds[i - 1] + 1 if i else 0
+        j = bisect_left(bounds, end)
+        right = bounds[j] if j < len(bounds) else len(self.s)
         return left, right
 
     def clause(self, start: int, end: int, sent: tuple[int, int]) -> tuple[int, int]:
         left, right = sent
-        for m in _CLAUSE_BREAK.finditer(self.s, left, start):
-            left = m.start()
-        m = _CLAUSE_BREAK.search(self.s, end, right)
+        for m in _CLAUSE_BREAK.finditer(self.s, left - 1 if left else 0, start):
+            left = m.start(1)
+        m = _CLAUSE_BREAK.search(self.s, end - 1, right)
         if m:
-            right = m.start()
+            right = m.start(1)
         return left, right
 
     def quote_around(self, pos: int) -> tuple[int, int] | None:
@@ -69,17 +71,26 @@ class Scope:
         return None
 
 
+# The cue regexes' search methods, compiled on first use.  Each consumes the
+# character before its cue, so a search for cues in s[a:b] starts at a - 1
+# (written ``a and a - 1``: s[0] is always a space).
+_RX: dict = {}
+
+
+def _cue_searches() -> dict:
+    if not _RX:
+        _RX.update({name: cue.regex.search for name, cue in _CUES.items()})
+    return _RX
+
+
 def _negated(s: str, start: int, left: int) -> bool:
     """Is the phrase at ``start`` negated by a cue just before it?"""
-    window_start = max(left, start - 48)
-    last = None
-    for m in _CUES["negation"].finditer(s, window_start, start):
-        last = m
+    last = _CUES["negation"].last(s, max(left, start - 48), start)
     if last is None:
         return False
-    if _CUES["negation_exceptions"].match(s, last.start()):
+    if _CUES["negation_exceptions"].match(s, last[0]):
         return False
-    between = s[last.end():start]
+    between = s[last[1]:start]
     if "," in between:
         return False
     words = _TOKEN.findall(between)
@@ -104,37 +115,39 @@ def _person(rule: Rule, s: str, start: int, left: int) -> str:
 
 def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[str, ...]]:
     """Return (level rank, notes) for the phrase ``rule`` matched at [start, end)."""
+    rx = _RX or _cue_searches()
     s = scope.s
-    sent = scope.sentence(start, end)
-    clause = scope.clause(start, end, sent)
+    sent_left, sent_right = sent = scope.sentence(start, end)
+    left, right = scope.clause(start, end, sent)
     notes: list[str] = []
-    if _negated(s, start, clause[0]):
+    if _negated(s, start, left):
         return NONE, ("negated",)
+    fiction = rx["fiction"]
     quote = scope.quote_around(start)
     if quote is not None:
-        frame = _CUES["fiction"].search(s, max(0, quote[0] - 120), quote[0])
-        if frame or _CUES["fiction"].search(s, sent[0], quote[0]):
+        frame = fiction(s, max(0, quote[0] - 121), quote[0])
+        if frame or fiction(s, sent_left and sent_left - 1, quote[0]):
             return NONE, ("quoted_work",)
         notes.append("quoted")
-    if _CUES["fiction"].search(s, clause[0], start):
+    if fiction(s, left and left - 1, start):
         return NONE, ("fiction_or_news",)
-    if _CUES["reported"].search(s, sent[0], start):
+    if rx["reported"](s, sent_left and sent_left - 1, start):
         return NONE, ("reported_question",)
 
     level = RANK[rule.level]
-    past = _CUES["past"].search(s, clause[0], clause[1]) is not None
-    recovered = _CUES["recovery"].search(s, clause[0], clause[1]) is not None
+    past = rx["past"](s, left and left - 1, right) is not None
+    recovered = rx["recovery"](s, left and left - 1, right) is not None
     if rule.tense == "present":
         if past or recovered:
             return NONE, ("past",)
     else:
         if past or (recovered and rule.tense == "past"):
             return NONE, ("past",)
-        if _CUES["recent"].search(s, sent[0], sent[1]) is None:
+        if rx["recent"](s, sent_left and sent_left - 1, sent_right) is None:
             level = RANK[rule.past_default]
             notes.append("past_unspecified")
 
-    person = _person(rule, s, start, sent[0])
+    person = _person(rule, s, start, sent_left)
     if person == "second":
         return NONE, ("second_person",)
     if person == "third" and level > CONCERN:
@@ -142,11 +155,11 @@ def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[st
         notes.append("third_person")
     elif person == "third":
         notes.append("third_person")
-    if level > CONCERN and _CUES["hypothetical"].search(s, sent[0], start):
+    if level > CONCERN and rx["hypothetical"](s, sent_left and sent_left - 1, start):
         level = CONCERN
         notes.append("hypothetical")
-    if level > CONCERN and _CUES["fear"].search(s, clause[0], start):
-        if _CUES["recent"].search(s, start, clause[1]) is None:
+    if level > CONCERN and rx["fear"](s, left and left - 1, start):
+        if rx["recent"](s, start - 1, right) is None:
             level = CONCERN
             notes.append("fear_of_acting")
     if level > CONCERN and "quoted" in notes:

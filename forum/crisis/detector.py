@@ -2,17 +2,19 @@
 
 Pipeline for one post:
 
-1. normalise (normalise.py) and add a leading space;
-2. find sentences holding an anchor word (a cheap scan), and run the phrase
-   matcher (lexicon.py) over those sentences only;
-3. drop phrases cancelled by an overlapping idiom, and phrases contained in a
+1. prefilter: look for anchors (the rare words every phrase contains) in the
+   raw lower-cased text; a post without any is done (most posts);
+2. normalise (normalise.py) and add a leading space;
+3. run the phrase matcher (lexicon.py) over the sentences holding anchors,
+   only the groups of phrases anchored there;
+4. drop phrases cancelled by an overlapping idiom, and phrases contained in a
    longer phrase;
-4. judge each phrase in context (context.py): negation, tense, whose it is,
+5. judge each phrase in context (context.py): negation, tense, whose it is,
    hypotheticals, quotes, fiction;
-5. a farewell in a post that says "see you soon" is not a farewell; a means
+6. a farewell in a post that says "see you soon" is not a farewell; a means
    mention (pills in hand, on the bridge) turns another first-person signal
    into a crisis;
-6. the post's level is the highest level of any phrase.
+7. the post's level is the highest level of any phrase.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from enum import Enum
 from . import context
 from .context import CONCERN, CRISIS, NONE, Scope
 from .lexicon import LEXICON
-from .normalise import normalise
+from .normalise import normalise, quick_text
 
 __all__ = ["Level", "Category", "Match", "Assessment", "assess"]
 
@@ -157,40 +159,6 @@ _SENTENCE_END = ".!?;"
 _BOUNDS = re.compile(r"[.!?;]")
 
 
-_WHOLE_TEXT = 1500  # below this many characters, scan the whole post
-
-
-def _anchor_windows(s: str):
-    """Spans of ``s`` worth scanning: sentences that contain an anchor word.
-
-    Every phrase contains at least one anchor word of its rule and never
-    crosses sentence punctuation, so nothing outside these spans can match.
-    Short posts are scanned whole once any anchor is seen.
-    """
-    anchors = LEXICON.triggers.anchor_regex
-    if len(s) < _WHOLE_TEXT:
-        if anchors.search(s):
-            yield 0, len(s)
-        return
-    bounds = [m.start() for m in _BOUNDS.finditer(s)]
-    win_start = win_end = -1
-    for m in anchors.finditer(s):
-        pos = m.start()
-        if pos < win_end:
-            continue
-        i = bisect_right(bounds, pos)
-        left = bounds[i - 1] if i else 0
-        right = bounds[i] if i < len(bounds) else len(s)
-        if left <= win_end:
-            win_end = right
-            continue
-        if win_end > 0:
-            yield win_start, win_end
-        win_start, win_end = left, right
-    if win_end > 0:
-        yield win_start, win_end
-
-
 def _sentence_edge(s: str, start: int, end: int, starts: bool, ends: bool) -> bool:
     """Check the ^ / $ flags of a phrase."""
     if starts:
@@ -204,36 +172,54 @@ def _sentence_edge(s: str, start: int, end: int, starts: bool, ends: bool) -> bo
     return True
 
 
-def _find_phrases(s: str) -> list[tuple[int, int, int]]:
+def _find_phrases(s: str, windows: dict) -> list[tuple[int, int, int]]:
     """(rule index, start, end) of every trigger phrase in ``s``."""
     found = []
-    family = LEXICON.triggers
-    for win_start, win_end in _anchor_windows(s):
-        for rule_index, start, end, starts, ends in family.finditer(s, win_start, win_end):
-            if (starts or ends) and not _sentence_edge(s, start, end, starts, ends):
-                continue
-            found.append((rule_index, start, end))
+    spans = [(w[0], w[1], w[2]) for w in windows.values() if w[2]]
+    for rule_index, start, end, starts, ends in LEXICON.triggers.find(s, spans):
+        if (starts or ends) and not _sentence_edge(s, start, end, starts, ends):
+            continue
+        found.append((rule_index, start, end))
     return found
 
 
-def _prune(s: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+def _prune(s: str, bounds: list[int], windows: dict, found: list[tuple[int, int, int]]) -> list:
     """Drop phrases an idiom cancels, and phrases inside a longer phrase."""
-    idioms = [(start, end) for _, start, end, _, _ in LEXICON.idioms.finditer(s)]
+    spans = []
+    for left in {bounds[i - 1] if i else 0 for i in (bisect_right(bounds, f[1]) for f in found)}:
+        window = windows[left]
+        if window[4]:  # idioms anchored in a sentence with a phrase
+            spans.append((window[0], window[1], window[4]))
+    idioms = [(a, b) for _, a, b, _, _ in LEXICON.idioms.find(s, spans)] if spans else []
+    if len(found) == 1 and not idioms:
+        return found
+    # A phrase is inside another if one starting no later ends no sooner (and
+    # is not the same span).  Sweep by start, longest first.
+    order = sorted(range(len(found)), key=lambda k: (found[k][1], -found[k][2]))
+    inside = set()
+    reach = -1  # furthest end among phrases before the current span
+    k = 0
+    while k < len(order):
+        start, end = found[order[k]][1], found[order[k]][2]
+        same = k
+        while same < len(order) and found[order[same]][1:] == (start, end):
+            same += 1
+        if reach >= end:
+            inside.update(order[k:same])
+        reach = max(reach, end)
+        k = same
     kept = []
-    for item in found:
-        _, start, end = item
-        if any(i_start < end and i_end > start and i_end >= end for i_start, i_end in idioms):
+    for k, item in enumerate(found):
+        if k in inside:
             continue
-        if any(
-            (o_start <= start and end <= o_end) and (o_start, o_end) != (start, end)
-            for _, o_start, o_end in found
-        ):
+        _, start, end = item
+        if idioms and any(a < end and b > start and b >= end for a, b in idioms):
             continue
         kept.append(item)
     return kept
 
 
-def _boost_with_means(s: str, scope: Scope, judged: list) -> list:
+def _boost_with_means(s: str, scope: Scope, windows: dict, judged: list) -> list:
     """Means mentioned by the writer turn their other signals into a crisis."""
     first_person = [
         j for j in judged
@@ -242,8 +228,11 @@ def _boost_with_means(s: str, scope: Scope, judged: list) -> list:
     ]
     if not first_person:
         return []
+    spans = [(w[0], w[1], w[3]) for w in windows.values() if w[3]]
+    if not spans:
+        return []
     boosts = []
-    for rule_index, start, end, _, _ in LEXICON.means.finditer(s):
+    for rule_index, start, end, _, _ in LEXICON.means.find(s, spans):
         rule = _RULES[rule_index]
         rank, notes = context.judge(rule, start, end, scope)
         if rank == CRISIS:
@@ -257,13 +246,40 @@ def assess(text: str) -> Assessment:
         raise TypeError(f"assess() needs a str, not {type(text).__name__}")
     if not text or text.isspace():
         return _EMPTY
-    norm = normalise(text)
+    # The prefilter: most posts hold no anchor of any phrase, and are let go
+    # without being normalised (see lexicon._Scanner.prefilter).
+    quick = quick_text(text)
+    sentences = None
+    if quick is not None:
+        passes, sentences, quick_bounds = LEXICON.scanner.prefilter(" " + quick)
+        if not passes:
+            return _EMPTY
+    post = text
+    offset = 0
+    if sentences is not None and text.isascii() and "#" not in text and '"' not in text:
+        # Normalise only from the first sentence with an anchor to the last:
+        # each sentence normalises on its own, the quick text has the same
+        # length as the post, and no context rule looks beyond a sentence
+        # (quotations, which do, stay on the full path; so does the farewell
+        # check, below).
+        first, last = min(sentences), max(sentences)
+        offset = quick_bounds[first - 1] if first else 0
+        end = quick_bounds[last] if last < len(quick_bounds) else len(text)
+        if offset or end < len(text):
+            post = text[offset:end]
+            sentences = {k - first: groups for k, groups in sentences.items()}
+    # The prefilter found no letters spaced out if it could tell sentences apart.
+    norm = normalise(post, spaced=sentences is None)
     s = " " + norm.text
-    found = _find_phrases(s)
+    bounds = [m.start() for m in _BOUNDS.finditer(s)]
+    windows = LEXICON.scanner.windows_of(sentences, bounds, len(s)) if sentences is not None else None
+    if windows is None:
+        windows = LEXICON.scanner.windows(s, bounds)
+    found = _find_phrases(s, windows)
     if not found:
         return _EMPTY
-    found = _prune(s, found)
-    scope = Scope(s)
+    scope = Scope(s, bounds)
+    found = _prune(s, bounds, windows, found)
     judged = []
     temporary = None
     for rule_index, start, end in found:
@@ -271,11 +287,12 @@ def assess(text: str) -> Assessment:
         rank, notes = context.judge(rule, start, end, scope)
         if rank and rule.kind == "farewell":
             if temporary is None:
-                temporary = context.is_temporary_farewell(s)
+                whole = s if post is text else " " + normalise(text).text
+                temporary = context.is_temporary_farewell(whole)
             if temporary:
                 rank, notes = NONE, notes + ("temporary_break",)
         judged.append((rule_index, start, end, rank, notes))
-    judged.extend(_boost_with_means(s, scope, judged))
+    judged.extend(_boost_with_means(s, scope, windows, judged))
 
     matches = []
     for rule_index, start, end, rank, notes in sorted(judged, key=lambda j: (j[1], j[2])):
@@ -285,6 +302,8 @@ def assess(text: str) -> Assessment:
         o_start, o_end = norm.span(start - 1, end - 1)
         if o_end <= o_start:
             continue
+        o_start += offset
+        o_end += offset
         matches.append(Match(
             phrase=text[o_start:o_end],
             category=_CATEGORY.get(rule.category) if rule.category else None,
@@ -296,6 +315,6 @@ def assess(text: str) -> Assessment:
         ))
     if not matches:
         return _EMPTY
-    level = Level.max(*(m.level for m in matches))
+    level = _LEVEL_OF_RANK[max(_LEVEL_RANK[m.level.value] for m in matches)]
     categories = frozenset(m.category for m in matches if m.category is not None)
     return Assessment(level=level, categories=categories, matches=tuple(matches))

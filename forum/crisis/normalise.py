@@ -19,7 +19,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 
-__all__ = ["Normalised", "normalise"]
+__all__ = ["Normalised", "normalise", "quick_text"]
 
 # A placeholder that the edit pass deletes (zero-width characters and
 # combining marks are folded to it first, which keeps the folding pass
@@ -60,7 +60,15 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD = _build_fold_table()
+_FOLD: dict[int, str] | None = None  # built on first use: see _fold()
+
+
+def _fold(text: str) -> str:
+    """Fold accents, full-width and look-alike letters (one char per char)."""
+    global _FOLD
+    if _FOLD is None:
+        _FOLD = _build_fold_table()  # one assignment: safe across threads
+    return text.translate(_FOLD)
 
 # Digits and symbols read as letters when they sit inside a word.
 _LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
@@ -216,10 +224,12 @@ def _spaced_replacement(m: re.Match) -> str:
     return _SPACED_SEPARATORS.sub("", m.group(0))
 
 
-def normalise(text: str) -> Normalised:
+def normalise(text: str, spaced: bool = True) -> Normalised:
     """Normalise ``text`` for matching; see the module docstring.
 
     Each pass runs only when a cheap test says it can change something.
+    ``spaced=False`` skips looking for letters spaced out, for a caller that
+    already knows there are none.
     """
     norm = _fold_case(text)
     ascii_only = norm.isascii()
@@ -236,7 +246,7 @@ def normalise(text: str) -> Normalised:
     if not ascii_only and "\U0001F48A" in norm:
         run(_PILL, _pill_word)
     if not ascii_only:
-        norm = norm.translate(_FOLD)
+        norm = _fold(norm)
         if "\x00" in norm:
             run(_JOINERS, _drop)
     if "\n" in norm or "\t" in norm or "\r" in norm or "\f" in norm or "\v" in norm:
@@ -247,6 +257,29 @@ def normalise(text: str) -> Normalised:
         norm = _DIGITS.sub(_leet_digits, norm)
     if "@" in norm or "$" in norm or "!" in norm or "|" in norm:
         norm = _SYMBOL_BEFORE_LETTER.sub(_leet_symbol, norm)
-    if _SPACED_HINT.search(" " + norm):
+    if spaced and _SPACED_HINT.search(" " + norm):
         run(_SPACED, _spaced_replacement)
     return Normalised(text, norm, maps)
+
+
+def quick_text(text: str) -> str | None:
+    """``text`` lower-cased, hashtags removed, accents, look-alikes and joiners folded.
+
+    For the detector's prefilter, which must see every letter the full
+    normalisation would produce, and the sentence punctuation [.!?;] in the
+    same order, but not where: no offsets are kept, and digits, symbols,
+    whitespace and spacing are left to the prefilter (lexicon._Scanner).
+    None when the cheap fold cannot be sure (a pill emoji): the caller then
+    normalises in full.
+    """
+    low = _fold_case(text)
+    if "#" in low:
+        low = _TAG.sub(" ", low)
+    if low.isascii():
+        return low
+    if "\U0001F48A" in low:
+        return None
+    low = _fold(low)
+    if "\x00" in low:
+        low = low.replace("\x00", "")
+    return low
