@@ -27,12 +27,13 @@ def register(app: Flask) -> None:
     from forum.help import bp as help_bp
     from forum.moderation.rules_views import bp as moderation_rules_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.notifications import bp as notifications_bp
     from forum.people import bp as people_bp
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
-    for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp, people_bp,
-                      posts_bp, tags_bp):
+    for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
+                      notifications_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
@@ -98,8 +99,18 @@ def _template_globals() -> dict:
             g.unread_notices = unread_count(current_user)
         return g.unread_notices
 
+    def unread_notifications() -> int:
+        """Unread notification lines (groups, as the page shows them), for members' nav."""
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            from forum.services.notifications import unread_count
+
+            g.unread_notifications = unread_count(current_user)
+        return g.unread_notifications
+
     return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
-            "unread_notices": unread_notices, "viewer": current_user}
+            "unread_notices": unread_notices, "unread_notifications": unread_notifications, "viewer": current_user}
 
 
 def _security_headers(response):

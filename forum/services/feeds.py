@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 from forum.extensions import db
 from forum.models import Hashtag, Post, PostStatus, Reply, User, post_hashtags, utcnow
 from forum.pagination import Page, keyset_page
+from forum.services.following import not_muted
 from forum.services.visibility import visible_posts, visible_replies
 
 #: A post waits in "Needs a reply" for this long; older unanswered posts stay on their tag pages.
@@ -16,7 +17,8 @@ NEEDS_REPLY_DAYS = 14
 
 
 def latest(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]:
-    stmt = select(Post).where(visible_posts(viewer))
+    """Visible posts, latest activity first, minus those carrying a tag the viewer muted."""
+    stmt = select(Post).where(visible_posts(viewer), not_muted(viewer))
     return keyset_page(db.session, stmt, (Post.last_activity_at, Post.id), True, cursor, per_page)
 
 
@@ -26,8 +28,8 @@ def _needs_reply_clause():
 
 
 def needs_reply(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]:
-    """Visible posts nobody but their author has answered yet, oldest first."""
-    stmt = select(Post).where(*_needs_reply_clause(), visible_posts(viewer))
+    """Visible posts nobody but their author has answered yet, oldest first (muted tags left out)."""
+    stmt = select(Post).where(*_needs_reply_clause(), visible_posts(viewer), not_muted(viewer))
     return keyset_page(db.session, stmt, (Post.created_at, Post.id), False, cursor, per_page)
 
 

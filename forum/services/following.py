@@ -1,13 +1,129 @@
-"""Following and muting hashtags (filled in by the following work)."""
+"""Following and muting hashtags: the "My tags" feed, muted tags left out of feeds, related tags."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, func, insert, select, true, update
+from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import Hashtag, TagFollow, User
+from forum.models import Hashtag, Post, TagFollow, User, post_hashtags, utcnow
+from forum.pagination import Page, keyset_page
+from forum.services.visibility import visible_posts
+
+FOLLOW = "follow"
+MUTE = "mute"
+MODES = (FOLLOW, MUTE)
+
+#: How many tags "Often shared with" and the empty "My tags" page offer.
+RELATED_TAGS = 8
+SUGGESTED_TAGS = 8
+
+
+def _member_id(viewer: User | None) -> int | None:
+    return viewer.id if viewer is not None and viewer.is_authenticated else None
+
+
+def set_tag_mode(member: User, tag: Hashtag, mode: str) -> bool:
+    """Follow or mute a tag, replacing the other choice; return whether anything changed.
+
+    A repeat is a no-op: the composite primary key keeps one row per member and tag, even when
+    two requests race.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    try:
+        with db.session.begin_nested():
+            # Core, not session.add: a row already loaded in the session must not clash with a new object.
+            db.session.execute(insert(TagFollow).values(user_id=member.id, hashtag_id=tag.id, mode=mode))
+        return True
+    except IntegrityError:  # they chose already: switch follow <-> mute, or leave it as it is
+        result = db.session.execute(
+            update(TagFollow)
+            .where(TagFollow.user_id == member.id, TagFollow.hashtag_id == tag.id, TagFollow.mode != mode)
+            .values(mode=mode, created_at=utcnow()),
+            execution_options={"synchronize_session": False})
+        return result.rowcount > 0
+
+
+def clear_tag_mode(member: User, tag: Hashtag, mode: str) -> bool:
+    """Stop following (or unmute) a tag; unfollowing a muted tag leaves the mute. Return whether it changed."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    result = db.session.execute(
+        delete(TagFollow).where(TagFollow.user_id == member.id, TagFollow.hashtag_id == tag.id,
+                                TagFollow.mode == mode),
+        execution_options={"synchronize_session": False})
+    return result.rowcount > 0
+
+
+def tag_mode(viewer: User | None, tag: Hashtag) -> str | None:
+    """"follow", "mute", or None when the viewer chose neither (or is not signed in)."""
+    member_id = _member_id(viewer)
+    if member_id is None:
+        return None
+    return db.session.scalar(select(TagFollow.mode).where(TagFollow.user_id == member_id,
+                                                          TagFollow.hashtag_id == tag.id))
+
+
+def follower_count(tag: Hashtag) -> int:
+    return db.session.scalar(select(func.count()).select_from(TagFollow)
+                             .where(TagFollow.hashtag_id == tag.id, TagFollow.mode == FOLLOW))
+
+
+def _tags_in_mode(member: User, mode: str) -> list[Hashtag]:
+    return list(db.session.scalars(select(Hashtag).join(TagFollow, TagFollow.hashtag_id == Hashtag.id)
+                                   .where(TagFollow.user_id == member.id, TagFollow.mode == mode)
+                                   .order_by(Hashtag.key)))
 
 
 def followed_tags(member: User) -> list[Hashtag]:
-    return list(db.session.scalars(select(Hashtag).join(TagFollow, TagFollow.hashtag_id == Hashtag.id)
-                                   .where(TagFollow.user_id == member.id, TagFollow.mode == "follow")
-                                   .order_by(Hashtag.name)))
+    return _tags_in_mode(member, FOLLOW)
+
+
+def muted_tags(member: User) -> list[Hashtag]:
+    return _tags_in_mode(member, MUTE)
+
+
+def _posts_with_tags_in_mode(member_id: int, mode: str):
+    """Ids of posts carrying a tag the member follows (or muted), as a subquery."""
+    return (select(post_hashtags.c.post_id)
+            .join(TagFollow, TagFollow.hashtag_id == post_hashtags.c.hashtag_id)
+            .where(TagFollow.user_id == member_id, TagFollow.mode == mode))
+
+
+def not_muted(viewer: User | None) -> ColumnElement[bool]:
+    """Where-clause leaving out posts that carry a tag the viewer muted (everything passes for visitors)."""
+    member_id = _member_id(viewer)
+    if member_id is None:
+        return true()
+    return Post.id.not_in(_posts_with_tags_in_mode(member_id, MUTE))
+
+
+def my_tags(viewer: User, cursor: str | None, per_page: int) -> Page[Post]:
+    """Posts carrying any tag the member follows, newest activity first, each post once."""
+    # IN, not a join: a post carrying three followed tags is still one row.
+    stmt = select(Post).where(Post.id.in_(_posts_with_tags_in_mode(viewer.id, FOLLOW)), visible_posts(viewer),
+                              not_muted(viewer))
+    return keyset_page(db.session, stmt, (Post.last_activity_at, Post.id), True, cursor, per_page)
+
+
+def suggested_tags(member: User, limit: int = SUGGESTED_TAGS) -> list[Hashtag]:
+    """The most used tags the member hasn't followed or muted yet, to start a "My tags" page."""
+    chosen = select(TagFollow.hashtag_id).where(TagFollow.user_id == member.id)
+    return list(db.session.scalars(
+        select(Hashtag).where(Hashtag.post_count > 0, Hashtag.merged_into_id.is_(None), Hashtag.id.not_in(chosen))
+        .order_by(Hashtag.post_count.desc(), Hashtag.id).limit(limit)))
+
+
+def related_tags(viewer: User | None, tag: Hashtag, limit: int = RELATED_TAGS) -> list[Hashtag]:
+    """The tags most often carried together with this one, by visible posts carrying both, in one query."""
+    this, other = post_hashtags.alias("this_tag"), post_hashtags.alias("other_tag")
+    shared = func.count(this.c.post_id)
+    stmt = (select(Hashtag)
+            .join(other, other.c.hashtag_id == Hashtag.id)
+            .join(this, (this.c.post_id == other.c.post_id) & (this.c.hashtag_id != other.c.hashtag_id))
+            .join(Post, Post.id == this.c.post_id)
+            .where(this.c.hashtag_id == tag.id, visible_posts(viewer))
+            .group_by(Hashtag.id)
+            .order_by(shared.desc(), Hashtag.key)
+            .limit(limit))
+    return list(db.session.scalars(stmt))

@@ -1,16 +1,34 @@
-"""Browsing by hashtag."""
+"""Browsing by hashtag; following and muting tags; the "My tags" feed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from forum.extensions import db
+from forum.errors import wants_json
+from forum.extensions import db, limiter
 from forum.feed.views import page_of
 from forum.models import Hashtag
-from forum.services import feeds
+from forum.services import feeds, following
 from forum.services.tags import find_hashtag
 
 bp = Blueprint("tags", __name__)
+
+#: What each button does: (service call, mode it sets or clears, what we tell the member).
+TAG_ACTIONS = {
+    "follow": (following.set_tag_mode, following.FOLLOW,
+               "You're following #{name}. Its posts will gather on your My tags page."),
+    "unfollow": (following.clear_tag_mode, following.FOLLOW, "You're no longer following #{name}."),
+    "mute": (following.set_tag_mode, following.MUTE,
+             "#{name} is muted. Its posts won't appear in your feeds; its page is still here if you want it."),
+    "unmute": (following.clear_tag_mode, following.MUTE, "#{name} is unmuted. Its posts can reach your feeds again."),
+}
+
+
+def _tag_or_404(name: str) -> Hashtag:
+    tag = find_hashtag(name.lstrip("#"))
+    if tag is None:
+        abort(404)
+    return tag
 
 
 @bp.get("/tags")
@@ -18,13 +36,44 @@ def index():
     return render_template("tags/index.html", page=page_of(feeds.tag_index))
 
 
+# Not under /tags/, so a tag spelled #following (or anything else) keeps its own page.
+@bp.get("/my-tags")
+@login_required
+def my_tags():
+    page = page_of(following.my_tags, current_user)
+    followed = following.followed_tags(current_user)
+    return render_template("tags/my_tags.html", page=page, followed=followed,
+                           muted=following.muted_tags(current_user),
+                           suggestions=following.suggested_tags(current_user) if not page.items else [])
+
+
 @bp.get("/tags/<name>")
 def show(name: str):
-    tag = find_hashtag(name.lstrip("#"))
-    if tag is None:
-        abort(404)
+    tag = _tag_or_404(name)
     if tag.merged_into_id is not None:  # moderators merged it: old links lead to the tag it became
         target = db.session.get(Hashtag, tag.merged_into_id)
         if target is not None:
             return redirect(url_for("tags.show", name=target.name), code=301)
-    return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag))
+    return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag),
+                           mode=following.tag_mode(current_user, tag), followers=following.follower_count(tag),
+                           related=following.related_tags(current_user, tag))
+
+
+@bp.post("/tags/<name>/<any(follow, unfollow, mute, unmute):action>")
+@login_required
+@limiter.limit("300 per hour")
+def change_mode(name: str, action: str):
+    tag = _tag_or_404(name)
+    if tag.merged_into_id is not None:  # follow what the tag became, as its page would
+        tag = db.session.get(Hashtag, tag.merged_into_id) or tag
+    change, mode, message = TAG_ACTIONS[action]
+    changed = change(current_user, tag, mode)
+    db.session.commit()
+    if wants_json():
+        return jsonify(tag=tag.name, mode=following.tag_mode(current_user, tag), changed=changed,
+                       followers=following.follower_count(tag))
+    flash(message.format(name=tag.name), "success")
+    # The one other place these buttons live; anything else goes back to the tag's page (no open redirect).
+    if request.form.get("back") == "my-tags":
+        return redirect(url_for("tags.my_tags"))
+    return redirect(url_for("tags.show", name=tag.name))

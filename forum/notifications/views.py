@@ -1,0 +1,52 @@
+"""The notifications page, mark-as-read, and which kinds a member wants."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.extensions import db
+from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
+from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
+from forum.services.notifications import OPTIONAL_KINDS, lines_for, mark_read, set_muted_kinds, wants
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    """New lines, then recently read ones. Opening the page marks nothing: the member says when they're done."""
+    lines = lines_for(current_user)
+    new = [line for line in lines if line.unread]
+    form = MarkReadForm(up_to=str(max(line.newest_id for line in new)) if new else "")
+    return render_template("notifications/index.html", new=new, earlier=[line for line in lines if not line.unread],
+                           form=form)
+
+
+@bp.post("/notifications/read")
+@login_required
+def read():
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mark_read(current_user, int(form.up_to.data) if form.up_to.data else None)
+    db.session.commit()
+    flash("All caught up.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def settings():
+    form = NotificationSettingsForm()
+    if request.method == "GET":
+        for kind in OPTIONAL_KINDS:
+            form[kind.value].data = wants(current_user, kind)
+    if form.validate_on_submit():
+        set_muted_kinds(current_user, [kind for kind in OPTIONAL_KINDS if not form[kind.value].data])
+        db.session.commit()
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form, csrf_hint=CSRF_EXPIRED_HINT), \
+        422 if form.errors else 200
