@@ -44,9 +44,26 @@ def run_migrations_online() -> None:
     options = {"process_revision_directives": skip_empty_revision, "render_item": render_item,
                "compare_type": True, **migrate_ext.configure_args}
     with migrate_ext.db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            # To alter a table SQLite copies it and drops the original. The app turns foreign keys
+            # on for every connection, and then that DROP cascades: replies, hearts and tags of
+            # every post would vanish. The pragma only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+            if on_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
+        finally:
+            if on_sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():
