@@ -22,24 +22,26 @@ Levels
     none     everything else, including recovery stories, negations,
              awareness posts, idioms, quoted lyrics and hashtags.
 
-How it works (detector.py, normalise.py, lexicon.py, context.py, lexicon.toml)
-    1. Normalise: lower case; accents, full-width and look-alike letters
-       folded; digits and symbols inside words read as letters ("k1ll",
-       "h@rm"); letters spaced out with separators joined ("k.i.l.l",
-       "d i e"); hashtags removed entirely; every run of whitespace made one
-       space.  Offsets are mapped back so spans point at the original text.
-    2. Match phrases from lexicon.toml, kept as data by category and level.
+How it works (detector.py runs these steps)
+    1. Normalise (normalise.py): lower case; accents, full-width and
+       look-alike letters folded; digits and symbols inside words read as
+       letters ("k1ll", "h@rm"); letters spaced out with separators joined
+       ("k.i.l.l", "d i e"); hashtags removed entirely; every run of
+       whitespace made one space.  Offsets are mapped back so spans point at the original text.
+    2. Match phrases from lexicon.toml, kept as data by category and level
+       (loaded by lexicon.py; the phrase syntax is in patterns.py).
        Every letter accepts repeats ("diiieee") and inner vowels accept "*"
        ("k*ll").  Slang such as "kms", "unalive", "sewerslide" is listed.
-       Every phrase has an anchor (its rarest word or run of words); one
-       scan for anchors, on the raw text before normalising, lets most
-       posts go at once and picks the sentences, and the groups of phrases,
-       worth matching in the rest.  Regexes are compiled on first use.  No
-       nested quantifiers, so no catastrophic backtracking.
+       Every phrase has an anchor (its rarest word or run of words,
+       anchors.py); one scan for anchors (matcher.py), on the raw text
+       before normalising, lets most posts go at once and picks the
+       sentences, and the groups of phrases, worth matching in the rest.
+       Regexes are compiled on first use.  No nested quantifiers, so no
+       catastrophic backtracking.
     3. Idioms cancel a phrase they overlap ("killing me", "overdosed on
        Netflix", "dying to see", "cut myself shaving"); a phrase inside a
        longer phrase is dropped.
-    4. Context, per phrase, in its sentence or clause:
+    4. Context (context.py), per phrase, in its sentence or clause:
        - negation just before it, with no new subject in between ("I'm not
          suicidal", "I would never") -> none; "can't stop", "not going to lie",
          "no one" are not negations;

@@ -268,7 +268,7 @@ def quick_text(text: str) -> str | None:
     For the detector's prefilter, which must see every letter the full
     normalisation would produce, and the sentence punctuation [.!?;] in the
     same order, but not where: no offsets are kept, and digits, symbols,
-    whitespace and spacing are left to the prefilter (lexicon._Scanner).
+    whitespace and spacing are left to the prefilter (matcher.AnchorScanner).
     None when the cheap fold cannot be sure (a pill emoji): the caller then
     normalises in full.
     """

@@ -1,0 +1,369 @@
+"""Match a lexicon's phrases fast: phrase families compiled group by group, and the anchor scanner.
+
+One regex of all phrases, run over the whole normalised text, would be simple
+and slow.  Everything here is for speed, and the results are exactly that
+regex's (tests/crisis/test_crisis_matcher.py checks):
+
+* Groups.  Phrases with the same anchors (see anchors.py) form a *group*,
+  compiled into its own small prefix-tree regex.  A :class:`PhraseFamily`
+  holds the groups of one kind of rule (triggers, means or idioms).
+* The :class:`AnchorScanner` has one regex of all anchors.  Its *loose* form
+  reads the raw lower-cased post (the prefilter): most posts hold no anchor
+  and are let go without being normalised.  It accepts anything that
+  normalising could turn into an anchor (digits and symbols for letters, any
+  whitespace between words); letters spaced out are looked for separately.
+  For the other posts it tells which sentences hold anchors and which groups
+  to run there, so only those are matched, on the normalised text.  The
+  anchor regex names one term per position; the groups run there are those
+  of every term that could match at that position (:func:`.anchors.co_match`).
+* At a word start where two groups match, the regex of both together decides,
+  so the phrase reported is the one a single regex would report.
+* Nothing is compiled when a family or scanner is made; the scanner's regexes
+  and each group are compiled on first use, so a process compiles only what
+  its posts need.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from .anchors import anchor_terms, co_match, term_key
+from .patterns import (
+    BOUNDARY,
+    GAP,
+    LOOSE_END,
+    build,
+    dfs_order,
+    lead,
+    loose_word_elements,
+    parse_pattern,
+    word_elements,
+)
+
+__all__ = ["PhraseFamily", "AnchorScanner"]
+
+
+class PhraseFamily:
+    """The phrases of a set of rules, compiled group by group (see the module doc)."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], slots: dict[str, str]) -> None:
+        sequences: list[list[str]] = []
+        leaves: list[tuple[int, bool, bool]] = []
+        seq_terms: list[frozenset] = []
+        for rule_index, rule_id, pattern in entries:
+            starts = pattern.lstrip().startswith("^")
+            ends = pattern.rstrip().endswith("$")
+            body = pattern.strip().lstrip("^").rstrip("$")
+            if any(ch in body for ch in ".!;"):
+                raise ValueError(f"sentence punctuation in {rule_id}: {pattern!r}")
+            for alt in parse_pattern(body, slots):
+                terms = anchor_terms(alt)
+                if terms is None:
+                    raise ValueError(f"no anchor word in {rule_id}: {pattern!r}")
+                for elements in lead(alt):
+                    sequences.append(elements + ["(?![a-z])"])
+                    leaves.append((rule_index, starts, ends))
+                    seq_terms.append(terms)
+        # The order in which one merged regex of all these sequences would try
+        # them; a sequence equal to an earlier one could never be reported.
+        self.rank = dfs_order(sequences)
+        self.leaves = leaves
+        self._sequences = sequences
+        group_of: dict[frozenset, int] = {}
+        self._members: list[list[int]] = []
+        for index, terms in enumerate(seq_terms):
+            if self.rank[index] < 0:
+                continue
+            if terms not in group_of:
+                group_of[terms] = len(self._members)
+                self._members.append([])
+            self._members[group_of[terms]].append(index)
+        #: term -> the groups anchored on it
+        self.groups_of_term: dict[tuple, set[int]] = {}
+        for terms, gid in group_of.items():
+            for term in terms:
+                self.groups_of_term.setdefault(term, set()).add(gid)
+        self._groups: list[tuple | None] = [None] * len(self._members)
+        self._unions: dict[frozenset, tuple] = {}
+
+    def _compile(self, members: list[int]) -> tuple:
+        """(regex, info) for some sequences: info[i] is (rule_index, starts, ends)
+        of the sequence whose leaf is capturing group i."""
+        members = sorted(members, key=self.rank.__getitem__)
+        trie = build([self._sequences[i] for i in members], [f"t{i}" for i in members])
+        # Text is scanned with a leading space added, so every word start
+        # follows a boundary character; consuming that character (instead of
+        # a look-behind) lets the engine skip ahead with a fast set test.
+        regex = re.compile(BOUNDARY + "(?=" + trie + ")")
+        info: list = [None] * (regex.groups + 1)
+        for name, number in regex.groupindex.items():
+            info[number] = self.leaves[int(name[1:])]
+        return regex, info
+
+    def group(self, gid: int) -> tuple:
+        """(regex, info) of one group, compiled on first use."""
+        group = self._groups[gid]
+        if group is None:
+            group = self._groups[gid] = self._compile(self._members[gid])
+        return group
+
+    def _union(self, gids: frozenset) -> tuple:
+        """(regex, info) of several groups together, compiled on first use."""
+        union = self._unions.get(gids)
+        if union is None:
+            union = self._unions[gids] = self._compile([i for g in gids for i in self._members[g]])
+        return union
+
+    def find(self, text: str, windows) -> list:
+        """(rule_index, start, end, starts_sentence, ends_sentence) of each phrase.
+
+        ``windows`` are (left, right, group ids) to read: a sentence of
+        ``text`` from the punctuation before it (or 0) and the groups anchored
+        in it.  At most one phrase per word start, the one a single regex of
+        all the family's phrases would report: where groups both match at a
+        start, the regex of those groups together decides.  Phrases may
+        overlap.  In text order.
+        """
+        hits: dict[int, tuple] = {}
+        ties = None
+        compiled = self._groups
+        for left, right, gids in windows:
+            for gid in gids:
+                regex, info = compiled[gid] or self.group(gid)
+                for m in regex.finditer(text, left, right):
+                    start = m.end()
+                    if start not in hits:
+                        number = m.lastindex
+                        hits[start] = (info[number], m.end(number), gid, right)
+                    else:
+                        if ties is None:
+                            ties = {}
+                        ties.setdefault(start, {hits[start][2]}).add(gid)
+        if ties:
+            for start, gids in ties.items():
+                regex, info = self._union(frozenset(gids))
+                m = regex.match(text, start - 1, hits[start][3])
+                number = m.lastindex
+                hits[start] = (info[number], m.end(number), None, None)
+        return [(leaf[0], start, end, leaf[1], leaf[2])
+                for start, (leaf, end, _, _) in sorted(hits.items())]
+
+
+# --- the anchor scanner ------------------------------------------------------
+
+_BOUNDS = re.compile(r"[.!?;]")
+# The prefilter's spaced text: every character but letters, digits and "'*@$"
+# a space (one for one), so every word start follows a plain space.  "!" and
+# "|" go too: normalising reads them as "i" only before a letter (or a digit,
+# which it reads as a letter first); texts where they are so, or where a
+# letter follows "*" (a word could start there), are left to the normalised
+# scan.
+_SPACE_OUT = str.maketrans({i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "'*@$")})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SYMBOL_LETTER = re.compile(r"[!|][a-z0-9]")
+_STAR_WORD = re.compile(r"\*[a-z]")
+_SPACED_LETTERS_RE = re.compile(r" [a-z] +[a-z] +[a-z](?![a-z0-9])")
+
+
+class AnchorScanner:
+    """Finds the anchors of some families in one pass (see the module doc).
+
+    Two regexes of all their anchor terms: ``loose`` for the prefilter, on
+    raw text, and ``anchor``, exact, on normalised text.  Both try every word
+    start (a look-ahead consumes nothing) and name one term per hit; the
+    groups to run for it are those of every term that may match at the same
+    position.
+    """
+
+    def __init__(self, families: list[PhraseFamily], counting: list[PhraseFamily]) -> None:
+        self.families = families
+        terms = sorted({t for family in families for t in family.groups_of_term})
+        self.terms = terms
+        keys = [term_key(t) for t in terms]
+        related = [{i} for i in range(len(terms))]
+        by_key = sorted(range(len(keys)), key=lambda i: keys[i][0])
+        sorted_keys = [keys[i][0] for i in by_key]
+
+        def starting_with(key: tuple):
+            lo = bisect_left(sorted_keys, key[0])
+            return by_key[lo:bisect_left(sorted_keys, key[0] + "\uffff", lo)]
+
+        for i, key in enumerate(keys):
+            # Terms that may match where this one does: one key starts with the other.
+            for j in starting_with(key):
+                if j != i and co_match(key, keys[j]):
+                    related[i].add(j)
+                    related[j].add(i)
+        self.term_groups: list[tuple] = []
+        for i in range(len(terms)):
+            per_family = []
+            for family in families:
+                gids: set[int] = set()
+                for j in related[i]:
+                    gids |= family.groups_of_term.get(terms[j], set())
+                per_family.append(frozenset(gids))
+            self.term_groups.append(tuple(per_family))
+        # A post passes the prefilter only on a hit that may be a term of a
+        # ``counting`` family.
+        wanted = {t for family in counting for t in family.groups_of_term}
+        self.counts = [any(terms[j] in wanted for j in related[i]) for i in range(len(terms))]
+        self._anchor: tuple | None = None
+        self._loose: tuple | None = None
+        self._unions: dict[frozenset, tuple] = {}  # groups of several hits together
+
+    @staticmethod
+    def _leaf_regex(terms: dict[int, list[str]], head: str, tail: str) -> tuple:
+        """Compile {term index: elements} into (regex, term index of each capturing group)."""
+        body = build(list(terms.values()), [f"a{i}" for i in terms]) if terms else "(?!)"
+        regex = re.compile(head + body + tail)
+        term_of = [-1] * (regex.groups + 1)
+        for name, number in regex.groupindex.items():
+            term_of[number] = int(name[1:])
+        return regex, term_of
+
+    @property
+    def anchor(self) -> tuple:
+        """(regex, term index of each capturing group): every anchor, one per word start."""
+        if self._anchor is None:
+            sequences = {}
+            for index, term in enumerate(self.terms):
+                elements: list[str] = []
+                for n, word in enumerate(term):
+                    if n:
+                        elements.append(GAP)
+                    elements.extend(word_elements(word))
+                if not term[-1].endswith("*"):
+                    elements.append("(?![a-z])")
+                sequences[index] = elements
+            self._anchor = self._leaf_regex(sequences, BOUNDARY + "(?=", ")")
+        return self._anchor
+
+    @property
+    def loose(self) -> tuple:
+        """(regex, counts, groups) for the prefilter: per capturing group of
+        the regex, whether its term counts and the term's groups per family.
+
+        It reads the spaced text of :meth:`prefilter`, where every character
+        that is not a letter, a digit, "'", "*", "@" or "$" is a space, and
+        matches anything there that could be an anchor once normalised: it
+        accepts more than the anchors (digits and symbols for letters, any
+        run of spaces between words), never less.  The pattern starts with a
+        plain space, which the regex engine looks for fastest.
+        """
+        if self._loose is None:
+            sequences = {}
+            for index, term in enumerate(self.terms):
+                elements: list[str] = []
+                for n, word in enumerate(term):
+                    if n:
+                        elements.append(" +")
+                    elements.extend(loose_word_elements(word))
+                if not term[-1].endswith("*"):
+                    elements.append(LOOSE_END)
+                sequences[index] = elements
+            regex, term_of = self._leaf_regex(sequences, " (?=", ")")
+            # Per capturing group: does its term count, and its groups.
+            counts = [False] * len(term_of)
+            groups = [()] * len(term_of)
+            for number, term in enumerate(term_of):
+                if term >= 0:
+                    counts[number] = self.counts[term]
+                    groups[number] = self.term_groups[term]
+            self._loose = (regex, counts, groups)
+        return self._loose
+
+    def prefilter(self, quick: str) -> tuple:
+        """Read the quick text (with a leading space): may it hold a phrase, and where?
+
+        Returns (False, None, None) if no phrase can be there.  Else True,
+        {sentence index: a set of group ids per family} for the sentences
+        that may hold anchors (a sentence's index is the number of [.!?;]
+        before it, the same in the normalised text), and the positions of
+        those [.!?;] in ``quick``; or True, None, None if sentences cannot be
+        told apart before normalising, or a word may start after a symbol
+        (letters spaced out, "!", "|" or "*" beside a letter): then normalise
+        and scan the normalised text.
+        """
+        if ("!" in quick or "|" in quick) and _SYMBOL_LETTER.search(quick):
+            return True, None, None
+        if "*" in quick and _STAR_WORD.search(quick):
+            return True, None, None
+        spaced = quick.translate(_SPACE_OUT)
+        if not spaced.isascii():
+            spaced = _NON_ASCII.sub(" ", spaced)
+        # Letters spaced out are joined only by normalising, and may spell
+        # anything.  (A separate search: as a branch of the loose regex it
+        # would slow every word down.)
+        if _SPACED_LETTERS_RE.search(spaced):
+            return True, None, None
+        regex, counts, groups = self.loose
+        hits = [(m.start(), m.lastindex) for m in regex.finditer(spaced)]
+        if not hits or not any(map(counts.__getitem__, [number for _, number in hits])):
+            return False, None, None
+        bounds = []
+        if "." in quick or "!" in quick or "?" in quick or ";" in quick:
+            bounds = [m.start() for m in _BOUNDS.finditer(quick)]
+            numbers: dict[int, set[int]] = {}  # sentence index -> capturing groups hit
+            for at, number in hits:
+                k = bisect_right(bounds, at)
+                if k in numbers:
+                    numbers[k].add(number)
+                else:
+                    numbers[k] = {number}
+        else:
+            numbers = {0: {number for _, number in hits}}
+        found: dict[int, tuple] = {}
+        unions = self._unions
+        for k, hit in numbers.items():
+            if len(hit) == 1:
+                found[k] = groups[hit.pop()]
+                continue
+            key = frozenset(hit)
+            union = unions.get(key)
+            if union is None:
+                if len(unions) > 10_000:
+                    unions.clear()
+                union = unions[key] = tuple(
+                    frozenset().union(*per_family) for per_family in zip(*(groups[n] for n in hit)))
+            found[k] = union
+        return True, found, bounds
+
+    def windows(self, text: str, bounds: list[int]) -> dict[int, list]:
+        """The sentences of normalised ``text`` holding anchors, with the groups to run there.
+
+        Returns {left: [left, right, a set of group ids per family]}; ``left``
+        is the position of the punctuation before the sentence (or 0),
+        ``right`` that of the punctuation after it (or the end).
+        """
+        regex, term_of = self.anchor
+        term_groups = self.term_groups
+        n_bounds = len(bounds)
+        end = len(text)
+        found: dict[int, list] = {}
+        for m in regex.finditer(text):
+            at = m.end()
+            i = bisect_right(bounds, at)
+            left = bounds[i - 1] if i else 0
+            window = found.get(left)
+            groups = term_groups[term_of[m.lastindex]]
+            if window is None:
+                found[left] = [left, bounds[i] if i < n_bounds else end, *(set(g) for g in groups)]
+            else:
+                for k, g in enumerate(groups, 2):
+                    if g:
+                        window[k] |= g
+        return found
+
+    @staticmethod
+    def windows_of(found: dict[int, list], bounds: list[int], end: int) -> dict[int, list] | None:
+        """:meth:`prefilter`'s sentences as :meth:`windows` of the normalised text."""
+        n_bounds = len(bounds)
+        windows = {}
+        for k, groups in found.items():
+            if k > n_bounds:
+                return None  # cannot happen while the sentences agree; be safe
+            left = bounds[k - 1] if k else 0
+            windows[left] = [left, bounds[k] if k < n_bounds else end, *groups]
+        return windows
+
