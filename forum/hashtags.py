@@ -38,14 +38,17 @@ def _combining_marks() -> str:
     return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
 
 
-_WORD = r"\w" + _combining_marks()
+#: What counts as a letter of a word, as the body of a regex character class (use it as ``[{WORD_CHARS}]``):
+#: ``\w`` plus every combining mark, so words in Hindi, Thai or Hebrew are not cut in half. Shared with
+#: anything else that must agree with hashtags on where a word begins and ends (watched words).
+WORD_CHARS = r"\w" + _combining_marks()
 
 # A '#' run counts only at a boundary: not after a word character (C#,
 # page#top), '&' (HTML entities like &#39;) or '/' (URL fragments). The
 # check is done in Python: a look-behind here would run at every position.
-_CANDIDATE_RE = re.compile(rf"#+([{_WORD}]+)")
-_NOT_BEFORE_RE = re.compile(rf"[{_WORD}&/#]")
-_NAME_RE = re.compile(rf"[{_WORD}]+")
+_CANDIDATE_RE = re.compile(rf"#+([{WORD_CHARS}]+)")
+_NOT_BEFORE_RE = re.compile(rf"[{WORD_CHARS}&/#]")
+_NAME_RE = re.compile(rf"[{WORD_CHARS}]+")
 
 # Anything that looks like a URL, up to the next whitespace. Possessive
 # quantifiers and the look-behinds keep this linear on hostile input.

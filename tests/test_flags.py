@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import Flag, FlagReason, ModerationItem, Post, Priority, ReasonKind, Reply, utcnow
+from forum.models import (Flag, FlagReason, MemberNotice, ModerationAction, ModerationItem, Post, Priority, ReasonKind,
+                          Reply, utcnow)
 from forum.services.flags import AlreadyFlagged, flag_content
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
 from forum.services.tags import find_hashtag
 from tests.helpers import Visitor, make_member, make_post, make_reply
@@ -251,6 +253,86 @@ def test_the_author_still_sees_a_hidden_post_marked_under_review(signed_in, post
     page = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
     assert "Some days are heavier than others." in page
     assert "Hidden while a moderator reviews it" in page
+
+
+def automatic_hides(content) -> list[ModerationAction]:
+    column = ModerationAction.post_id if isinstance(content, Post) else ModerationAction.reply_id
+    return list(db.session.scalars(select(ModerationAction).where(column == content.id,
+                                                                  ModerationAction.action == "auto_hide")))
+
+
+def notices_to(member) -> list[MemberNotice]:
+    return list(db.session.scalars(select(MemberNotice).where(MemberNotice.member_id == member.id)))
+
+
+@pytest.mark.parametrize("target", ["post", "reply"])
+def test_an_automatic_hide_is_in_the_audit_log_with_no_moderator(request, target, member):
+    content = request.getfixturevalue(target)
+    flag_by_others(content, THRESHOLD)
+    [entry] = automatic_hides(content)
+    assert entry.moderator_id is None  # the system acted, not a person
+    assert entry.member_id == member.id and entry.item_id == item_of(content).id
+    assert entry.detail["flaggers"] == THRESHOLD and entry.detail["threshold"] == THRESHOLD
+    assert entry.detail["before"]["status"] == "visible"
+    assert entry.reason == f"Flags from {THRESHOLD} different members"
+
+
+@pytest.mark.parametrize("target", ["post", "reply"])
+def test_the_author_is_told_calmly_that_it_is_hidden_while_a_moderator_reviews_it(request, target, member):
+    content = request.getfixturevalue(target)
+    flag_by_others(content, THRESHOLD)
+    [notice] = notices_to(member)
+    assert notice.kind == "auto_hidden" and notice.action_id == automatic_hides(content)[0].id
+    assert getattr(notice, f"{target}_id") == content.id
+    assert f"your {target}, so it's hidden from others for now while a moderator reviews it" in notice.body
+    assert "You can still see it." in notice.body
+    assert "isn't a decision about you" in notice.body
+
+
+def test_the_author_reads_the_notice_and_no_moderator_is_said_to_have_written(signed_in, member, post):
+    flag_by_others(post, THRESHOLD)
+    assert "hidden from others for now while a moderator reviews it" in text_of(signed_in.get("/notices"))
+    lines = text_of(signed_in.get("/notifications"))
+    assert "A note about your post: it's hidden for now while a moderator reviews it" in lines
+    assert "A moderator wrote to you" not in lines
+
+
+def test_an_automatic_hide_is_not_offered_a_second_review_while_the_first_is_pending(signed_in, post):
+    flag_by_others(post, THRESHOLD)
+    assert "Ask for a second review" not in signed_in.get("/notices").get_data(as_text=True)
+
+
+def test_flags_after_the_hide_log_and_tell_only_once(member, post):
+    flag_by_others(post, THRESHOLD + 2)
+    assert len(automatic_hides(post)) == 1 and len(notices_to(member)) == 1
+
+
+def test_flags_below_the_threshold_log_and_tell_nothing(member, post):
+    flag_by_others(post, THRESHOLD - 1)
+    assert automatic_hides(post) == [] and notices_to(member) == []
+
+
+def test_moderators_see_who_hid_it_automatically(mod_visitor, post):
+    flag_by_others(post, THRESHOLD)
+    item_page = text_of(mod_visitor.get(f"/moderation/items/{item_of(post).id}"))
+    assert "Kindred hid it automatically because several members flagged it" in item_page
+    assert "a moderator hid it" not in item_page
+    assert "Kindred (automatic)" in text_of(mod_visitor.get("/moderation/log?action=auto_hide"))
+
+
+def test_auto_hiding_a_reply_takes_it_out_of_the_posts_reply_count(reply):
+    flag_by_others(reply, THRESHOLD)
+    db.session.expire_all()
+    assert db.session.get(Post, reply.post_id).reply_count == 0
+
+
+def test_the_item_stays_open_and_approving_shows_it_again(moderator, post):
+    flag_by_others(post, THRESHOLD)
+    item = item_of(post)
+    assert item.status == "open"
+    take_action(moderator, item, item.version, "approve")
+    db.session.commit()
+    assert db.session.get(Post, post.id).status == "visible"
 
 
 def test_the_hide_threshold_comes_from_the_config(app, post):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from forum.hashtags import (
     MAX_HASHTAGS_PER_POST,
     MAX_TAG_LEN,
+    WORD_CHARS,
     extract_hashtags,
     hashtag_error,
     hashtag_key,
@@ -236,3 +239,14 @@ def test_field_parsing_never_loses_an_entry(field: str) -> None:
     tags, invalid = parse_tags_field(field), invalid_tags_in_field(field)
     assert all(is_valid_hashtag(tag) for tag in tags)
     assert not any(is_valid_hashtag(entry) for entry in invalid)
+
+
+# WORD_CHARS is public so other rules (watched words) find words exactly where hashtags do.
+@pytest.mark.parametrize("word", ["hope", "Überleben", "हिंदी", "ซึมเศร้า", "שָׁלוֹם", "snake_case", "a1"])
+def test_word_chars_keep_a_whole_word_with_its_marks(word):
+    assert re.fullmatch(f"[{WORD_CHARS}]+", word)
+
+
+@pytest.mark.parametrize("char", [" ", "#", "-", "/", "&", ".", "’"])
+def test_word_chars_leave_out_spaces_and_punctuation(char):
+    assert not re.fullmatch(f"[{WORD_CHARS}]", char)

@@ -3,8 +3,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+import forum.services.hearts as heart_service
 from forum.extensions import db
 from forum.models import Heart, Post
+from forum.services.hearts import set_heart
 from tests.helpers import make_post, make_reply
 
 
@@ -95,7 +97,6 @@ def test_database_refuses_a_heart_on_nothing_or_on_both(app, member, other_membe
 
 
 def test_deleting_a_post_takes_its_hearts(app, member, other_member):
-    from forum.services.hearts import set_heart
     from forum.services.posts import delete_post
     post = make_post(member)
     set_heart(other_member, post, True)
@@ -103,3 +104,43 @@ def test_deleting_a_post_takes_its_hearts(app, member, other_member):
     delete_post(db.session.get(Post, post.id))
     db.session.commit()
     assert hearts() == 0
+
+
+@pytest.fixture
+def notified(monkeypatch) -> list[tuple[int, int]]:
+    """Stand in for notify_heart, noting (heart rows, the target's heart_count) when it is called."""
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(heart_service, "notify_heart", lambda sender, target: calls.append((hearts(), target.heart_count)))
+    return calls
+
+
+def test_a_new_heart_notifies_once_it_is_stored_and_counted(member, other_member, notified):
+    post = make_post(member)
+    assert set_heart(other_member, post, True) is True
+    assert notified == [(1, 1)]
+
+
+def test_a_repeat_heart_notifies_nobody(member, other_member, notified):
+    post = make_post(member)
+    set_heart(other_member, post, True)
+    db.session.commit()
+    assert set_heart(other_member, post, True) is False
+    assert len(notified) == 1
+
+
+def test_taking_a_heart_back_notifies_nobody(member, other_member, notified):
+    post = make_post(member)
+    db.session.add(Heart(user_id=other_member.id, post_id=post.id))
+    db.session.commit()
+    set_heart(other_member, post, False)
+    assert notified == []
+
+
+def test_a_failure_while_notifying_is_not_taken_for_a_repeat_heart(monkeypatch, member, other_member):
+    def failing(sender, target):
+        raise IntegrityError("INSERT INTO notifications", {}, Exception("unique constraint"))
+    monkeypatch.setattr(heart_service, "notify_heart", failing)
+    post = make_post(member)
+    with pytest.raises(IntegrityError):  # the view rolls back; a new heart is never silently left uncounted
+        set_heart(other_member, post, True)
+    db.session.rollback()

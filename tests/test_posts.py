@@ -1,9 +1,14 @@
 """Writing, reading, editing and deleting posts."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Hashtag, Post
+from forum.models import Hashtag, Post, Priority, ReasonKind
+from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.queue import add_reason
+from forum.services.posts import create_post
 from forum.services.text import tag_path
 from tests.helpers import Visitor, make_post
 
@@ -161,3 +166,75 @@ def test_markdown_is_sanitised_on_the_page(client, member):
     assert 'href="javascript' not in page
     body = page.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
     assert "<img" not in body and "&lt;img" in body
+
+
+# --- Content warnings: the author's own, and a moderator's that only a moderator takes off ---------------------
+
+MODERATORS_NOTE = "A moderator added this content warning, so it stays when you edit your post."
+
+
+def warned_post(author, moderator, warning="self-harm"):
+    """A post a moderator put a content warning on, through the queue like any moderator action."""
+    post = make_post(author, body="Some days are heavier than others. #Depression")
+    item = add_reason(post, ReasonKind.FLAG.value, {"label": "Graphic"}, Priority.ROUTINE)
+    record = take_action(moderator, item, item.version, "content_warning", warning_text=warning)
+    db.session.commit()
+    return post, record
+
+
+def edit_with_warning(visitor, post, warning):
+    return visitor.post(f"/posts/{post.id}/edit", {"title": post.title, "body": post.body,
+                                                   "content_warning": warning})
+
+
+@pytest.mark.parametrize("typed", ["", "something milder"])
+def test_an_author_edit_keeps_a_moderators_content_warning(signed_in, member, moderator, typed):
+    post, _ = warned_post(member, moderator)
+    assert edit_with_warning(signed_in, post, typed).status_code == 302
+    db.session.refresh(post)
+    assert post.content_warning == "self-harm" and post.edited_at is not None
+
+
+def test_an_author_still_changes_or_clears_their_own_warning(signed_in, member):
+    post = create_post(member, "Hard week", "Words", content_warning="grief")
+    db.session.commit()
+    edit_with_warning(signed_in, post, "loss")
+    db.session.refresh(post)
+    assert post.content_warning == "loss"
+    edit_with_warning(signed_in, post, "")
+    db.session.refresh(post)
+    assert post.content_warning == ""
+
+
+def test_once_a_moderator_undoes_their_warning_the_author_decides_again(signed_in, member, moderator):
+    post, record = warned_post(member, moderator)
+    undo_action(moderator, record)
+    db.session.commit()
+    edit_with_warning(signed_in, post, "my words")
+    db.session.refresh(post)
+    assert post.content_warning == "my words"
+
+
+def test_a_moderator_replacing_the_authors_warning_keeps_theirs(signed_in, member, moderator):
+    post = create_post(member, "Hard week", "Words", content_warning="grief")
+    db.session.commit()
+    item = add_reason(post, ReasonKind.FLAG.value, {"label": "Graphic"}, Priority.ROUTINE)
+    take_action(moderator, item, item.version, "content_warning", warning_text="suicide")
+    db.session.commit()
+    edit_with_warning(signed_in, post, "grief")
+    db.session.refresh(post)
+    assert post.content_warning == "suicide"
+
+
+def test_the_edit_form_says_a_moderator_added_the_warning(signed_in, member, moderator):
+    post, _ = warned_post(member, moderator)
+    page = signed_in.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert MODERATORS_NOTE in page
+    assert re.search(r'<input[^>]*id="content_warning"[^>]*readonly[^>]*value="self-harm"', page)
+
+
+def test_the_edit_form_leaves_the_authors_own_warning_editable(signed_in, member):
+    post = create_post(member, "Hard week", "Words", content_warning="grief")
+    db.session.commit()
+    page = signed_in.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert MODERATORS_NOTE not in page and "readonly" not in page

@@ -178,6 +178,32 @@ def test_an_edit_does_not_hold_hidden_content_as_pending(app, member):
     assert post.status == "hidden"
 
 
+@pytest.mark.parametrize("typed", ["", "my own words"])
+def test_an_edit_keeps_a_watched_words_warning_while_the_word_stays(app, member, typed):
+    watch("relapse", WARN, "relapse")
+    post = make_post(member, body="I had a relapse.")
+    edit_post(post, post.title, "I had a relapse, a small one.", content_warning=typed)
+    db.session.commit()
+    assert post.content_warning == "relapse"
+
+
+def test_an_edit_taking_the_word_out_lets_the_author_clear_its_warning(app, member):
+    watch("relapse", WARN, "relapse")
+    post = make_post(member, body="I had a relapse.")
+    edit_post(post, post.title, "A hard week, but I'm alright.", content_warning="")
+    db.session.commit()
+    assert post.content_warning == ""
+
+
+def test_the_edit_form_says_the_moderators_added_a_watched_words_warning(app, member):
+    watch("relapse", WARN, "relapse")
+    post = make_post(member, body="I had a relapse.")
+    visitor = Visitor(app.test_client())
+    visitor.sign_in(member.username)
+    page = visitor.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert "A moderator added this content warning, so it stays when you edit your post." in page
+
+
 # --- The new-member hold -------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from forum.moderation.forms import ActionForm
 from forum.moderation.highlight import highlight
 from forum.services import DomainError
 from forum.services.accounts import find_member
-from forum.services.moderation.actions import (ACTION_LABELS, OTHER_LOGGED_ACTIONS, AlreadyHandled, content_of,
-                                               take_action, undo_action)
+from forum.services.moderation.actions import (ACTION_LABELS, AUTOMATIC_ACTIONS, OTHER_LOGGED_ACTIONS, AlreadyHandled,
+                                               content_of, take_action, undo_action)
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
 from forum.services.safety import assessed_text
 
@@ -47,7 +47,8 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
         .order_by(ModerationAction.id.desc()).limit(20)).all()
     return render_template("moderation/item.html", item=found, content=content, pieces=highlight(text, spans),
                            reasons=open_reasons(found), history=history, past_on_author=past_on_author,
-                           form=form or ActionForm(), undo_form=EmptyForm(), labels=ACTION_LABELS,
+                           form=form or ActionForm(), undo_form=EmptyForm(),
+                           labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 
 
@@ -114,9 +115,9 @@ def log():
     if before:
         stmt = stmt.where(ModerationAction.id < before)
     entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()
-    labels = {**ACTION_LABELS, **OTHER_LOGGED_ACTIONS}
+    labels = {**ACTION_LABELS, **OTHER_LOGGED_ACTIONS, **AUTOMATIC_ACTIONS}
     return render_template("moderation/log.html", entries=entries[:50], more=len(entries) > 50, filters=filters,
-                           labels=labels, actions=sorted(labels))
+                           labels=labels, actions=sorted(labels), automatic=AUTOMATIC_ACTIONS)
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:

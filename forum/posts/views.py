@@ -16,7 +16,7 @@ from forum.posts.threads import threads_for
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
-from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field
+from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field, warned_by_moderators
 from forum.services.replies import add_reply, delete_reply, edit_reply
 
 bp = Blueprint("posts", __name__)
@@ -118,8 +118,8 @@ def edit(post_id: int):
             db.session.commit()
             flash("Your changes are saved.", "success")
             return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT), \
-        _invalid_status(form)
+    return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT,
+                           moderators_warning=warned_by_moderators(post)), _invalid_status(form)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])

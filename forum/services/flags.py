@@ -9,17 +9,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import (FLAG_REASON_LABELS, Flag, FlagReason, Post, PostStatus, Priority, ReasonKind, Reply, User,
-                          utcnow)
+from forum.models import (FLAG_REASON_LABELS, Flag, FlagReason, ModerationItem, Post, Priority, ReasonKind, Reply,
+                          User, utcnow)
 from forum.services import DomainError, NotAllowed
 from forum.services.accounts import ensure_can_participate
+from forum.services.moderation.actions import hide_automatically
 from forum.services.moderation.queue import add_reason
-from forum.services.tags import recount_hashtags
 
 NOTE_MAX = 500
 #: How many different members' unsettled flags hide visible content, unless the app says otherwise.
 DEFAULT_HIDE_THRESHOLD = 3
 AUTO_HIDE_NOTE = "Hidden for now because several members flagged it; a moderator will review it soon."
+#: What the author is told: no moderator has judged it yet, so nothing here may read as a verdict.
+AUTO_HIDE_NOTICE = ("Some members asked the moderators to look at your {what}, so it's hidden from others for now "
+                    "while a moderator reviews it. You can still see it. This happens automatically when several "
+                    "people flag something; it isn't a decision about you or what you wrote.")
 ALREADY_FLAGGED = "You've already flagged this — thank you, moderators will look."
 
 
@@ -64,11 +68,11 @@ def flag_content(member: User, content: Post | Reply, reason: FlagReason, note: 
     except IntegrityError:
         raise AlreadyFlagged(ALREADY_FLAGGED) from None
     priority = Priority.AT_RISK_FLAG if reason is FlagReason.AT_RISK else Priority.ROUTINE
-    add_reason(content, ReasonKind.FLAG.value,
-               {"reason": reason.value, "label": FLAG_REASON_LABELS[reason], "note": note, "by": member.username,
-                "flag_id": flag.id},
-               priority)
-    _hide_if_flagged_enough(content, hide_threshold)
+    item = add_reason(content, ReasonKind.FLAG.value,
+                      {"reason": reason.value, "label": FLAG_REASON_LABELS[reason], "note": note,
+                       "by": member.username, "flag_id": flag.id},
+                      priority)
+    _hide_if_flagged_enough(item, content, hide_threshold)
     return flag
 
 
@@ -79,16 +83,17 @@ def unsettled_flaggers(content: Post | Reply) -> int:
                              .where(column == content.id, Flag.settled_at.is_(None)))
 
 
-def _hide_if_flagged_enough(content: Post | Reply, hide_threshold: int) -> None:
+def _hide_if_flagged_enough(item: ModerationItem, content: Post | Reply, hide_threshold: int) -> None:
     # Lock the row so two members flagging at once are counted one after the other: without it, the
     # second and third flags could each see only two and neither would hide. Locking after the item's
     # update takes locks in the order moderators' actions do (item, then content).
     db.session.refresh(content, ["status"], with_for_update=True)
-    if not content.is_visible or unsettled_flaggers(content) < hide_threshold:
+    if not content.is_visible:
         return
-    content.status = PostStatus.HIDDEN.value
-    content.moderation_note = AUTO_HIDE_NOTE
-    if isinstance(content, Post):
-        db.session.flush()  # the recount reads the new status from the database
-        recount_hashtags(tag.id for tag in content.hashtags)
-    db.session.flush()
+    flaggers = unsettled_flaggers(content)
+    if flaggers < hide_threshold:
+        return
+    # Logged and told like a moderator's hide, so hiding someone's words is never silent or unaccountable.
+    hide_automatically(item, content, reason=f"Flags from {flaggers} different members", note=AUTO_HIDE_NOTE,
+                       notice=AUTO_HIDE_NOTICE.format(what="post" if isinstance(content, Post) else "reply"),
+                       detail={"flaggers": flaggers, "threshold": hide_threshold})

@@ -27,10 +27,10 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
         try:
             with db.session.begin_nested():
                 db.session.add(Heart(user_id=member.id, **{column.key: target.id}))
-            changed, delta = True, 1
-            notify_heart(member, target)
         except IntegrityError:  # already hearted: the unique constraint keeps it one row
             changed, delta = False, 0
+        else:
+            changed, delta = True, 1
     else:
         result = db.session.execute(delete(Heart).where(Heart.user_id == member.id, column == target.id))
         changed, delta = result.rowcount > 0, -1
@@ -39,6 +39,10 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
                            .values(heart_count=model.heart_count + delta),
                            execution_options={"synchronize_session": False})
         db.session.expire(target, ["heart_count"])
+    # Only once the heart is known to be new: inside the try, an error while notifying would pass for
+    # a repeat heart, and the new heart would go uncounted.
+    if hearted and changed:
+        notify_heart(member, target)
     return changed
 
 

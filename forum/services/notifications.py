@@ -278,6 +278,8 @@ class NotificationLine:
                 return f"A new post in #{self.tag_name}: {title}"
             return f"{self.count} new posts in #{self.tag_name}"
         about = f" about your {self.about}" if self.about else ""
+        if self.detail.get("notice") == "auto_hidden":  # flags hid it; no moderator has looked yet
+            return f"A note{about}: it's hidden for now while a moderator reviews it"
         return f"A moderator wrote to you{about}"
 
 

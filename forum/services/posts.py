@@ -1,15 +1,17 @@
 """Writing, editing and deleting posts."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
-from forum.models import Post, PostStatus, Revision, User, utcnow
+from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
 from forum.services.accounts import ensure_can_participate
 from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.text import excerpt, render_body
-from forum.services.watched import apply_watched_words, refuse_blocked_words
+from forum.services.watched import apply_watched_words, refuse_blocked_words, watched_warnings
 
 
 def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]:
@@ -47,11 +49,29 @@ def edit_post(post: Post, title: str, body: str, tags_field: str = "", content_w
     keep_revision(post)
     recount_hashtags(_apply_text(post, names, title, body))
     post.edited_at = utcnow()
-    if content_warning is not None:
+    # Checked on the new text: a watched word's warning goes with the word, a moderator's stays regardless.
+    if content_warning is not None and not warned_by_moderators(post):
         post.content_warning = content_warning.strip()
     apply_watched_words(post, post.author)
     assess_and_escalate(post)
     return post
+
+
+def warned_by_moderators(post: Post) -> bool:
+    """Whether the post's content warning is the moderators', which the author's edits leave as it is.
+
+    Told from what is already stored: a moderator's warning is a "content_warning" action in the audit log
+    that no one undid (undo is how a moderator takes it off again); a watched word's is the warning that
+    word gives, for as long as the word is in the text.
+    """
+    if not post.content_warning:
+        return False
+    set_by_moderators = db.session.scalars(select(ModerationAction.detail).where(
+        ModerationAction.post_id == post.id, ModerationAction.action == "content_warning",
+        ModerationAction.undone_at.is_(None)))
+    if any((detail or {}).get("content_warning") == post.content_warning for detail in set_by_moderators):
+        return True
+    return post.content_warning in watched_warnings(post)
 
 
 def delete_post(post: Post) -> None:

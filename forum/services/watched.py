@@ -16,8 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-# Word characters plus combining marks: Python's \w alone would cut Hindi or Thai words in half.
-from forum.hashtags import _WORD
+from forum.hashtags import WORD_CHARS
 from forum.models import (ItemStatus, ModerationAction, Post, PostStatus, Priority, ReasonKind, Reply, User, WatchedAction,
                           WatchedWord, utcnow)
 from forum.services import DomainError
@@ -64,9 +63,10 @@ class Found(NamedTuple):
 
 
 _SPACES = re.compile(r"\s+")
-_WORD_CHAR = re.compile(f"[{_WORD}]")
-_NOT_AFTER_WORD = f"(?<![{_WORD}])"
-_NOT_BEFORE_WORD = f"(?![{_WORD}])"
+# Watched words end where hashtags do (WORD_CHARS keeps combining marks, which \w alone would drop).
+_WORD_CHAR = re.compile(f"[{WORD_CHARS}]")
+_NOT_AFTER_WORD = f"(?<![{WORD_CHARS}])"
+_NOT_BEFORE_WORD = f"(?![{WORD_CHARS}])"
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -220,7 +220,7 @@ def apply_watched_words(content: Post | Reply, author: User, hold_first_posts: i
         seen.add(phrase_key(word.phrase))
         if word.action == WatchedAction.CONTENT_WARNING.value:
             if not content.content_warning:
-                content.content_warning = (word.message or word.phrase)[:WARNING_MAX]
+                content.content_warning = _warning_of(word)
             continue
         if word.action == WatchedAction.REQUIRE_APPROVAL.value:
             _hold(content)
@@ -234,6 +234,16 @@ def apply_watched_words(content: Post | Reply, author: User, hold_first_posts: i
         db.session.flush()
         recount_hashtags(tag.id for tag in content.hashtags)  # pending posts don't count
     db.session.flush()
+
+
+def watched_warnings(content: Post | Reply) -> set[str]:
+    """The content warnings the moderators' watched words give this content's text as it stands."""
+    rules = watched_rules([WatchedAction.CONTENT_WARNING.value])
+    return {_warning_of(found.word) for found in find_watched(_text_of(content), rules)} if rules else set()
+
+
+def _warning_of(word: WatchedLike) -> str:
+    return (word.message or word.phrase)[:WARNING_MAX]
 
 
 def _text_of(content: Post | Reply) -> str:

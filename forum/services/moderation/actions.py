@@ -34,6 +34,8 @@ OTHER_LOGGED_ACTIONS = {
     "watched_word_add": "added a watched word", "watched_word_delete": "removed a watched word",
     "tag_merge": "merged hashtags", "tag_rename": "renamed a hashtag",
 }
+#: Actions Kindred takes by itself, logged with no moderator (moderator_id is NULL), for the log's wording.
+AUTOMATIC_ACTIONS = {"auto_hide": "hid it automatically because several members flagged it"}
 MAX_SUSPENSION_DAYS = 365
 
 
@@ -118,6 +120,22 @@ def notify_author(content: Post | Reply, record: ModerationAction, kind: str, bo
     db.session.flush()
     notify_moderation(notice)
     return notice
+
+
+def hide_automatically(item: ModerationItem, content: Post | Reply, *, reason: str, note: str, notice: str,
+                       detail: dict) -> ModerationAction:
+    """Hide content with no moderator involved, log it with no moderator, and tell the author why.
+
+    The item stays open: a person still decides, and "approve" puts the content back.
+    """
+    record = ModerationAction(moderator_id=None, action="auto_hide", item_id=item.id, post_id=item.post_id,
+                              reply_id=item.reply_id, member_id=content.author_id, reason=reason,
+                              detail=dict(detail), created_at=utcnow())
+    db.session.add(record)
+    _set_status(content, record, PostStatus.HIDDEN.value, note)
+    db.session.flush()
+    notify_author(content, record, "auto_hidden", notice)
+    return record
 
 
 def _approve(item, content, record, moderator, **_):
