@@ -335,6 +335,16 @@ def test_the_item_stays_open_and_approving_shows_it_again(moderator, post):
     assert db.session.get(Post, post.id).status == "visible"
 
 
+def test_the_author_hears_when_an_automatically_hidden_post_is_back(moderator, post):
+    flag_by_others(post, THRESHOLD)
+    item = item_of(post)
+    take_action(moderator, item, item.version, "approve")
+    db.session.commit()
+    kinds = db.session.scalars(select(MemberNotice.kind).where(MemberNotice.member_id == post.author_id)
+                               .order_by(MemberNotice.id)).all()
+    assert kinds == ["auto_hidden", "approved"]
+
+
 def test_the_hide_threshold_comes_from_the_config(app, post):
     app.config["FLAG_HIDE_THRESHOLD"] = 1
     visitor_for(app, make_member("only_one")).post(flag_url(post), {"reason": "spam"})

@@ -140,7 +140,8 @@ def hide_automatically(item: ModerationItem, content: Post | Reply, *, reason: s
 
 def _approve(item, content, record, moderator, **_):
     _set_status(content, record, PostStatus.VISIBLE.value, "")
-    if record.detail["before"]["status"] == PostStatus.PENDING.value:
+    # The author was told it was held or hidden while waiting; they hear when it's back.
+    if record.detail["before"]["status"] in (PostStatus.PENDING.value, PostStatus.HIDDEN.value):
         db.session.flush()
         notify_author(content, record, "approved", "A moderator approved what you wrote, and it's now visible to everyone.")
 
