@@ -54,13 +54,20 @@ def keyset_page(session, stmt: Select, sort_columns: tuple, descending: bool, cu
 
 
 def _after(columns: tuple, values: tuple, descending: bool):
-    """(a, b) < (x, y) spelled out, which every database plans well with a composite index."""
+    """(a, b) < (x, y) spelled out: a <= x AND (a < x OR (a = x AND b < y)); > when ascending.
+
+    The OR alone is exact, but PostgreSQL reads it as a filter and walks the index from the first row; the
+    redundant leading bound is a range both databases seek to. Rows tied on `a` still pass it, and the OR
+    orders them by `b`.
+    """
+    first, cursor_first = columns[0], values[0]
+    leading_bound = first <= cursor_first if descending else first >= cursor_first
     clauses = []
     for i, column in enumerate(columns):
         equal_before = [columns[j] == values[j] for j in range(i)]
         beyond = column < values[i] if descending else column > values[i]
         clauses.append(and_(*equal_before, beyond))
-    return or_(*clauses)
+    return and_(leading_bound, or_(*clauses))
 
 
 def _python_type(column) -> type:

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Block, Heart, Reply, Role
+from forum.models import Block, Heart, PostStatus, Reply, Role
 from tests.helpers import make_member, make_post, make_reply
 
 
@@ -19,6 +19,18 @@ def test_blocked_members_posts_disappear_for_the_blocker(signed_in, blocked):
     assert "From the blocked member" not in signed_in.get("/").get_data(as_text=True)
     assert "From the blocked member" not in signed_in.get("/needs-reply").get_data(as_text=True)
     assert signed_in.get(f"/posts/{theirs.id}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/Hope"])
+def test_a_blocker_with_a_post_under_review_sees_it_but_still_not_the_blocked(signed_in, member, blocked, path):
+    mine = make_post(member, title="Mine, under review", body="#Hope held")
+    mine.status = PostStatus.PENDING.value
+    db.session.commit()
+    make_post(blocked, title="From the blocked member", body="#Hope too")
+    make_post(make_member("third_voice"), title="From someone else", body="#Hope also")
+    page = signed_in.get(path).get_data(as_text=True)
+    assert "Mine, under review" in page and "From someone else" in page
+    assert "From the blocked member" not in page
 
 
 def test_blocked_members_replies_disappear_for_the_blocker(signed_in, member, blocked):

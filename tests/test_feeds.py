@@ -43,6 +43,20 @@ def test_latest_pages_through_every_post_once(client, member):
     assert sum(pages, []) == [p.id for p in reversed(posts)]
 
 
+@pytest.mark.parametrize("path, newest_first", [("/", True), ("/needs-reply", False)])
+def test_posts_tied_on_the_sort_time_page_through_once_each_in_id_order(client, member, path, newest_first):
+    """The cursor's time is shared by rows on both sides of the page break: the id decides."""
+    posts = [make_post(member, title=f"Same moment {i}") for i in range(25)]
+    moment = utcnow() - timedelta(hours=1)
+    for post in posts:
+        post.created_at = post.last_activity_at = moment
+    db.session.commit()
+    pages = walk_pages(client, path)
+    ids = sorted(p.id for p in posts)
+    assert [len(p) for p in pages] == [20, 5]
+    assert sum(pages, []) == (ids[::-1] if newest_first else ids)
+
+
 def test_a_reply_brings_a_post_back_to_the_top(client, member, other_member):
     posts = make_posts(member, 3)
     make_reply(other_member, posts[0])

@@ -274,6 +274,18 @@ def test_related_tags_come_most_shared_first(app, member):
     assert [tag.name for tag in related] == ["Sleep", "Hope", "Work"]
 
 
+def test_related_tags_count_only_the_newest_visible_posts_of_the_tag(app, member):
+    make_post(member, title="old 1", body="#Anxiety #Sleep")
+    make_post(member, title="old 2", body="#Anxiety #Sleep")
+    make_post(member, title="new 1", body="#Anxiety #Hope")
+    make_post(member, title="new 2", body="#Anxiety #Hope #Work")
+    hidden = make_post(member, title="newest, hidden", body="#Anxiety #Cooking")
+    hidden.status = PostStatus.HIDDEN.value
+    db.session.commit()
+    related = related_tags(None, find_hashtag("Anxiety"), sample=2)
+    assert [tag.name for tag in related] == ["Hope", "Work"]
+
+
 def test_related_tags_are_at_most_eight(app, member):
     make_post(member, body="#Anxiety " + " ".join(f"#Other{i}" for i in range(10)))
     assert len(related_tags(None, find_hashtag("Anxiety"))) == 8

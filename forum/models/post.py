@@ -53,6 +53,9 @@ class Post(CrisisAssessed, Moderated, db.Model):
         # The feeds: latest activity, and the oldest unanswered posts.
         Index("ix_posts_status_last_activity", "status", "last_activity_at", "id"),
         Index("ix_posts_status_unanswered", "status", "first_response_at", "created_at", "id"),
+        # Latest activity whatever the status: what a member's feeds walk when they have posts that
+        # aren't visible, which those feeds must show them too (forum.services.visibility).
+        Index("ix_posts_last_activity", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Hashtags and the posts that carry them."""
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
@@ -11,8 +11,9 @@ post_hashtags = Table(
     "post_hashtags",
     db.metadata,
     Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column("hashtag_id", Integer, ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
+    Column("hashtag_id", Integer, ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True),
+    # A tag's posts newest first, read from the index alone ("Often shared with" samples them).
+    Index("ix_post_hashtags_hashtag_post", "hashtag_id", "post_id"),
 )
 
 
