@@ -73,12 +73,19 @@ corpus 1.00/1.00 (it was tuned on it) and on the held-out set 1.00/0.94,
 against 0.46/0.51 for a naive keyword list.  Both sets were written by the
 same people who wrote the rules, so real posts will score lower.
 
-Speed (bench/crisis_bench.py, one core of the development machine): about
-6 MB/s on a forum-like mix (one sentence in ten from the labelled corpus;
-4.3 MB/s before the prefilter), about 1.1 MB/s on the worst case where every
-sentence is (1.3 MB/s before): both below the 10 MB/s target.  Importing
-takes about 60 ms (1 s before); a fresh process spends about 0.2 s compiling
-on its first posts, and about 1 s in all for the whole corpus.
+Speed (bench/crisis_bench.py --mb 4, CPU time on one core of the 2-core
+development machine, with other jobs running): about 11 MB/s on a forum-like
+mix (one sentence in ten from the labelled corpus; 10.3-11.3 MB/s over five
+runs, once 9.7 at the 1 MB size, which is timed over only 0.1 s; 10.3-10.7
+MB/s before the bytes prefilter, 4.3 MB/s before any prefilter): above the 10
+MB/s target, with little margin.  About 1.9 MB/s on the worst case where every
+sentence is from the corpus (every post takes the full path).  On the mix,
+about a third of the time is the prefilter's single regex pass over every word
+(the floor of this design in Python's re), and most of the rest is the full
+path for the third of posts that hold an anchor, spread over normalising,
+phrase matching and the context rules.  Importing takes about 40 ms; a fresh
+process spends about 0.15 s compiling on its first posts, and about 0.5 s for
+the whole corpus.
 
 Known limits (it will miss or misread these)
     - sarcasm, jokes and dark humour, in both directions;

@@ -256,10 +256,11 @@ def assess(text: str) -> Assessment:
             return _EMPTY
     post = text
     offset = 0
-    if sentences is not None and text.isascii() and "#" not in text and '"' not in text:
+    if sentences is not None and text.isascii() and '"' not in text:
         # Normalise only from the first sentence with an anchor to the last:
-        # each sentence normalises on its own, the quick text has the same
-        # length as the post, and no context rule looks beyond a sentence
+        # each sentence normalises on its own (a hashtag holds no [.!?;]),
+        # the quick text has the same length as the post (hashtags blanked
+        # one for one), and no context rule looks beyond a sentence
         # (quotations, which do, stay on the full path; so does the farewell
         # check, below).
         first, last = min(sentences), max(sentences)

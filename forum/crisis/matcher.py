@@ -160,10 +160,13 @@ _BOUNDS = re.compile(r"[.!?;]")
 # letter follows "*" (a word could start there), are left to the normalised
 # scan.
 _SPACE_OUT = str.maketrans({i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "'*@$")})
+# The same for ASCII text encoded as bytes (bytes.translate is much faster).
+_SPACE_OUT_BYTES = bytes(i if i < 128 and (chr(i).isalnum() or chr(i) in "'*@$") else 32 for i in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SYMBOL_LETTER = re.compile(r"[!|][a-z0-9]")
 _STAR_WORD = re.compile(r"\*[a-z]")
-_SPACED_LETTERS_RE = re.compile(r" [a-z] +[a-z] +[a-z](?![a-z0-9])")
+_SPACED_LETTERS_RE = re.compile(rb" [a-z] +[a-z] +[a-z](?![a-z0-9])")
+_LEAF_GROUP = re.compile(rb"\(\?P<a[0-9]+>\)")
 
 
 class AnchorScanner:
@@ -213,10 +216,11 @@ class AnchorScanner:
         self._unions: dict[frozenset, tuple] = {}  # groups of several hits together
 
     @staticmethod
-    def _leaf_regex(terms: dict[int, list[str]], head: str, tail: str) -> tuple:
+    def _leaf_regex(terms: dict[int, list[str]], head: str, tail: str, as_bytes: bool = False) -> tuple:
         """Compile {term index: elements} into (regex, term index of each capturing group)."""
         body = build(list(terms.values()), [f"a{i}" for i in terms]) if terms else "(?!)"
-        regex = re.compile(head + body + tail)
+        pattern = head + body + tail
+        regex = re.compile(pattern.encode("ascii") if as_bytes else pattern)
         term_of = [-1] * (regex.groups + 1)
         for name, number in regex.groupindex.items():
             term_of[number] = int(name[1:])
@@ -241,15 +245,15 @@ class AnchorScanner:
 
     @property
     def loose(self) -> tuple:
-        """(regex, counts, groups) for the prefilter: per capturing group of
-        the regex, whether its term counts and the term's groups per family.
+        """(regex, counts, groups, scan) for the prefilter: per capturing group
+        of the regex, whether its term counts and the term's groups per family.
 
-        It reads the spaced text of :meth:`prefilter`, where every character
-        that is not a letter, a digit, "'", "*", "@" or "$" is a space, and
-        matches anything there that could be an anchor once normalised: it
-        accepts more than the anchors (digits and symbols for letters, any
-        run of spaces between words), never less.  The pattern starts with a
-        plain space, which the regex engine looks for fastest.
+        It reads the spaced text of :meth:`prefilter` (ASCII, as bytes), where
+        every character that is not a letter, a digit, "'", "*", "@" or "$"
+        is a space, and matches anything there that could be an anchor once
+        normalised: it accepts more than the anchors (digits and symbols for
+        letters, any run of spaces between words), never less.  The pattern
+        starts with a plain space, which the regex engine looks for fastest.
         """
         if self._loose is None:
             sequences = {}
@@ -262,7 +266,7 @@ class AnchorScanner:
                 if not term[-1].endswith("*"):
                     elements.append(LOOSE_END)
                 sequences[index] = elements
-            regex, term_of = self._leaf_regex(sequences, " (?=", ")")
+            regex, term_of = self._leaf_regex(sequences, " (?=", ")", as_bytes=True)
             # Per capturing group: does its term count, and its groups.
             counts = [False] * len(term_of)
             groups = [()] * len(term_of)
@@ -270,7 +274,11 @@ class AnchorScanner:
                 if term >= 0:
                     counts[number] = self.counts[term]
                     groups[number] = self.term_groups[term]
-            self._loose = (regex, counts, groups)
+            # For a faster first search (most posts have no hit at all): the
+            # same regex without its (empty) named groups or the look-ahead.
+            # It matches where the other does, so its first hit is theirs.
+            scan = re.compile(b" " + _LEAF_GROUP.sub(b"", regex.pattern)[len(" (?="):-1])
+            self._loose = (regex, counts, groups, scan)
         return self._loose
 
     def prefilter(self, quick: str) -> tuple:
@@ -289,16 +297,20 @@ class AnchorScanner:
             return True, None, None
         if "*" in quick and _STAR_WORD.search(quick):
             return True, None, None
-        spaced = quick.translate(_SPACE_OUT)
-        if not spaced.isascii():
-            spaced = _NON_ASCII.sub(" ", spaced)
+        if quick.isascii():
+            spaced = quick.encode("ascii").translate(_SPACE_OUT_BYTES)
+        else:
+            spaced = _NON_ASCII.sub(" ", quick.translate(_SPACE_OUT)).encode("ascii")
         # Letters spaced out are joined only by normalising, and may spell
         # anything.  (A separate search: as a branch of the loose regex it
         # would slow every word down.)
         if _SPACED_LETTERS_RE.search(spaced):
             return True, None, None
-        regex, counts, groups = self.loose
-        hits = [(m.start(), m.lastindex) for m in regex.finditer(spaced)]
+        regex, counts, groups, scan = self.loose
+        first = scan.search(spaced)
+        if first is None:
+            return False, None, None
+        hits = [(m.start(), m.lastindex) for m in regex.finditer(spaced, first.start())]
         if not hits or not any(map(counts.__getitem__, [number for _, number in hits])):
             return False, None, None
         bounds = []

@@ -262,19 +262,25 @@ def normalise(text: str, spaced: bool = True) -> Normalised:
     return Normalised(text, norm, maps)
 
 
+def _blank(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
+
+
 def quick_text(text: str) -> str | None:
-    """``text`` lower-cased, hashtags removed, accents, look-alikes and joiners folded.
+    """``text`` lower-cased, hashtags blanked, accents, look-alikes and joiners folded.
 
     For the detector's prefilter, which must see every letter the full
     normalisation would produce, and the sentence punctuation [.!?;] in the
-    same order, but not where: no offsets are kept, and digits, symbols,
-    whitespace and spacing are left to the prefilter (matcher.AnchorScanner).
+    same order.  Hashtags become one space per character, so an ASCII post
+    keeps its length (the detector relies on that); no offsets are kept for
+    the rest (joiners dropped), and digits, symbols, whitespace and spacing
+    are left to the prefilter (matcher.AnchorScanner).
     None when the cheap fold cannot be sure (a pill emoji): the caller then
     normalises in full.
     """
     low = _fold_case(text)
     if "#" in low:
-        low = _TAG.sub(" ", low)
+        low = _TAG.sub(_blank, low)
     if low.isascii():
         return low
     if "\U0001F48A" in low:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import random
 import re
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,20 +21,10 @@ from hypothesis import strategies as st
 import forum.crisis.detector as detector
 from forum.crisis import assess
 from forum.crisis.lexicon import LEXICON
+from tests.crisis import corpus
 from forum.crisis.normalise import normalise, quick_text
 
-HERE = Path(__file__).parent
-
-
-def _texts() -> list[str]:
-    texts = []
-    for path in sorted(HERE.glob("*.toml")):
-        with open(path, "rb") as fh:
-            texts += [c["text"] for c in tomllib.load(fh)["cases"]]
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = corpus.texts()
 LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "s": "5$", "t": "7"}
 
 

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forum.crisis import assess
+from tests.crisis import corpus
 
-HERE = Path(__file__).parent
-
-
-def _corpus_texts() -> list[str]:
-    texts = []
-    for path in sorted(HERE.glob("corpus_*.toml")):
-        with open(path, "rb") as fh:
-            texts += [c["text"] for c in tomllib.load(fh)["cases"]]
-    return texts
-
-
-CORPUS = _corpus_texts()
+CORPUS = corpus.texts("corpus_*.toml")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 corpus_text = st.sampled_from(CORPUS)

@@ -1,0 +1,85 @@
+"""The prefilter's fast paths agree with the slow ones.
+
+* The spaced text is built from ASCII bytes (bytes.translate), and the first
+  search uses ``scan``: the loose regex without its named groups or its
+  look-ahead.  Both must give what the str text and the grouped regex give.
+* Posts with hashtags are normalised only from their first sentence with an
+  anchor to the last (the quick text blanks hashtags one for one, so it keeps
+  the post's length).  They must be assessed as with the prefilter off.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import forum.crisis.detector as detector
+from forum.crisis import assess, matcher
+from forum.crisis.lexicon import LEXICON
+from tests.crisis import corpus
+from forum.crisis.normalise import quick_text
+
+TEXTS = corpus.texts()
+SENTENCES = sorted({p for t in TEXTS for p in re.split(r"(?<=[.!?])\s+", t) if p.strip()})
+_VOCAB = sorted({w for t in TEXTS for w in re.findall(r"[a-z']+", t.lower())})
+
+
+def _check_scan(text: str) -> None:
+    quick = quick_text(text)
+    if quick is None:
+        return
+    quick = " " + quick
+    spaced_str = matcher._NON_ASCII.sub(" ", quick.translate(matcher._SPACE_OUT))
+    spaced = spaced_str.encode("ascii")
+    if quick.isascii():
+        assert quick.encode("ascii").translate(matcher._SPACE_OUT_BYTES) == spaced
+    regex, _, _, scan = LEXICON.scanner.loose
+    as_str = re.compile(regex.pattern.decode("ascii"))
+    hits = [(m.start(), m.lastindex) for m in regex.finditer(spaced)]
+    assert hits == [(m.start(), m.lastindex) for m in as_str.finditer(spaced_str)]
+    first = scan.search(spaced)
+    assert (first.start() if first else None) == (hits[0][0] if hits else None), text
+
+
+def test_scan_finds_the_first_hit_on_the_corpus():
+    for text in TEXTS:
+        _check_scan(text)
+        _check_scan(text.upper())
+
+
+word = st.sampled_from(_VOCAB).flatmap(
+    lambda w: st.sampled_from([w, w.upper(), "".join(c * 2 for c in w), " ".join(w),
+                               w.replace("i", "1"), w.replace("s", "$"), w.replace("a", "@"),
+                               w.replace("e", "*"), "#" + w, w.replace("i", "ï"), w + "@"]))
+sep = st.sampled_from([" ", " ", ", ", ". ", "! ", "? ", "; ", "\n\n", " #", "-", "'", "  "])
+soup = st.lists(st.tuples(word, sep), min_size=1, max_size=25).map(lambda ws: "".join(w + s for w, s in ws))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(soup)
+def test_scan_finds_the_first_hit_in_word_soup(text):
+    _check_scan(text)
+
+
+def _assess_in_full(text: str):
+    """assess() with the prefilter off: normalise, then scan everything."""
+    original = detector.quick_text
+    detector.quick_text = lambda _text: None
+    try:
+        return assess(text)
+    finally:
+        detector.quick_text = original
+
+
+tag = st.sampled_from(["#sad", "#Suicide", "#mental-health", "#i'm_ok", "#", "#kms", "#die."])
+piece = st.one_of(st.sampled_from(SENTENCES), tag, tag.map(lambda t: t + " " + t))
+tagged_post = st.lists(st.tuples(piece, st.sampled_from([" ", "\n", "\n\n", "", " #x "])),
+                       min_size=1, max_size=8).map(lambda ps: "".join(p + s for p, s in ps))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tagged_post)
+def test_posts_with_hashtags_are_assessed_as_in_full(text):
+    assert assess(text) == _assess_in_full(text)
