@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py                        # in-process, Flask test client, one thread
     .venv/bin/python bench/pages.py --http                 # also through gunicorn -w 2 on 127.0.0.1
     .venv/bin/python bench/pages.py --explain              # also the plan of every query of every page
-    .venv/bin/python bench/pages.py --recount              # also time the tag recount every post write runs
+    .venv/bin/python bench/pages.py --recount              # also time the tag recount and post writes
     .venv/bin/python bench/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/kindred_bench
 
 The database defaults to $BENCH_DATABASE_URL, else bench/bench.sqlite3, as for seed_large.py. Pages are
@@ -285,7 +285,7 @@ def explain(app, pages: list[Page], only_slow: bool) -> None:
 
 
 def time_recounts(app, repeats: int = 5) -> None:
-    """Time forum.services.tags.recount_hashtags, which every new, edited or deleted post runs for its tags."""
+    """Time forum.services.tags.recount_hashtags (tag merges and `flask --app forum tags recount`), then post writes."""
     from forum.extensions import db
     from forum.models import Hashtag
     from forum.services.tags import recount_hashtags
@@ -295,7 +295,8 @@ def time_recounts(app, repeats: int = 5) -> None:
                                   .order_by(Hashtag.post_count.desc(), Hashtag.id)).all()
         cases = [([tags[0].id], f"#{tags[0].name} ({tags[0].post_count:,} posts)"),
                  ([tags[len(tags) // 2].id], f"#{tags[len(tags) // 2].name} ({tags[len(tags) // 2].post_count:,} posts)"),
-                 ([tag.id for tag in tags[:8]], "the 8 most used tags (a post tagged with all 8)")]
+                 ([tag.id for tag in tags[:8]], "the 8 most used tags"),
+                 (None, f"every tag ({len(tags):,}), as the repair command does")]
         print()
         print(f"recount_hashtags (rolled back each time), median of {repeats}:")
         for ids, label in cases:
@@ -303,6 +304,44 @@ def time_recounts(app, repeats: int = 5) -> None:
             for _ in range(repeats + 1):
                 t0 = time.perf_counter()
                 recount_hashtags(ids)
+                db.session.flush()
+                timings.append(time.perf_counter() - t0)
+                db.session.rollback()
+            print(f"  {label:<50} {statistics.median(timings[1:]) * 1000:8.1f} ms")
+    time_post_writes(app, repeats)
+
+
+def time_post_writes(app, repeats: int = 5) -> None:
+    """Time writing, editing and deleting a post carrying the most used tags, as a member would (rolled back)."""
+    from forum.extensions import db
+    from forum.models import Hashtag, Post, PostStatus, User
+    from forum.services.posts import create_post, delete_post, edit_post
+
+    with app.app_context():
+        top = db.session.scalars(select(Hashtag.name).order_by(Hashtag.post_count.desc(), Hashtag.id).limit(8)).all()
+        author = db.session.scalars(select(User).where(User.role == "member", User.suspended_until.is_(None))
+                                    .order_by(User.id).limit(1)).one()
+        author_id = author.id
+        victim_id = db.session.scalar(select(Post.id).where(Post.status == PostStatus.VISIBLE.value,
+                                                            Post.author_id == author_id).order_by(Post.id.desc()))
+        body = "A slow morning, but I made tea and went outside for a bit."
+        writes = [
+            (f"create_post with #{top[0]}",
+             lambda: create_post(db.session.get(User, author_id), "Checking in", f"{body} #{top[0]}")),
+            ("create_post with the 8 most used tags",
+             lambda: create_post(db.session.get(User, author_id), "Checking in",
+                                 body + " " + " ".join(f"#{name}" for name in top))),
+            (f"edit_post: a post's tags become #{top[0]} #{top[1]}",
+             lambda: edit_post(db.session.get(Post, victim_id), "Checking in", f"{body} #{top[0]} #{top[1]}")),
+            ("delete_post (a visible post of theirs)", lambda: delete_post(db.session.get(Post, victim_id))),
+        ]
+        print()
+        print(f"post writes through the services (rolled back each time), median of {repeats}:")
+        for label, write in writes:
+            timings = []
+            for _ in range(repeats + 1):
+                t0 = time.perf_counter()
+                write()
                 db.session.flush()
                 timings.append(time.perf_counter() - t0)
                 db.session.rollback()
@@ -427,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print every query of every page with its plan")
     parser.add_argument("--explain-slow", action="store_true", help="the same, only for pages over 50 ms")
     parser.add_argument("--recount", action="store_true",
-                        help="also time recount_hashtags, which every post write runs (rolled back)")
+                        help="also time recount_hashtags and post writes carrying the big tags (rolled back)")
     parser.add_argument("--http", action="store_true", help="also measure through gunicorn on 127.0.0.1")
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--http-threads", type=int, default=4)

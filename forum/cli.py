@@ -10,6 +10,7 @@ from forum.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(tags)
     app.cli.add_command(crisis)
 
 
@@ -48,6 +49,21 @@ def set_role(username: str, role: str) -> None:
     member.role = role
     db.session.commit()
     click.echo(f"{member.username} is now {role}.")
+
+
+@click.group()
+def tags() -> None:
+    """Manage hashtags."""
+
+
+@tags.command("recount")
+def tags_recount() -> None:
+    """Count every tag's visible posts afresh, correcting any post_count that drifted."""
+    from forum.services.tags import recount_hashtags
+
+    corrected = recount_hashtags()
+    db.session.commit()
+    click.echo(f"Recounted every hashtag; corrected {corrected} post count{'' if corrected == 1 else 's'}.")
 
 
 @click.group()

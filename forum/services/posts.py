@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
-from forum.services.tags import collect_hashtags, hashtags_named, recount_hashtags
+from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
 from forum.services.accounts import ensure_can_participate
 from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
@@ -14,8 +14,8 @@ from forum.services.text import excerpt, render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words, watched_warnings
 
 
-def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]:
-    """Set title, body and hashtags; return the ids of every tag whose count may have changed."""
+def _apply_text(post: Post, names: list[str], title: str, body: str, visible: bool) -> None:
+    """Set title, body and hashtags, and move the counts of the tags a visible post gained or lost."""
     before = {tag.id for tag in post.hashtags}
     post.title = title.strip()
     post.body = body
@@ -23,7 +23,7 @@ def _apply_text(post: Post, names: list[str], title: str, body: str) -> set[int]
     post.excerpt = excerpt(body)
     post.hashtags = hashtags_named(names)
     db.session.flush()
-    return before | {tag.id for tag in post.hashtags}
+    tag_counts_changed(visible, before, visible, {tag.id for tag in post.hashtags})
 
 
 def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "") -> Post:
@@ -34,7 +34,7 @@ def create_post(author: User, title: str, body: str, tags_field: str = "", conte
     post = Post(author=author, status=PostStatus.VISIBLE.value, created_at=now, last_activity_at=now,
                 reply_count=0, heart_count=0, content_warning=content_warning.strip())
     db.session.add(post)
-    recount_hashtags(_apply_text(post, names, title, body))
+    _apply_text(post, names, title, body, visible=True)  # tags start from none, so they all count once
     apply_watched_words(post, author)
     assess_and_escalate(post)
     notify_tag_followers(post)
@@ -46,8 +46,9 @@ def edit_post(post: Post, title: str, body: str, tags_field: str = "", content_w
     ensure_can_participate(post.author)
     names = collect_hashtags(title, body, tags_field)
     refuse_blocked_words(title, body)
+    visible = locked_status(post) == PostStatus.VISIBLE.value
     keep_revision(post)
-    recount_hashtags(_apply_text(post, names, title, body))
+    _apply_text(post, names, title, body, visible)
     post.edited_at = utcnow()
     # Checked on the new text: a watched word's warning goes with the word, a moderator's stays regardless.
     if content_warning is not None and not warned_by_moderators(post):
@@ -76,10 +77,10 @@ def warned_by_moderators(post: Post) -> bool:
 
 def delete_post(post: Post) -> None:
     """Delete the post with its replies and hearts: a member's words are theirs to take back."""
-    tag_ids = {tag.id for tag in post.hashtags}
+    visible = locked_status(post) == PostStatus.VISIBLE.value
+    tag_counts_changed(visible, [tag.id for tag in post.hashtags], False, ())
     db.session.delete(post)
     db.session.flush()
-    recount_hashtags(tag_ids)
 
 
 def extra_tags_field(post: Post) -> str:

@@ -6,10 +6,11 @@ import secrets
 from sqlalchemy import delete, func, select, update
 
 from forum.extensions import db
-from forum.models import Block, Flag, Heart, MemberNotice, Post, Reply, TagFollow, User, post_hashtags, utcnow
+from forum.models import (Block, Flag, Heart, MemberNotice, Post, PostStatus, Reply, TagFollow, User, post_hashtags,
+                          utcnow)
 from forum.services import DomainError
 from forum.services.replies import recount_post
-from forum.services.tags import recount_hashtags
+from forum.services.tags import shift_tag_counts
 
 #: Stands in as the author of words a departed member left behind, or that others' replies still answer.
 FORMER_MEMBER = "former-member"
@@ -76,11 +77,12 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
         db.session.execute(update(Reply).where(Reply.author_id == member.id).values(author_id=ghost.id))
     else:
         _remove_replies(member, ghost, touched_posts)
-        tag_ids = _tag_ids_of(set(db.session.scalars(select(Post.id).where(Post.author_id == member.id))))
-        for post in db.session.scalars(select(Post).where(Post.author_id == member.id)).all():
+        # Locked first, so a moderator hiding one of these posts meanwhile can't change what they count for.
+        posts = db.session.scalars(select(Post).where(Post.author_id == member.id).with_for_update()).all()
+        shift_tag_counts({tag_id: -count for tag_id, count in _visible_posts_per_tag(member)})
+        for post in posts:
             db.session.delete(post)
         db.session.flush()
-        recount_hashtags(tag_ids)
     db.session.execute(delete(Heart).where(Heart.user_id == member.id))
     db.session.delete(member)
     db.session.flush()
@@ -101,10 +103,13 @@ def _remove_replies(member: User, ghost: User, touched_posts: set[int]) -> None:
     db.session.flush()
 
 
-def _tag_ids_of(post_ids: set[int]) -> set[int]:
-    if not post_ids:
-        return set()
-    return set(db.session.scalars(select(post_hashtags.c.hashtag_id).where(post_hashtags.c.post_id.in_(post_ids))))
+def _visible_posts_per_tag(member: User) -> list[tuple[int, int]]:
+    """(tag id, how many of the member's visible posts carry it): what their posts count for."""
+    return db.session.execute(
+        select(post_hashtags.c.hashtag_id, func.count())
+        .join(Post, Post.id == post_hashtags.c.post_id)
+        .where(Post.author_id == member.id, Post.status == PostStatus.VISIBLE.value)
+        .group_by(post_hashtags.c.hashtag_id)).all()
 
 
 def _hearted_targets(member: User) -> tuple[set[int], set[int]]:

@@ -1,7 +1,12 @@
-"""Hashtags: collect them from what a member wrote, find or create them, keep counts exact."""
+"""Hashtags: collect them from what a member wrote, find or create them, keep counts exact.
+
+A tag's post_count is its number of visible posts. Every write moves it by what that write changed
+(`tag_counts_changed`), with `post_count = post_count + delta` so concurrent writers add up instead of
+overwriting each other; `recount_hashtags` counts from the rows, for merges and for repair.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.hashtags import (MAX_HASHTAGS_PER_POST, extract_hashtags, hashtag_key, invalid_tags_in_field,
                              merge_hashtags, parse_tags_field)
-from forum.models import Hashtag, Post, PostStatus, post_hashtags
+from forum.models import Hashtag, Post, PostStatus, Reply, post_hashtags
 from forum.services import DomainError
 
 
@@ -65,21 +70,71 @@ def _follow_merges(tags: list[Hashtag]) -> list[Hashtag]:
     return result
 
 
-def recount_hashtags(tag_ids: Iterable[int]) -> None:
-    """Set each tag's post_count to its exact number of visible posts."""
-    ids = sorted(set(tag_ids))
-    if not ids:
-        return
-    visible_posts_with_tag = (
-        select(func.count())
-        .select_from(post_hashtags.join(Post, Post.id == post_hashtags.c.post_id))
-        .where(post_hashtags.c.hashtag_id == Hashtag.id, Post.status == PostStatus.VISIBLE.value)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        update(Hashtag).where(Hashtag.id.in_(ids)).values(post_count=visible_posts_with_tag),
-        execution_options={"synchronize_session": False},
-    )
+def tag_counts_changed(before_visible: bool, before_tag_ids: Iterable[int], after_visible: bool,
+                       after_tag_ids: Iterable[int]) -> None:
+    """Move tag counts by what one post's change did: +1 where it now counts, -1 where it no longer does.
+
+    A post counts for its tags only while visible, so a post becoming visible counts for all its tags, one
+    hidden, held or deleted stops counting for all of them, and a visible post's edit moves only the tags
+    it gained or lost.
+    """
+    before = set(before_tag_ids) if before_visible else set()
+    after = set(after_tag_ids) if after_visible else set()
+    shift_tag_counts({**{tag_id: 1 for tag_id in after - before}, **{tag_id: -1 for tag_id in before - after}})
+
+
+def shift_tag_counts(deltas: Mapping[int, int]) -> None:
+    """Add each delta to its tag's post_count, one UPDATE per distinct delta."""
+    by_delta: dict[int, list[int]] = {}
+    for tag_id, delta in deltas.items():
+        if delta:
+            by_delta.setdefault(delta, []).append(tag_id)
+    for delta, ids in sorted(by_delta.items()):
+        db.session.execute(
+            update(Hashtag).where(Hashtag.id.in_(sorted(ids))).values(post_count=Hashtag.post_count + delta),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def locked_status(content: Post | Reply) -> str:
+    """The stored status of a post or reply, read under a row lock that lasts until the transaction ends.
+
+    Count changes are worked out from the status before a change; the lock makes a concurrent moderator,
+    flag or author wait, so two of them can't both start from the same status and count its change twice.
+    """
+    db.session.refresh(content, ["status"], with_for_update=True)
+    return content.status
+
+
+def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
+    """Set tags' post_count (all tags' when no ids are given) to their exact number of visible posts.
+
+    Returns how many tags had a different count. Writes keep counts exact incrementally; this is for
+    moving posts between tags in bulk (merges) and for repairing counts (`flask --app forum tags recount`).
+    """
+    ids = None if tag_ids is None else sorted(set(tag_ids))
+    if ids == []:
+        return 0
+    # One grouped pass over the links finds the tags that are off, so only those pay for a correlated count.
+    exact_stmt = (select(post_hashtags.c.hashtag_id, func.count())
+                  .join(Post, Post.id == post_hashtags.c.post_id)
+                  .where(Post.status == PostStatus.VISIBLE.value).group_by(post_hashtags.c.hashtag_id))
+    stored_stmt = select(Hashtag.id, Hashtag.post_count)
+    if ids is not None:
+        exact_stmt = exact_stmt.where(post_hashtags.c.hashtag_id.in_(ids))
+        stored_stmt = stored_stmt.where(Hashtag.id.in_(ids))
+    exact = {tag_id: count for tag_id, count in db.session.execute(exact_stmt)}
+    wrong = sorted(tag_id for tag_id, stored in db.session.execute(stored_stmt) if stored != exact.get(tag_id, 0))
+    if wrong:
+        visible_posts_with_tag = (
+            select(func.count())
+            .select_from(post_hashtags.join(Post, Post.id == post_hashtags.c.post_id))
+            .where(post_hashtags.c.hashtag_id == Hashtag.id, Post.status == PostStatus.VISIBLE.value)
+            .scalar_subquery()
+        )
+        db.session.execute(update(Hashtag).where(Hashtag.id.in_(wrong)).values(post_count=visible_posts_with_tag),
+                           execution_options={"synchronize_session": False})
+    return len(wrong)
 
 
 def find_hashtag(name: str) -> Hashtag | None:

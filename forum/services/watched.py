@@ -21,7 +21,7 @@ from forum.models import (ItemStatus, ModerationAction, Post, PostStatus, Priori
                           WatchedWord, utcnow)
 from forum.services import DomainError
 from forum.services.moderation.queue import add_reason, item_for, open_reasons
-from forum.services.tags import recount_hashtags
+from forum.services.tags import tag_counts_changed
 
 PHRASE_MAX = 200
 MESSAGE_MAX = 500
@@ -231,8 +231,8 @@ def apply_watched_words(content: Post | Reply, author: User, hold_first_posts: i
         _hold(content)
         _queue(content, ReasonKind.NEW_MEMBER.value, {"hold_first_posts": hold_first_posts})
     if isinstance(content, Post) and was_visible and content.status != PostStatus.VISIBLE.value:
-        db.session.flush()
-        recount_hashtags(tag.id for tag in content.hashtags)  # pending posts don't count
+        tag_ids = [tag.id for tag in content.hashtags]
+        tag_counts_changed(True, tag_ids, False, tag_ids)  # pending posts don't count
     db.session.flush()
 
 

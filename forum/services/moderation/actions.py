@@ -17,7 +17,7 @@ from forum.services import DomainError
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications import notify_moderation
 from forum.services.replies import recount_post
-from forum.services.tags import recount_hashtags
+from forum.services.tags import locked_status, tag_counts_changed
 
 #: Actions that settle an item; the others leave it open for a further decision.
 RESOLVING = {"approve", "hide", "remove"}
@@ -97,17 +97,19 @@ def _flags_on(item: ModerationItem):
 
 
 def _set_status(content: Post | Reply, record: ModerationAction, status: str, note: str) -> None:
-    record.detail = {**record.detail, "before": {"status": content.status, "note": content.moderation_note}}
+    before = locked_status(content)
+    record.detail = {**record.detail, "before": {"status": before, "note": content.moderation_note}}
     content.status = status
     content.moderation_note = note
-    _recount_if_post(content)
+    _status_changed(content, before)
 
 
-def _recount_if_post(content: Post | Reply) -> None:
+def _status_changed(content: Post | Reply, before: str) -> None:
     """Keep tag counts (for a post) or the post's reply counters (for a reply) exact after a status change."""
     db.session.flush()
     if isinstance(content, Post):
-        recount_hashtags(tag.id for tag in content.hashtags)
+        tag_ids = [tag.id for tag in content.hashtags]
+        tag_counts_changed(before == PostStatus.VISIBLE.value, tag_ids, content.is_visible, tag_ids)
     else:
         recount_post(content.post)
 
@@ -240,11 +242,13 @@ def undo_action(moderator: User, original: ModerationAction) -> ModerationAction
     content = db.session.get(Post, original.post_id) if original.post_id else db.session.get(Reply, original.reply_id)
     before = original.detail.get("before", {})
     if original.action in RESOLVING and content is not None:
-        content.status, content.moderation_note = before["status"], before.get("note", "")
-        _recount_if_post(content)
         if item is not None:
             item.status, item.resolved_at, item.resolved_by_id = ItemStatus.OPEN.value, None, None
             item.version += 1
+            db.session.flush()  # lock the item before the content, in the order take_action does
+        status_now = locked_status(content)
+        content.status, content.moderation_note = before["status"], before.get("note", "")
+        _status_changed(content, status_now)
     elif original.action in ("lock", "unlock"):
         db.session.get(Post, original.detail["post_id"]).replies_locked = before["replies_locked"]
     elif original.action == "content_warning" and content is not None:
