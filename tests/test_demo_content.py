@@ -334,3 +334,14 @@ def test_links_use_https(members, posts):
     for where, text in _all_text(members, posts):
         for url in re.findall(r"\]\(([^)]+)\)", text):
             assert url.startswith("https://"), (where, url)
+
+
+def test_no_demo_text_raises_a_crisis_alarm(posts, replies):
+    """The demo is everyday peer support: a crisis item in a fresh install's queue would be a false alarm,
+    and the first thing a new moderator learns should not be that alarms can be ignored."""
+    from forum.crisis import assess
+
+    texts = [f"{post['title']}\n{post['body']}" for post in posts] + [reply["body"] for _, reply in replies]
+    alarms = [(text[:60], [m.phrase for m in assessment.matches])
+              for text in texts if (assessment := assess(text)).level.value == "crisis"]
+    assert alarms == []

@@ -17,7 +17,9 @@ Phrase syntax (see the header of lexicon.toml for examples):
 * ``{name}`` inserts the alternatives of slot ``name`` from ``[slots]``;
 * ``~N`` skips up to N arbitrary words (N is one digit);
 * a trailing ``*`` on a word accepts any ending ("suicid*");
-* ``'`` in a word is optional ("don't" also matches "dont"); ``-`` in a word
+* ``'`` in a word is optional ("don't" also matches "dont"); ``''`` is an
+  apostrophe that must be there ("od''d" matches "od'd" but never "odd");
+  ``-`` in a word
   may be a hyphen, a space or nothing ("self-harm");
 * ``<num>`` is a number in digits or words, ``<year>`` a year like 2016;
 * ``^`` as the first token / ``$`` as the last: the phrase must start / end a
@@ -147,6 +149,10 @@ def word_elements(word: str) -> list[str]:
     for i, ch in enumerate(word):
         if ch == prev and ch.isalpha():
             continue  # "ll" -> one "l" that repeats
+        if ch == "'" and prev == "'":
+            out[-1] = "'"  # "''": the apostrophe is required
+            prev = ""
+            continue
         prev = ch
         if ch.isalpha():
             if i > 0 and ch in VOWELS:
@@ -313,6 +319,10 @@ def loose_word_elements(word: str) -> list[str]:
     prev = ""
     for i, ch in enumerate(word):
         if ch == prev and ch.isalpha():
+            continue
+        if ch == "'" and prev == "'":
+            out[-1] = "'"  # "''": the apostrophe is required
+            prev = ""
             continue
         prev = ch
         if ch.isalpha():

@@ -59,7 +59,7 @@ def test_numbers_with_units_are_not_leetspeak(raw):
         "i want to dïe",
         "su1c1dal again",
         "i od'd an hour ago",
-        "i odd an hour ago",
+        "i OD’d an hour ago",
     ],
 )
 def test_obfuscated_positives_are_crisis(text):
@@ -99,3 +99,9 @@ def _words(s: str):
         if word:
             yield i, word
         i += len(word) + 1
+
+
+@pytest.mark.parametrize("text", ["i odd an hour ago", "anything odd", "that felt odd", "it's just odd"])
+def test_the_word_odd_is_not_an_overdose(text):
+    # "od'd" needs its apostrophe: "odd" is an everyday word, and an alarm on it teaches people to ignore alarms.
+    assert assess(text).level.value == "none", text
