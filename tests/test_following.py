@@ -143,7 +143,7 @@ def test_a_muted_tag_page_offers_to_unmute(signed_in, anxiety):
 
 def test_visitors_see_no_follow_buttons(client, anxiety):
     html = client.get("/tags/Anxiety").get_data(as_text=True)
-    assert "0 members follow this tag" in html and "/tags/Anxiety/follow" not in html
+    assert "no one follows this tag yet" in html and "/tags/Anxiety/follow" not in html
 
 
 # My tags
