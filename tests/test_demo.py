@@ -1,9 +1,11 @@
 """The demo community loads through the same services members use, and loading it twice adds nothing."""
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from forum.demo.seed import seed_demo
 from forum.extensions import db
-from forum.models import Hashtag, Heart, Post, Reply, User
+from forum.models import Hashtag, Heart, Notification, Post, Reply, User, utcnow
 
 
 def totals() -> dict[str, int]:
@@ -44,3 +46,16 @@ def test_seed_demo_command_prints_the_log_ins(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "moderator" in result.output and "kindred-demo" in result.output
+
+
+def test_demo_notifications_carry_the_time_of_what_they_announce(app):
+    now = utcnow()
+    seed_demo(now=now)
+    db.session.flush()
+    notifications = db.session.scalars(select(Notification)).all()
+    assert notifications, "the demo's replies and hearts should notify their authors"
+    assert all(n.created_at <= now for n in notifications)
+    assert any(now - n.created_at > timedelta(days=7) for n in notifications)
+    # Old ones are read; the last few days' are waiting, so the page has something new but not a flood.
+    assert all(n.read_at is not None for n in notifications if now - n.created_at > timedelta(days=3))
+    assert any(n.read_at is None for n in notifications)

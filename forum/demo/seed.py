@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Post, Role, User, utcnow
+from forum.models import Notification, Post, Reply, Role, User, utcnow
 from forum.services.accounts import find_member, register_member
 from forum.services.hearts import set_heart
 from forum.services.posts import create_post
@@ -45,13 +45,36 @@ def seed_demo(now: datetime | None = None, content_path: Path = CONTENT) -> Seed
         members[entry["username"]] = member
         report.members.append((member.username, member.role))
     db.session.flush()
+    last_notification_before = db.session.scalar(select(func.max(Notification.id))) or 0
     for entry in content["posts"]:
         author = members[entry["author"]]
         exists = db.session.scalar(select(Post.id).where(Post.author_id == author.id,
                                                          Post.title == entry["title"].strip()))
         if exists is None:
             _seed_post(entry, author, members, now, report)
+    db.session.flush()
+    _backdate_notifications(last_notification_before, now)
     return report
+
+
+#: Demo notifications older than this are already read, as they would be for a member who visits now and then.
+DEMO_UNREAD_DAYS = 3
+
+
+def _backdate_notifications(after_id: int, now: datetime) -> None:
+    """Give the notifications the demo's own activity raised the time of what they announce.
+
+    The services stamp them with the moment of seeding, so a fresh install would greet every demo member
+    with dozens of unread lines all "just now"; this makes the demo read like a living community instead.
+    """
+    for notification in db.session.scalars(select(Notification).where(Notification.id > after_id)):
+        source = db.session.get(Reply, notification.reply_id) if notification.reply_id else None
+        source = source or (db.session.get(Post, notification.post_id) if notification.post_id else None)
+        if source is None:
+            continue
+        notification.created_at = source.created_at
+        if now - source.created_at > timedelta(days=DEMO_UNREAD_DAYS):
+            notification.read_at = source.created_at
 
 
 def _seed_post(entry: dict, author: User, members: dict, now: datetime, report: SeedReport) -> None:
