@@ -25,7 +25,9 @@ Phrase syntax (see the header of lexicon.toml for examples):
 * ``^`` as the first token / ``$`` as the last: the phrase must start / end a
   sentence (checked after matching, by the caller).
 
-Every letter accepts repeats ("diiieee"), and every vowel after a word's first
+Every letter accepts repeats ("diiieee"), a double letter also matches a
+single one ("kil"), except a double consonant in a word of three letters or
+fewer ("off myself" must not match "proud of myself"), and every vowel after a word's first
 letter also accepts ``*`` ("k*ll").  No quantifier is nested inside another
 quantifier over the same characters, so matching stays linear.
 
@@ -53,6 +55,8 @@ __all__ = [
 
 GAP = "(?: |, ?)"
 BOUNDARY = "[^a-z0-9']"
+#: Words this short keep their double consonants: one letter fewer is often another word ("off" / "of").
+SHORT_WORD = 3
 _WORD_CHARS = "[a-z0-9'*]"
 VOWELS = set("aeiouy")
 _NUM_WORDS = (
@@ -145,9 +149,12 @@ def word_elements(word: str) -> list[str]:
     stem = word.endswith("*") and len(word) > 1
     if stem:
         word = word[:-1]
+    short = len(word) <= SHORT_WORD and not stem
     prev = ""
     for i, ch in enumerate(word):
         if ch == prev and ch.isalpha():
+            if short and ch not in VOWELS:
+                out[-1] = f"{ch}{out[-1]}"  # "off" needs both f's: "of" is another word
             continue  # "ll" -> one "l" that repeats
         if ch == "'" and prev == "'":
             out[-1] = "'"  # "''": the apostrophe is required
@@ -316,9 +323,12 @@ def loose_word_elements(word: str) -> list[str]:
     stem = word.endswith("*") and len(word) > 1
     if stem:
         word = word[:-1]
+    short = len(word) <= SHORT_WORD and not stem
     prev = ""
     for i, ch in enumerate(word):
         if ch == prev and ch.isalpha():
+            if short and ch not in VOWELS:
+                out[-1] = f"{cls}{out[-1]}"  # as in word_elements: a short word keeps its double letter
             continue
         if ch == "'" and prev == "'":
             out[-1] = "'"  # "''": the apostrophe is required

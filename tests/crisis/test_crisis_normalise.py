@@ -105,3 +105,15 @@ def _words(s: str):
 def test_the_word_odd_is_not_an_overdose(text):
     # "od'd" needs its apostrophe: "odd" is an everyday word, and an alarm on it teaches people to ignore alarms.
     assert assess(text).level.value == "none", text
+
+
+@pytest.mark.parametrize("text", ["proud of myself", "I took care of myself today", "scared of myself sometimes",
+                                  "been cutting back on sugar", "I've been cutting my hair myself"])
+def test_everyday_words_one_letter_from_a_signal_stay_none(text):
+    # A double letter may be typed once ("kil"), but not in a short word: "of" is a word, "off" is slang.
+    assert assess(text).level.value == "none", text
+
+
+@pytest.mark.parametrize("text", ["i want to off myself", "i wanna kil myself", "gonna offff myself tonight"])
+def test_slang_and_typos_for_a_signal_still_count(text):
+    assert assess(text).level.value == "crisis", text
