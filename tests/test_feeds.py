@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post, PostStatus, utcnow
-from tests.helpers import count_queries, make_member, make_post, make_reply
+from tests.helpers import Visitor, count_queries, make_member, make_post, make_reply
 
 
 def post_ids_on(page_html: str) -> list[int]:
@@ -102,6 +102,47 @@ def test_tag_page_lists_only_its_posts_and_paginates(client, member):
     make_post(member, body="#Recovery day 30")
     pages = walk_pages(client, "/tags/anxiety")
     assert sum(pages, []) == [p.id for p in reversed(tagged)]
+
+
+@pytest.mark.parametrize("status", [PostStatus.PENDING, PostStatus.HIDDEN])
+def test_own_hidden_posts_take_their_place_on_a_tag_page_across_pages(client, signed_in, member, other_member,
+                                                                     status):
+    """The author sees their own posts among the visible ones in order, page after page; no one else does."""
+    blocked = make_member("blocked_voice")
+    assert signed_in.post(f"/u/{blocked.username}/block").status_code == 302
+    visible = [make_post(other_member, title=f"Visible {i}", body="#Anxiety tonight") for i in range(30)]
+    mine = [make_post(member, title=f"Mine {i}", body="#Anxiety too") for i in range(2)]
+    theirs = [make_post(blocked, title=f"Blocked {i}", body="#Anxiety also") for i in range(3)]
+    for post in mine:
+        post.status = status.value
+    # Newest first: one of mine ends the author's page 1, the other sits inside page 2; blocked ones among them.
+    newest_first = (visible[:19] + [mine[0], theirs[0]] + visible[19:24] + [theirs[1], mine[1]] + visible[24:]
+                    + [theirs[2]])
+    now = utcnow()
+    for i, post in enumerate(newest_first):
+        post.created_at = post.last_activity_at = now - timedelta(hours=i)
+    db.session.commit()
+
+    authors_pages = walk_pages(signed_in, "/tags/anxiety")
+    assert [len(p) for p in authors_pages] == [20, 12] and authors_pages[0][-1] == mine[0].id
+    assert sum(authors_pages, []) == [p.id for p in newest_first if p not in theirs]
+    everyone_else = [p.id for p in newest_first if p not in mine]
+    assert sum(walk_pages(client, "/tags/anxiety"), []) == everyone_else
+    other = Visitor(client.application.test_client())
+    other.sign_in(other_member.username)
+    assert sum(walk_pages(other, "/tags/anxiety"), []) == everyone_else
+
+
+def test_a_tag_page_pages_through_more_own_hidden_posts_than_fit_on_a_page(signed_in, member, other_member):
+    mine = make_posts(member, 23, body="#Anxiety again")
+    visible = make_posts(other_member, 3, body="#Anxiety tonight")
+    for post in mine:
+        post.status = PostStatus.PENDING.value
+        post.created_at = post.last_activity_at = post.last_activity_at - timedelta(days=2)
+    db.session.commit()
+    pages = walk_pages(signed_in, "/tags/anxiety")
+    assert [len(p) for p in pages] == [20, 6]
+    assert sum(pages, []) == [p.id for p in reversed(visible)] + [p.id for p in reversed(mine)]
 
 
 def test_unknown_tag_is_a_404(client):
