@@ -46,6 +46,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     POSTS_PER_PAGE = 20
+    #: Top-level replies per page of a post, each with its answers; a 500-reply thread was 356 KiB on one page.
+    REPLIES_PER_PAGE = 50
     #: Crisis items waiting longer than this are highlighted in the moderation queue.
     CRISIS_ALERT_MINUTES = int(os.environ.get("CRISIS_ALERT_MINUTES", "15"))
     #: A new member's first this-many posts wait for a moderator's approval; 0 = off.

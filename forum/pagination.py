@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, func, or_, select
 
 T = TypeVar("T")
 
@@ -74,3 +74,22 @@ def _python_type(column) -> type:
     """The Python type of a sort column, looking through type decorators such as UTCDateTime."""
     python_type = getattr(column.type, "impl", column.type).python_type
     return datetime if issubclass(python_type, datetime) else python_type
+
+
+def rows_through(session, stmt: Select, sort_columns: tuple, descending: bool, cursor: str) -> int:
+    """How many rows of `stmt` sort at or before `cursor`: the index of the first row after it."""
+    kinds = tuple(_python_type(column) for column in sort_columns)
+    before = ~_after(sort_columns, decode_cursor(cursor, kinds), descending)
+    return session.scalar(select(func.count()).select_from(stmt.where(before).subquery()))
+
+
+def cursor_at(session, stmt: Select, sort_columns: tuple, descending: bool, index: int) -> str | None:
+    """The cursor of a page that starts at row `index` of `stmt` (0-based); None for the first page.
+
+    Pages counted from the start this way line up with the ones `keyset_page`'s next links lead to.
+    """
+    if index <= 0:
+        return None
+    order = [column.desc() if descending else column.asc() for column in sort_columns]
+    key = session.execute(stmt.with_only_columns(*sort_columns).order_by(*order).offset(index - 1).limit(1)).first()
+    return encode_cursor(tuple(key)) if key is not None else None

@@ -80,7 +80,7 @@ def test_a_reply_to_my_post_appears(signed_in, member, other_member):
     reply = make_reply(other_member, post)
     page = notifications_page(signed_in)
     assert "MapleAndTea replied to your post “Rough night”" in page
-    assert f'href="/posts/{post.id}#reply-{reply.id}"' in page
+    assert f'href="/posts/{post.id}/replies/{reply.id}"' in page
 
 
 def test_an_answer_to_my_reply_tells_me_and_the_post_author_once_each(signed_in, member, other_member):
@@ -107,7 +107,7 @@ def test_a_mention_in_a_reply_links_to_the_reply(signed_in, member, other_member
     post = make_post(make_member("first_voice"), title="Hello")
     reply = make_reply(other_member, post, "@river_stone knows this feeling.")
     page = notifications_page(signed_in)
-    assert "mentioned you in a reply on “Hello”" in page and f"#reply-{reply.id}" in page
+    assert "mentioned you in a reply on “Hello”" in page and f"/posts/{post.id}/replies/{reply.id}" in page
 
 
 def test_mentions_skip_the_author_and_names_nobody_has(member):

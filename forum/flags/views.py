@@ -84,7 +84,7 @@ def _back_to(content: Post | Reply) -> str | None:
         visible = can_view_post(current_user, content)
         return url_for("posts.show", post_id=content.id, _anchor="post") if visible else None
     if can_view_reply(current_user, content):
-        return url_for("posts.show", post_id=content.post_id, _anchor=f"reply-{content.id}")
+        return url_for("posts.reply_link", post_id=content.post_id, reply_id=content.id)
     if can_view_post(current_user, content.post):
         return url_for("posts.show", post_id=content.post_id, _anchor="replies")
     return None

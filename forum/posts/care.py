@@ -1,40 +1,41 @@
 """Who on a post's page should see help, and which: the author in distress, or worried readers."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from forum.help.care import Care, care_for, strongest
-from forum.models import Post, Reply, User
-from forum.posts.threads import Thread
+from forum.models import Post, User
+
+#: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
+Signal = Any
 
 
-def _everything(post: Post, threads: list[Thread]) -> Iterator[Post | Reply]:
+def _everything(post: Post, replies: Iterable[Signal]) -> Iterator[Post | Signal]:
     yield post
-    for thread in threads:
-        yield thread.reply
-        yield from thread.answers
+    yield from replies
 
 
-def _is_live(content: Post | Reply) -> bool:
-    return not getattr(content, "is_deleted", False)
+def _is_live(content: Post | Signal) -> bool:
+    return getattr(content, "deleted_at", None) is None
 
 
-def care_for_author(post: Post, threads: list[Thread], viewer: User | None, country: str) -> Care | None:
+def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, country: str) -> Care | None:
     """Help for the viewer if their own post or replies here signalled crisis or distress."""
     if viewer is None or not viewer.is_authenticated:
         return None
-    findings = [(c.crisis_level, c.crisis_categories) for c in _everything(post, threads)
+    findings = [(c.crisis_level, c.crisis_categories) for c in _everything(post, replies)
                 if c.author_id == viewer.id and _is_live(c)]
     return care_for(*strongest(findings), country)
 
 
-def someone_else_in_crisis(post: Post, threads: list[Thread], viewer: User | None) -> bool:
+def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:
     """Whether another member's words on this page signalled crisis (readers get the care note)."""
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
     return any(c.crisis_level == "crisis" and c.author_id != viewer_id and _is_live(c)
-               for c in _everything(post, threads))
+               for c in _everything(post, replies))
 
 
-def replies_need_gentleness(post: Post, threads: list[Thread]) -> bool:
+def replies_need_gentleness(post: Post, replies: Iterable[Signal]) -> bool:
     """Whether anyone here signalled crisis or distress, so repliers see guidance beside the box."""
-    return any(c.crisis_level in ("crisis", "concern") and _is_live(c) for c in _everything(post, threads))
+    return any(c.crisis_level in ("crisis", "concern") and _is_live(c) for c in _everything(post, replies))

@@ -1,13 +1,17 @@
-"""Arrange a post's replies into one-level threads for the page."""
+"""Arrange a post's replies into one-level threads, a page of top-level replies at a time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, func, or_, select
 
 from forum.extensions import db
 from forum.models import Post, Reply, User
+from forum.pagination import Page, cursor_at, encode_cursor, keyset_page, rows_through
 from forum.services.visibility import visible_replies
+
+#: Conversation order; the id breaks ties between replies sent in the same instant.
+ORDER = (Reply.created_at, Reply.id)
 
 
 @dataclass
@@ -16,19 +20,79 @@ class Thread:
     answers: list[Reply] = field(default_factory=list)
 
 
-def threads_for(post: Post, viewer: User | None) -> list[Thread]:
-    """The post's replies the viewer may see, answers grouped under the reply they answer."""
-    replies = db.session.scalars(
-        select(Reply).where(Reply.post_id == post.id, visible_replies(viewer))
-        .order_by(Reply.created_at, Reply.id)
-    ).all()
-    threads: dict[int, Thread] = {}
-    orphans: list[Thread] = []
-    for reply in replies:
-        if reply.parent_id is None:
-            threads[reply.id] = Thread(reply)
-        elif reply.parent_id in threads:
-            threads[reply.parent_id].answers.append(reply)
-        else:  # its parent is hidden from this viewer: show it on its own rather than lose it
-            orphans.append(Thread(reply))
-    return sorted([*threads.values(), *orphans], key=lambda t: (t.reply.created_at, t.reply.id))
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a post's threads and where it sits among the others."""
+    threads: list[Thread]
+    next_cursor: str | None
+    #: Whether a page comes before this one; `previous_cursor` is None when that page is the first.
+    has_previous: bool = False
+    previous_cursor: str | None = None
+    number: int = 1
+    count: int = 1
+
+    @property
+    def is_whole_conversation(self) -> bool:
+        return not self.has_previous and self.next_cursor is None
+
+    def replies(self) -> list[Reply]:
+        return [reply for thread in self.threads for reply in (thread.reply, *thread.answers)]
+
+
+def _heads(post: Post, viewer: User | None):
+    """The replies that start a thread for this viewer: top-level ones, and answers whose parent they can't see.
+
+    An answer to a hidden reply stands on its own rather than being lost, as it did before replies were paged.
+    """
+    visible_here = and_(Reply.post_id == post.id, visible_replies(viewer))
+    # correlate(None): the inner `replies` is its own table, not the outer query's row.
+    seen_ids = select(Reply.id).where(visible_here).correlate(None)
+    return select(Reply).where(visible_here, or_(Reply.parent_id.is_(None), Reply.parent_id.not_in(seen_ids)))
+
+
+def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: int) -> ThreadPage:
+    """The `per_page` threads after `cursor`, each with all its answers the viewer may see."""
+    heads = _heads(post, viewer)
+    page: Page[Reply] = keyset_page(db.session, heads, ORDER, False, cursor, per_page)
+    threads = [Thread(reply) for reply in page.items]
+    parents = {t.reply.id: t for t in threads if t.reply.parent_id is None}
+    if parents:
+        for answer in db.session.scalars(select(Reply).where(Reply.parent_id.in_(parents), visible_replies(viewer))
+                                         .order_by(*ORDER)):
+            parents[answer.parent_id].answers.append(answer)
+    if not cursor and page.next_cursor is None:
+        return ThreadPage(threads, None)  # the whole conversation fits on one page: no counting needed
+    start = rows_through(db.session, heads, ORDER, False, cursor) if cursor else 0
+    total = db.session.scalar(select(func.count()).select_from(heads.subquery()))
+    return ThreadPage(
+        threads, page.next_cursor, has_previous=start > 0,
+        previous_cursor=cursor_at(db.session, heads, ORDER, False, max(start - per_page, 0)),
+        number=-(-start // per_page) + 1, count=max(-(-total // per_page), 1),
+    )
+
+
+def visible_reply(post: Post, viewer: User | None, reply_id: int) -> Reply | None:
+    """The post's reply with this id if the viewer may see it on the page (the page's own rule), else None."""
+    return db.session.scalar(select(Reply).where(Reply.id == reply_id, Reply.post_id == post.id,
+                                                 visible_replies(viewer)))
+
+
+def cursor_for(reply: Reply, viewer: User | None, per_page: int) -> str | None:
+    """The cursor of the page holding this reply's thread (None: the first page), as the pager would reach it."""
+    head = reply
+    if reply.parent_id is not None:
+        head = visible_reply(reply.post, viewer, reply.parent_id) or reply
+    heads = _heads(reply.post, viewer)
+    index = rows_through(db.session, heads, ORDER, False, encode_cursor((head.created_at, head.id))) - 1
+    return cursor_at(db.session, heads, ORDER, False, index - index % per_page)
+
+
+def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
+    """What every reply the viewer may see on this post signalled, without loading their words.
+
+    Care on the page answers the whole conversation, not just the page of it on screen.
+    """
+    return list(db.session.execute(
+        select(Reply.author_id, Reply.crisis_level, Reply.crisis_categories, Reply.deleted_at)
+        .where(Reply.post_id == post.id, visible_replies(viewer))
+    ))

@@ -1,18 +1,19 @@
 """A post's page, writing and editing posts and replies, and hearts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.errors import wants_json
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
 from forum.models import Post, Reply
+from forum.pagination import BadCursor
 from forum.posts.forms import HeartForm, PostForm, ReplyForm
 from forum.help.views import viewer_country
 from forum.posts.care import care_for_author, replies_need_gentleness, someone_else_in_crisis
 from forum.posts.loaders import get_post, get_reply
-from forum.posts.threads import threads_for
+from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
@@ -65,9 +66,30 @@ def show(post_id: int):
     return _render_post_page(post, form)
 
 
+@bp.get("/posts/<int:post_id>/replies/<int:reply_id>")
+def reply_link(post_id: int, reply_id: int):
+    """A lasting link to one reply: the page of the post that holds it, scrolled to it."""
+    post = get_post(post_id)
+    reply_ = visible_reply(post, current_user, reply_id)
+    if reply_ is None:  # hidden from this viewer, or never here: the same 404, so nothing leaks
+        abort(404)
+    return redirect(_reply_url(reply_))
+
+
+def _reply_url(reply_: Reply) -> str:
+    after = cursor_for(reply_, current_user, current_app.config["REPLIES_PER_PAGE"])
+    return url_for("posts.show", post_id=reply_.post_id, after=after, _anchor=f"reply-{reply_.id}")
+
+
 def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
-    threads = threads_for(post, current_user)
-    reply_ids = [t.reply.id for t in threads] + [a.id for t in threads for a in t.answers]
+    try:
+        page = thread_page(post, current_user, request.args.get("after"), current_app.config["REPLIES_PER_PAGE"])
+    except BadCursor:
+        abort(400)
+    threads = page.threads
+    reply_ids = [reply.id for reply in page.replies()]
+    # Care answers the whole conversation, not only the page of it on screen.
+    signals = page.replies() if page.is_whole_conversation else crisis_signals(post, current_user)
     is_author = current_user.is_authenticated and current_user.id == post.author_id
     waiting = unacknowledged_replies(post) if is_author else []
     usual_wait = None
@@ -75,11 +97,11 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (describe_wait(found[0]), found[1]) if found else None
     return render_template(
-        "posts/show.html", post=post, threads=threads, reply_form=reply_form,
+        "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
-        care=care_for_author(post, threads, current_user, viewer_country()), care_context="published",
-        show_care_note=someone_else_in_crisis(post, threads, current_user),
-        gentle_replies=replies_need_gentleness(post, threads),
+        care=care_for_author(post, signals, current_user, viewer_country()), care_context="published",
+        show_care_note=someone_else_in_crisis(post, signals, current_user),
+        gentle_replies=replies_need_gentleness(post, signals),
         unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
         hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
         hearted_replies=hearted_reply_ids(current_user, reply_ids),
@@ -150,7 +172,7 @@ def reply(post_id: int):
             _show_domain_error(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("posts.show", post_id=post.id, _anchor=f"reply-{new_reply.id}"))
+            return redirect(_reply_url(new_reply))
     return _render_post_page(post, form, status=422)
 
 
@@ -180,7 +202,7 @@ def edit_reply_view(reply_id: int):
         else:
             db.session.commit()
             flash("Your reply is updated.", "success")
-            return redirect(url_for("posts.show", post_id=reply_.post_id, _anchor=f"reply-{reply_.id}"))
+            return redirect(_reply_url(reply_))
     return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
 
@@ -196,7 +218,7 @@ def delete_reply_view(reply_id: int):
         flash("Your reply is deleted.", "info")
         return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
     return render_template("posts/confirm_delete.html", thing="reply", post=reply_.post, form=EmptyForm(),
-                           cancel_url=url_for("posts.show", post_id=post_id, _anchor=f"reply-{reply_.id}"))
+                           cancel_url=url_for("posts.reply_link", post_id=post_id, reply_id=reply_.id))
 
 
 @bp.post("/posts/<int:post_id>/heart")
@@ -212,7 +234,7 @@ def heart_post(post_id: int):
 @limiter.limit("300 per hour")
 def heart_reply(reply_id: int):
     reply_ = get_reply(reply_id)
-    return _heart(reply_, url_for("posts.show", post_id=reply_.post_id, _anchor=f"reply-{reply_.id}"))
+    return _heart(reply_, _reply_url(reply_))
 
 
 def _heart(target: Post | Reply, back_to: str):
