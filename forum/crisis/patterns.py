@@ -143,37 +143,56 @@ def parse_pattern(pattern: str, slots: dict[str, str]) -> list:
 
 # --- compiling -------------------------------------------------------------
 
-def word_elements(word: str) -> list[str]:
-    """One regex fragment per letter, each starting with a literal or a set."""
-    out: list[str] = []
+def _spelling(word: str) -> tuple[list[tuple[str, str, int]], bool]:
+    """A pattern word as the units both compilers spell out, and whether it ends in a stem ``*``.
+
+    Each unit is (kind, character, position): "letter" (one letter, repeatable in text; a double letter
+    is one unit, so "kill" also matches "kil"), "double" (a short word's double consonant, which must be
+    there twice), "'" / "''" (an optional / a required apostrophe), "-", or "char" (taken literally).
+    """
     stem = word.endswith("*") and len(word) > 1
     if stem:
         word = word[:-1]
     short = len(word) <= SHORT_WORD and not stem
+    units: list[tuple[str, str, int]] = []
     prev = ""
     for i, ch in enumerate(word):
         if ch == prev and ch.isalpha():
-            if short and ch not in VOWELS:
-                out[-1] = f"{ch}{out[-1]}"  # "off" needs both f's: "of" is another word
-            continue  # "ll" -> one "l" that repeats
+            if short and ch not in VOWELS:  # "off" needs both f's: "of" is another word
+                units[-1] = ("double", ch, units[-1][2])
+            continue
         if ch == "'" and prev == "'":
-            out[-1] = "'"  # "''": the apostrophe is required
+            units[-1] = ("''", ch, units[-1][2])
             prev = ""
             continue
         prev = ch
-        if ch.isalpha():
-            if i > 0 and ch in VOWELS:
-                out.append(f"[{ch}*][{ch}*]*")
-            else:
-                out.append(f"{ch}{ch}*")
-        elif ch == "'":
+        kind = "letter" if ch.isalpha() else ch if ch in "'-" else "char"
+        units.append((kind, ch, i))
+    return units, stem
+
+
+def _spell(units: list[tuple[str, str, int]], letter, hyphen: str) -> list[str]:
+    """Regex fragments for the units; `letter(ch, position)` gives the pattern for one letter."""
+    out = []
+    for kind, ch, i in units:
+        if kind in ("letter", "double"):
+            one = letter(ch, i)
+            out.append(f"{one}{one}{one}*" if kind == "double" else f"{one}{one}*")
+        elif kind == "'":
             out.append("'?")
-        elif ch == "-":
-            out.append("(?:-| )?")
-        elif ch.isdigit():
-            out.append(ch)
+        elif kind == "''":
+            out.append("'")
+        elif kind == "-":
+            out.append(hyphen)
         else:
             out.append(re.escape(ch))
+    return out
+
+
+def word_elements(word: str) -> list[str]:
+    """One regex fragment per letter, each starting with a literal or a set."""
+    units, stem = _spelling(word)
+    out = _spell(units, lambda ch, i: f"[{ch}*]" if i > 0 and ch in VOWELS else ch, "(?:-| )?")
     if stem:
         out.append("[a-z]*")
     return out
@@ -319,33 +338,11 @@ def loose_word_elements(word: str) -> list[str]:
     Digits and symbols stand for the letters they can spell ("k1ll", "$elf"),
     "-" accepts any gap, and a stem matches its beginning alone.
     """
-    out: list[str] = []
-    stem = word.endswith("*") and len(word) > 1
-    if stem:
-        word = word[:-1]
-    short = len(word) <= SHORT_WORD and not stem
-    prev = ""
-    for i, ch in enumerate(word):
-        if ch == prev and ch.isalpha():
-            if short and ch not in VOWELS:
-                out[-1] = f"{cls}{out[-1]}"  # as in word_elements: a short word keeps its double letter
-            continue
-        if ch == "'" and prev == "'":
-            out[-1] = "'"  # "''": the apostrophe is required
-            prev = ""
-            continue
-        prev = ch
-        if ch.isalpha():
-            chars = _LEET.get(ch, ch) + ("*" if i > 0 and ch in VOWELS else "")
-            cls = f"[{chars}]" if len(chars) > 1 else ch
-            out.append(f"{cls}{cls}*")
-        elif ch == "'":
-            out.append("'?")
-        elif ch == "-":
-            out.append(" *")
-        elif ch.isdigit():
-            out.append(ch)
-        else:
-            out.append(re.escape(ch))
-    return out
+    units, _stem = _spelling(word)
+    return _spell(units, _loose_letter, " *")
+
+
+def _loose_letter(ch: str, position: int) -> str:
+    chars = _LEET.get(ch, ch) + ("*" if position > 0 and ch in VOWELS else "")
+    return f"[{chars}]" if len(chars) > 1 else ch
 
