@@ -268,6 +268,18 @@ def lead(seq: list) -> list[list[str]]:
     return out
 
 
+def _prefix_tree(sequences: list[list[str]]) -> dict:
+    """Sequences merged element by element; the key None marks where sequence i ends (the first one, if
+    several are equal). Dicts keep insertion order, which is the order build emits and dfs_order counts."""
+    root: dict = {}
+    for index, elements in enumerate(sequences):
+        node = root
+        for el in elements:
+            node = node.setdefault(el, {})
+        node.setdefault(None, index)
+    return root
+
+
 def build(sequences: list[list[str]], names: list[str] | None = None) -> str:
     """Merge element sequences into a prefix tree and emit it as one regex.
 
@@ -276,12 +288,7 @@ def build(sequences: list[list[str]], names: list[str] | None = None) -> str:
     to an earlier one is dropped.  Branches keep the order in which their
     first sequence was added.
     """
-    root: dict = {}
-    for index, elements in enumerate(sequences):
-        node = root
-        for el in elements:
-            node = node.setdefault(el, {})
-        node.setdefault(None, index)
+    root = _prefix_tree(sequences)
 
     def emit(node: dict) -> str:
         branches = [el + emit(child) for el, child in node.items() if el is not None]
@@ -300,12 +307,7 @@ def dfs_order(sequences: list[list[str]]) -> list[int]:
     Duplicates of an earlier sequence get no position (-1): the merged regex
     never reports them.
     """
-    root: dict = {}
-    for index, elements in enumerate(sequences):
-        node = root
-        for el in elements:
-            node = node.setdefault(el, {})
-        node.setdefault(None, index)
+    root = _prefix_tree(sequences)
     order = [-1] * len(sequences)
     count = 0
     # Iterative depth-first walk: children in insertion order, then the leaf

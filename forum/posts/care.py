@@ -6,6 +6,7 @@ from typing import Any
 
 from forum.help.care import Care, care_for, strongest
 from forum.models import Post, User
+from forum.services.visibility import viewer_id
 
 #: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
 Signal = Any
@@ -31,8 +32,8 @@ def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, 
 
 def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:
     """Whether another member's words on this page signalled crisis (readers get the care note)."""
-    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
-    return any(c.crisis_level == "crisis" and c.author_id != viewer_id and _is_live(c)
+    member_id = viewer_id(viewer)
+    return any(c.crisis_level == "crisis" and c.author_id != member_id and _is_live(c)
                for c in _everything(post, replies))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.models import Hashtag, Post, TagFollow, User, post_hashtags, utcnow
 from forum.pagination import Page, keyset_page
-from forum.services.visibility import visible_posts
+from forum.services.visibility import viewer_id, visible_posts
 
 FOLLOW = "follow"
 MUTE = "mute"
@@ -18,10 +18,6 @@ RELATED_TAGS = 8
 SUGGESTED_TAGS = 8
 #: How many of a tag's newest posts "Often shared with" counts over.
 RELATED_SAMPLE = 500
-
-
-def _member_id(viewer: User | None) -> int | None:
-    return viewer.id if viewer is not None and viewer.is_authenticated else None
 
 
 def set_tag_mode(member: User, tag: Hashtag, mode: str) -> bool:
@@ -59,7 +55,7 @@ def clear_tag_mode(member: User, tag: Hashtag, mode: str) -> bool:
 
 def tag_mode(viewer: User | None, tag: Hashtag) -> str | None:
     """"follow", "mute", or None when the viewer chose neither (or is not signed in)."""
-    member_id = _member_id(viewer)
+    member_id = viewer_id(viewer)
     if member_id is None:
         return None
     return db.session.scalar(select(TagFollow.mode).where(TagFollow.user_id == member_id,
@@ -94,7 +90,7 @@ def _posts_with_tags_in_mode(member_id: int, mode: str):
 
 def not_muted(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause leaving out posts that carry a tag the viewer muted (everything passes for visitors)."""
-    member_id = _member_id(viewer)
+    member_id = viewer_id(viewer)
     if member_id is None:
         return true()
     return Post.id.not_in(_posts_with_tags_in_mode(member_id, MUTE))

@@ -115,7 +115,7 @@ def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
     ids = None if tag_ids is None else sorted(set(tag_ids))
     if ids == []:
         return 0
-    # One grouped pass over the links finds the tags that are off, so only those pay for a correlated count.
+    # One grouped pass over the links counts every tag at once; only the tags that are off get written.
     exact_stmt = (select(post_hashtags.c.hashtag_id, func.count())
                   .join(Post, Post.id == post_hashtags.c.post_id)
                   .where(Post.status == PostStatus.VISIBLE.value).group_by(post_hashtags.c.hashtag_id))
@@ -125,14 +125,8 @@ def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
         stored_stmt = stored_stmt.where(Hashtag.id.in_(ids))
     exact = {tag_id: count for tag_id, count in db.session.execute(exact_stmt)}
     wrong = sorted(tag_id for tag_id, stored in db.session.execute(stored_stmt) if stored != exact.get(tag_id, 0))
-    if wrong:
-        visible_posts_with_tag = (
-            select(func.count())
-            .select_from(post_hashtags.join(Post, Post.id == post_hashtags.c.post_id))
-            .where(post_hashtags.c.hashtag_id == Hashtag.id, Post.status == PostStatus.VISIBLE.value)
-            .scalar_subquery()
-        )
-        db.session.execute(update(Hashtag).where(Hashtag.id.in_(wrong)).values(post_count=visible_posts_with_tag),
+    for tag_id in wrong:
+        db.session.execute(update(Hashtag).where(Hashtag.id == tag_id).values(post_count=exact.get(tag_id, 0)),
                            execution_options={"synchronize_session": False})
     return len(wrong)
 

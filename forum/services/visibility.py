@@ -8,7 +8,8 @@ from forum.models import Post, PostStatus, Reply, User
 from forum.services.blocks import blocked_by, has_blocked
 
 
-def _viewer_id(viewer: User | None) -> int | None:
+def viewer_id(viewer: User | None) -> int | None:
+    """The signed-in member's id, or None for a visitor (Flask-Login's anonymous user) or no one."""
     return viewer.id if viewer is not None and viewer.is_authenticated else None
 
 
@@ -21,20 +22,16 @@ def visible_posts(viewer: User | None) -> ColumnElement[bool]:
 
     For a member this runs one small query first, for their own posts that aren't visible.
     """
-    viewer_id = _viewer_id(viewer)
-    visible = Post.status == PostStatus.VISIBLE.value
-    if viewer_id is None:
-        return visible
-    not_blocked = Post.author_id.not_in(blocked_by(viewer_id))
-    own = _own_non_visible_post_ids(viewer_id)
-    if not own:
-        # Most members: the plain equality visitors get, so feeds walk the indexes that lead with status in
+    public, own_ids = _public_and_own(viewer)
+    if not own_ids:
+        # Visitors and most members: the plain equality, so feeds walk the indexes that lead with status in
         # order. "Visible OR theirs" would make both databases read and sort every post.
-        return and_(visible, not_blocked)
+        return public
     # "Not (hidden from everyone else)", not the equivalent OR: SQLite answers an OR from two indexes and sorts
     # every visible post, while this gives it nothing to look up, so it walks ix_posts_last_activity in order
     # and stops after a page. PostgreSQL rewrites it as the OR and picks that index itself.
-    return and_(not_(and_(Post.status != PostStatus.VISIBLE.value, Post.id.not_in(own))), not_blocked)
+    hidden_from_others = and_(Post.status != PostStatus.VISIBLE.value, Post.id.not_in(own_ids))
+    return and_(not_(hidden_from_others), _not_blocked(viewer))
 
 
 def visible_posts_apart(viewer: User | None) -> tuple[ColumnElement[bool], ColumnElement[bool] | None]:
@@ -43,49 +40,58 @@ def visible_posts_apart(viewer: User | None) -> tuple[ColumnElement[bool], Colum
 
     For lists that would rather run a query per half, each on its own index: see feeds._visible_page.
     """
-    viewer_id = _viewer_id(viewer)
+    public, own_ids = _public_and_own(viewer)
+    if not own_ids:
+        return public, None
+    return public, and_(Post.id.in_(own_ids), Post.status != PostStatus.VISIBLE.value, _not_blocked(viewer))
+
+
+def _public_and_own(viewer: User | None) -> tuple[ColumnElement[bool], list[int]]:
+    """Visible posts minus those of members the viewer blocked, and the ids of the viewer's own posts
+    that aren't visible (none for visitors)."""
     visible = Post.status == PostStatus.VISIBLE.value
-    if viewer_id is None:
-        return visible, None
-    not_blocked = Post.author_id.not_in(blocked_by(viewer_id))
-    own = _own_non_visible_post_ids(viewer_id)
-    if not own:
-        return and_(visible, not_blocked), None
-    return and_(visible, not_blocked), and_(Post.id.in_(own), Post.status != PostStatus.VISIBLE.value, not_blocked)
+    member_id = viewer_id(viewer)
+    if member_id is None:
+        return visible, []
+    return and_(visible, _not_blocked(viewer)), _own_non_visible_post_ids(member_id)
 
 
-def _own_non_visible_post_ids(viewer_id: int) -> list[int]:
+def _not_blocked(viewer: User) -> ColumnElement[bool]:
+    return Post.author_id.not_in(blocked_by(viewer.id))
+
+
+def _own_non_visible_post_ids(member_id: int) -> list[int]:
     """The viewer's pending, hidden or removed posts: few, and found through ix_posts_author_id."""
-    return list(db.session.scalars(select(Post.id).where(Post.author_id == viewer_id,
+    return list(db.session.scalars(select(Post.id).where(Post.author_id == member_id,
                                                          Post.status != PostStatus.VISIBLE.value)))
 
 
 def visible_replies(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause for replies this viewer may see: visible ones, their own, all for moderators."""
-    viewer_id = _viewer_id(viewer)
-    if viewer_id is None:
+    member_id = viewer_id(viewer)
+    if member_id is None:
         return Reply.status == PostStatus.VISIBLE.value
-    not_blocked = Reply.author_id.not_in(blocked_by(viewer_id))
+    not_blocked = Reply.author_id.not_in(blocked_by(member_id))
     if is_moderator(viewer):
         return not_blocked
-    return and_(or_(Reply.status == PostStatus.VISIBLE.value, Reply.author_id == viewer_id), not_blocked)
+    return and_(or_(Reply.status == PostStatus.VISIBLE.value, Reply.author_id == member_id), not_blocked)
 
 
 def can_view_post(viewer: User | None, post: Post) -> bool:
     """Whether the viewer may open this post's page (moderators may open any; nobody sees whom they blocked)."""
-    viewer_id = _viewer_id(viewer)
-    if viewer_id is not None and post.author_id != viewer_id and has_blocked(viewer_id, post.author_id):
+    member_id = viewer_id(viewer)
+    if member_id is not None and post.author_id != member_id and has_blocked(member_id, post.author_id):
         return False
-    return post.is_visible or is_moderator(viewer) or post.author_id == viewer_id
+    return post.is_visible or is_moderator(viewer) or post.author_id == member_id
 
 
 def can_change(viewer: User | None, content: Post | Reply) -> bool:
     """Whether the viewer may edit or delete this post or reply: only its author."""
-    return content.author_id == _viewer_id(viewer)
+    return content.author_id == viewer_id(viewer)
 
 
 def can_view_reply(viewer: User | None, reply: Reply) -> bool:
     """Whether the viewer may see this reply: its post must be visible to them too."""
     if not can_view_post(viewer, reply.post):
         return False
-    return reply.is_visible or is_moderator(viewer) or reply.author_id == _viewer_id(viewer)
+    return reply.is_visible or is_moderator(viewer) or reply.author_id == viewer_id(viewer)

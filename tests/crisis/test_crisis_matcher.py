@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import forum.crisis.detector as detector
 from forum.crisis import assess
 from forum.crisis.lexicon import LEXICON
 from tests.crisis import corpus
@@ -97,19 +96,9 @@ def test_groups_find_what_one_regex_finds(merged):
         _check_groups(text, merged)
 
 
-def _assess_in_full(text: str):
-    """assess() with the prefilter off: normalise, then scan everything."""
-    original = detector.quick_text
-    detector.quick_text = lambda _text: None
-    try:
-        return assess(text)
-    finally:
-        detector.quick_text = original
-
-
 def test_prefilter_changes_nothing_on_the_corpus():
     for text in TEXTS + OBFUSCATED:
-        assert assess(text) == _assess_in_full(text), text
+        assert assess(text) == corpus.assess_in_full(text), text
 
 
 _VOCAB = sorted({w for t in TEXTS for w in re.findall(r"[a-z']+", t.lower())})
@@ -124,7 +113,7 @@ soup = st.lists(st.tuples(word, sep), min_size=1, max_size=25).map(lambda ws: ""
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(soup)
 def test_prefilter_changes_nothing_on_word_soup(text):
-    assert assess(text) == _assess_in_full(text)
+    assert assess(text) == corpus.assess_in_full(text)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,6 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import forum.crisis.detector as detector
 from forum.crisis import assess, matcher
 from forum.crisis.lexicon import LEXICON
 from tests.crisis import corpus
@@ -63,16 +62,6 @@ def test_scan_finds_the_first_hit_in_word_soup(text):
     _check_scan(text)
 
 
-def _assess_in_full(text: str):
-    """assess() with the prefilter off: normalise, then scan everything."""
-    original = detector.quick_text
-    detector.quick_text = lambda _text: None
-    try:
-        return assess(text)
-    finally:
-        detector.quick_text = original
-
-
 tag = st.sampled_from(["#sad", "#Suicide", "#mental-health", "#i'm_ok", "#", "#kms", "#die."])
 piece = st.one_of(st.sampled_from(SENTENCES), tag, tag.map(lambda t: t + " " + t))
 tagged_post = st.lists(st.tuples(piece, st.sampled_from([" ", "\n", "\n\n", "", " #x "])),
@@ -82,4 +71,4 @@ tagged_post = st.lists(st.tuples(piece, st.sampled_from([" ", "\n", "\n\n", "", 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tagged_post)
 def test_posts_with_hashtags_are_assessed_as_in_full(text):
-    assert assess(text) == _assess_in_full(text)
+    assert assess(text) == corpus.assess_in_full(text)
