@@ -15,6 +15,7 @@ from forum.services import DomainError, NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.moderation.actions import hide_automatically
 from forum.services.moderation.queue import add_reason
+from forum.services.tags import locked_status
 
 NOTE_MAX = 500
 #: How many different members' unsettled flags hide visible content, unless the app says otherwise.
@@ -58,6 +59,9 @@ def flag_content(member: User, content: Post | Reply, reason: FlagReason, note: 
         raise DomainError("Please tell the moderators in a few words what worries you.", field="note")
     if len(note) > NOTE_MAX:
         raise DomainError(f"Notes can be up to {NOTE_MAX} characters; please shorten it a little.", field="note")
+    # Flaggers of one item take their turn here, before their flag exists: each then counts the flags
+    # of those before it, so the one that reaches the threshold hides the content, once.
+    locked_status(content)
     column = _target_column(content)
     try:
         # Two quick clicks or two tabs may both get here; the unique constraint keeps it one flag.
@@ -84,10 +88,10 @@ def unsettled_flaggers(content: Post | Reply) -> int:
 
 
 def _hide_if_flagged_enough(item: ModerationItem, content: Post | Reply, hide_threshold: int) -> None:
-    # Lock the row so two members flagging at once are counted one after the other: without it, the
-    # second and third flags could each see only two and neither would hide. Locking after the item's
-    # update takes locks in the order moderators' actions do (item, then content).
-    db.session.refresh(content, ["status"], with_for_update=True)
+    """Hide the content once enough members flagged it; the caller holds the content's row lock."""
+    # Read again now that this transaction has written: SQLite has no row locks, and its write lock,
+    # taken by the flag's insert, is what orders flaggers there (on PostgreSQL the lock is held already).
+    locked_status(content)
     if not content.is_visible:
         return
     flaggers = unsettled_flaggers(content)

@@ -101,8 +101,13 @@ def locked_status(content: Post | Reply) -> str:
 
     Count changes are worked out from the status before a change; the lock makes a concurrent moderator,
     flag or author wait, so two of them can't both start from the same status and count its change twice.
+
+    Every writer locks the content first, then its moderation item, and always in this one mode:
+    FOR NO KEY UPDATE, which leaves alone the key-share locks that inserting a heart, flag or reply takes
+    on the row through its foreign key. FOR UPDATE would wait for those, and two flaggers each holding
+    one while asking for it deadlocked (issue 11).
     """
-    db.session.refresh(content, ["status"], with_for_update=True)
+    db.session.refresh(content, ["status"], with_for_update={"key_share": True})
     return content.status
 
 

@@ -55,8 +55,11 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
     reason = reason.strip()
     if action in NEEDS_REASON and not reason:
         raise DomainError("Please give a reason; the author will see it.", field="reason")
-    _win_the_race(moderator, item, seen_version)
     content = content_of(item)
+    # The content before its item, as every writer takes them (see locked_status): a flag or an edit
+    # holding the content while it reopens the item can't deadlock with this action.
+    locked_status(content)
+    _win_the_race(moderator, item, seen_version)
     now = utcnow()
     record = ModerationAction(moderator_id=moderator.id, action=action, item_id=item.id, reason=reason,
                               post_id=item.post_id, reply_id=item.reply_id, member_id=content.author_id,
@@ -242,11 +245,11 @@ def undo_action(moderator: User, original: ModerationAction) -> ModerationAction
     content = db.session.get(Post, original.post_id) if original.post_id else db.session.get(Reply, original.reply_id)
     before = original.detail.get("before", {})
     if original.action in RESOLVING and content is not None:
+        status_now = locked_status(content)  # the content before its item, in the order take_action does
         if item is not None:
             item.status, item.resolved_at, item.resolved_by_id = ItemStatus.OPEN.value, None, None
             item.version += 1
-            db.session.flush()  # lock the item before the content, in the order take_action does
-        status_now = locked_status(content)
+            db.session.flush()
         content.status, content.moderation_note = before["status"], before.get("note", "")
         _status_changed(content, status_now)
     elif original.action in ("lock", "unlock"):

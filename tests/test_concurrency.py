@@ -1,0 +1,146 @@
+"""Races through the app: many members doing the same thing to the same post or tag at the same moment.
+
+Each member is a thread with its own test client, so each request has its own app context, database
+session and connection, as under a multi-worker server. A barrier releases them together. Whatever
+the order the database lets them through, no one gets an error, nothing is lost or stored twice, and
+counters are exact.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from forum.extensions import db
+from forum.models import Flag, Heart, ModerationAction, Notification, Post, PostStatus, Reply, TagFollow
+from forum.services.tags import find_hashtag
+from tests.helpers import Visitor, make_member, make_post
+
+RACERS = 10
+#: Seconds any one request may take before the race counts as hung (a deadlock PostgreSQL failed to break).
+PATIENCE = 30
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch):
+    """Hash the racers' passwords cheaply: ten members sign up and in before each race, and the race is the test."""
+    monkeypatch.setattr("forum.models.user.generate_password_hash",
+                        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"))
+
+
+def signed_in_visitors(app, count: int, prefix: str) -> list[Visitor]:
+    """`count` new members, each signed in on their own client, with a CSRF token already in hand."""
+    visitors = []
+    for i in range(count):
+        visitor = Visitor(app.test_client())
+        visitor.sign_in(make_member(f"{prefix}_{i}").username)
+        assert visitor.token
+        visitors.append(visitor)
+    return visitors
+
+
+def race(requests: list[Callable[[], object]]) -> list[int]:
+    """Send the requests from one thread each, all released at once; return their status codes in order."""
+    barrier = threading.Barrier(len(requests))
+    statuses: list[int | BaseException | None] = [None] * len(requests)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            statuses[index] = requests[index]().status_code
+        except BaseException as error:  # noqa: BLE001 - reported below, in the test's own thread
+            statuses[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(PATIENCE)
+    assert not any(thread.is_alive() for thread in threads), "a request never finished"
+    errors = [status for status in statuses if isinstance(status, BaseException)]
+    assert not errors, errors
+    db.session.expire_all()  # what the threads committed, not what this session remembers
+    return statuses
+
+
+def count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def test_members_flagging_one_post_at_once_are_all_stored_and_hide_it_once(app, member):
+    # The threshold is the number of flaggers, so the hide depends on every flag being counted, and
+    # every request starts while the post is still visible to its flagger.
+    app.config["FLAG_HIDE_THRESHOLD"] = RACERS
+    post = make_post(member)
+    flaggers = signed_in_visitors(app, RACERS, "flagger")
+
+    url = f"/posts/{post.id}/flag"
+    statuses = race([lambda v=v: v.post(url, {"reason": "spam"}) for v in flaggers])
+
+    assert statuses == [302] * RACERS
+    assert count(select(Flag).where(Flag.post_id == post.id)) == RACERS
+    assert db.session.get(Post, post.id).status == PostStatus.HIDDEN.value
+    assert count(select(ModerationAction).where(ModerationAction.post_id == post.id,
+                                                ModerationAction.action == "auto_hide")) == 1
+
+
+def test_flags_after_the_threshold_wait_their_turn_and_hide_nothing_twice(app, member):
+    app.config["FLAG_HIDE_THRESHOLD"] = 3
+    post = make_post(member)
+    flaggers = signed_in_visitors(app, RACERS, "flagger")
+
+    url = f"/posts/{post.id}/flag"
+    statuses = race([lambda v=v: v.post(url, {"reason": "harassment"}) for v in flaggers])
+
+    # A flagger whose request began after the hide finds the post gone from view: 404, not an error.
+    assert set(statuses) <= {302, 404} and statuses.count(302) >= 3
+    assert count(select(Flag).where(Flag.post_id == post.id)) == statuses.count(302)
+    assert db.session.get(Post, post.id).status == PostStatus.HIDDEN.value
+    assert count(select(ModerationAction).where(ModerationAction.post_id == post.id,
+                                                ModerationAction.action == "auto_hide")) == 1
+
+
+def test_members_hearting_one_post_at_once_each_count_once(app, member):
+    post = make_post(member)
+    hearts = signed_in_visitors(app, RACERS // 2, "heart")
+    # Each member double-clicks: two requests each, at the same moment.
+    url = f"/posts/{post.id}/heart"
+    statuses = race([lambda v=v: v.post(url, {"hearted": "1"}) for v in hearts * 2])
+
+    assert statuses == [302] * RACERS
+    assert count(select(Heart).where(Heart.post_id == post.id)) == len(hearts)
+    assert db.session.get(Post, post.id).heart_count == len(hearts)
+    assert count(select(Notification).where(Notification.recipient_id == member.id,
+                                            Notification.group_key == f"heart:post:{post.id}")) == len(hearts)
+
+
+def test_members_replying_to_one_post_at_once_are_all_answered_and_counted(app, member):
+    post = make_post(member)
+    repliers = signed_in_visitors(app, RACERS, "replier")
+
+    url = f"/posts/{post.id}/replies"
+    statuses = race([lambda i=i, v=v: v.post(url, {"body": f"With you, from {i}."})
+                     for i, v in enumerate(repliers)])
+
+    assert statuses == [302] * RACERS
+    bodies = db.session.scalars(select(Reply.body).where(Reply.post_id == post.id)).all()
+    assert sorted(bodies) == sorted(f"With you, from {i}." for i in range(RACERS))
+    stored = db.session.get(Post, post.id)
+    assert stored.reply_count == RACERS
+    assert stored.first_response_at is not None
+
+
+def test_members_following_one_tag_at_once_follow_it_once_each(app, member):
+    make_post(member, body="Today was long. #Anxiety")
+    tag = find_hashtag("Anxiety")
+    followers = signed_in_visitors(app, RACERS // 2, "follower")
+
+    statuses = race([lambda v=v: v.post("/tags/Anxiety/follow") for v in followers * 2])
+
+    assert statuses == [302] * RACERS
+    follows = db.session.execute(select(TagFollow.user_id, TagFollow.mode).where(TagFollow.hashtag_id == tag.id)).all()
+    assert len(follows) == len({user_id for user_id, _ in follows}) == len(followers)
+    assert {mode for _, mode in follows} == {"follow"}
