@@ -35,6 +35,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Shared limits across app servers need Redis; one process can count in memory.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis away must not stop anyone posting or asking for help: limits are then counted in this process's
+    # memory (said once in the log, see forum.extensions) until Redis answers again, and an error talking
+    # to it is logged rather than failing the request. Short timeouts keep a hung Redis from hanging pages.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kindred")
     # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.

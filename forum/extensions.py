@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound to an app in `create_app`."""
 from __future__ import annotations
 
+import logging
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,3 +31,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Flask-Limiter says when its storage (Redis) becomes unreachable and when it recovers, once each; through
+# the app's own logger, so operators hear it (its own logger is silenced by default).
+limiter.logger = logging.getLogger("forum.ratelimits")
+limiter.logger.setLevel(logging.INFO)
