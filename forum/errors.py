@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum.extensions import db
+from forum.web import rollback_quietly
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,9 @@ MESSAGES = {
     413: ("That was too much to send at once", "Please shorten it and try again."),
     429: ("Let's slow down a little", "That was a lot of requests in a short time. Wait a minute and try again."),
     500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
+    503: ("We can't reach our records right now",
+          "It's not you, and it should pass soon: please try again in a moment. If you need someone now, "
+          "the help page works and lists people you can call or text."),
 }
 CSRF_MESSAGE = ("This page was open for a long time",
                 "For your safety we need a fresh copy of it. Go back, reload the page and try again.")
@@ -53,11 +57,22 @@ def _handle_csrf(error: CSRFError):
 
 def _handle_unexpected(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
-    db.session.rollback()
+    rollback_quietly()
     return _handle_http(InternalServerError())
+
+
+def _handle_database_unavailable(error: OperationalError):
+    """The database is unreachable, restarting, or gave up on a lock: nothing for the reader to fix."""
+    log.error("Database unavailable on %s %s: %s", request.method, request.path, error.orig or error)
+    rollback_quietly()
+    response, code = error_response(503, *MESSAGES[503])
+    response = make_response(response, code)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(OperationalError, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -1,15 +1,22 @@
 """Wire the site together: blueprints, sign-in, template helpers and response headers."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Flask, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, login_manager
 from forum.models import User, utcnow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Everything the pages need ships in static/, so the browser may load nothing from elsewhere.
 CONTENT_SECURITY_POLICY = (
@@ -51,9 +58,29 @@ def register(app: Flask) -> None:
 
 def _load_member(member_id: str) -> User | None:
     try:
-        return db.session.get(User, int(member_id))
+        member_key = int(member_id)
     except ValueError:
         return None
+    # With the database down, the member reads on as a visitor: the help page still reaches them.
+    return unless_database_fails(lambda: db.session.get(User, member_key), None, "the signed-in member")
+
+
+def rollback_quietly() -> None:
+    """Roll the session back, even when the database behind it is gone (the next request reconnects)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("Rolling back failed too; the connection is dropped", exc_info=True)
+
+
+def unless_database_fails(read: Callable[[], T], fallback: T, what: str) -> T:
+    """Run a read a page can do without; if the database fails, log it and go on with `fallback`."""
+    try:
+        return read()
+    except SQLAlchemyError as error:
+        log.warning("Showing the page without %s: the database failed (%s)", what, type(error).__name__)
+        rollback_quietly()
+        return fallback
 
 
 def _sign_in_first():
@@ -71,43 +98,45 @@ def _reader_opens_warnings() -> bool:
     return current_user.is_authenticated and current_user.content_warnings == "open"
 
 
+def _nav_count(name: str, count: Callable[[], T], nothing: T) -> T:
+    """A count in the page's navigation: computed once per request, and only by pages that show it.
+
+    The layout wraps every page, the help page and error pages included, so a database that fails here
+    leaves the count out instead of the page.
+    """
+    if name not in g:
+        setattr(g, name, unless_database_fails(count, nothing, name.replace("_", " ")))
+    return getattr(g, name)
+
+
 def _template_globals() -> dict:
     def needs_reply_count() -> int:
-        # Computed once per request, and only by pages that show it.
-        if "needs_reply_count" not in g:
-            from forum.services.feeds import needs_reply_count as count
+        from forum.services.feeds import needs_reply_count as count
 
-            g.needs_reply_count = count()
-        return g.needs_reply_count
+        return _nav_count("needs_reply_count", count, 0)
 
     def moderation_counts() -> tuple[int, int]:
         """(open items, open crisis items) for moderators' nav; nobody else pays for the query."""
         if not (current_user.is_authenticated and current_user.is_moderator):
             return 0, 0
-        if "moderation_counts" not in g:
-            from forum.services.moderation.queue import open_counts
+        from forum.services.moderation.queue import open_counts
 
-            g.moderation_counts = open_counts()
-        return g.moderation_counts
+        return _nav_count("moderation_counts", open_counts, (0, 0))
 
     def unread_notices() -> int:
         if not current_user.is_authenticated:
             return 0
-        if "unread_notices" not in g:
-            from forum.services.notices import unread_count
+        from forum.services.notices import unread_count
 
-            g.unread_notices = unread_count(current_user)
-        return g.unread_notices
+        return _nav_count("unread_notices", lambda: unread_count(current_user), 0)
 
     def unread_notifications() -> int:
         """Unread notification lines (groups, as the page shows them), for members' nav."""
         if not current_user.is_authenticated:
             return 0
-        if "unread_notifications" not in g:
-            from forum.services.notifications import unread_count
+        from forum.services.notifications import unread_count
 
-            g.unread_notifications = unread_count(current_user)
-        return g.unread_notifications
+        return _nav_count("unread_notifications", lambda: unread_count(current_user), 0)
 
     return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
             "unread_notices": unread_notices, "unread_notifications": unread_notifications, "viewer": current_user}

@@ -209,3 +209,57 @@ def test_rate_limits_fall_back_when_redis_is_lost_and_return_to_it_when_it_is_ba
     finally:
         forget_heart_counters()
 
+
+# --- The database down ---------------------------------------------------------------------------
+
+#: Databases that can't be reached: PostgreSQL refusing connections, SQLite in a directory that isn't there.
+UNREACHABLE_DATABASES = {"postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/kindred",
+                         "sqlite": "sqlite:////nonexistent-kindred-directory/kindred.sqlite3"}
+
+
+@pytest.fixture(params=sorted(UNREACHABLE_DATABASES))
+def database_down(request):
+    """A client of an app whose database can't be reached (needs no database fixture, by design)."""
+    down = app_with(UNREACHABLE_DATABASES[request.param])
+    return down.test_client()
+
+
+def signed_in_cookie(client, member_id: int = 1) -> None:
+    """A member signed in before the database went away: their session cookie names them."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(member_id)
+        session["_fresh"] = True
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
+def test_help_page_and_its_hotlines_need_no_database(database_down, signed_in):
+    if signed_in:
+        signed_in_cookie(database_down)
+    response = database_down.get("/help")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "988" in page  # the US lifeline, from the hotlines data file
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
+def test_database_pages_say_calmly_they_can_not_load_and_point_to_help(database_down, signed_in):
+    if signed_in:
+        signed_in_cookie(database_down)
+    response = database_down.get("/")
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Traceback" not in page and 'href="/help"' in page
+    assert "try again" in page
+
+
+def test_error_pages_render_without_the_database(database_down):
+    signed_in_cookie(database_down)
+    response = database_down.get("/no-such-page")
+    assert response.status_code == 404
+    assert 'href="/help"' in response.get_data(as_text=True)
+
+
+def test_scripts_get_a_json_503_while_the_database_is_down(database_down):
+    response = database_down.get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == 503
