@@ -1,16 +1,22 @@
 """Crisis detection in the forum: the author sees help at once, moderators get the item, readers get guidance."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import ModerationItem, ModerationReason, Post, Priority, Reply
-from tests.helpers import make_member, make_post, make_reply
+from forum.models import ModerationItem, ModerationReason, Post, Priority, Reply, utcnow
+from tests.helpers import Visitor, make_member, make_post, make_reply
 
 CRISIS_TEXT = "I can't keep going. I want to die and I think tonight is the night."
 CONCERN_TEXT = "Honestly, what's the point of any of it. I'm so tired of feeling like this."
 CALM_TEXT = "Therapy went well today and I walked by the sea. #Depression #Suicide #PTSD #Recovery"
+CRISIS_REPLY = "Same. This is my last post, goodbye everyone."
 PANEL = "You're not alone. You can talk to someone right now."
 CARE_NOTE = "Worried about this member?"
+WAITING_LINE = "is waiting to hear from someone"
+GUIDANCE = "Replying with care"
+USUAL_WAIT = "usually get a first reply"
 
 
 def write_post(visitor, body, title="Tonight"):
@@ -19,6 +25,22 @@ def write_post(visitor, body, title="Tonight"):
 
 def items() -> list[ModerationItem]:
     return list(db.session.scalars(select(ModerationItem)))
+
+
+def landing(visitor, response) -> str:
+    """The page a redirect leads to, as the browser gets it (the fragment stays in the browser)."""
+    return visitor.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+
+
+def answered_posts(body="Long week. #Depression", count=3):
+    """Enough answered posts from others that the usual wait for a first reply is known."""
+    for n in range(count):
+        post = make_post(make_member(f"earlier_{n}"), title="earlier", body=body)
+        make_reply(make_member(f"answerer_{n}"), post)
+        post = db.session.get(Post, post.id)
+        post.created_at = utcnow() - timedelta(days=1)
+        post.first_response_at = post.created_at + timedelta(minutes=30)
+    db.session.commit()
 
 
 def test_crisis_post_goes_up_and_its_author_sees_help_at_once(signed_in):
@@ -37,7 +59,40 @@ def test_nobody_else_sees_the_authors_panel(client, signed_in_other, member):
     for reader in (client, signed_in_other):
         page = reader.get(f"/posts/{post.id}").get_data(as_text=True)
         assert PANEL not in page
-        assert CARE_NOTE in page
+        assert CARE_NOTE in page and f"river_stone {WAITING_LINE}" in page
+    assert GUIDANCE in signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def test_the_author_of_a_crisis_post_is_spoken_to_not_about(signed_in):
+    answered_posts()
+    response = write_post(signed_in, CRISIS_TEXT + " #Depression")
+    page = landing(signed_in, response)
+    assert PANEL in page
+    assert WAITING_LINE not in page, "the waiting line is for other readers"
+    assert GUIDANCE not in page, "the guidance is for people replying to someone in crisis"
+    assert USUAL_WAIT not in page, "a wait estimate is no answer to someone in crisis"
+
+
+def test_a_crisis_replier_is_not_given_guidance_about_their_own_words(app, signed_in_other, member):
+    post = make_post(member, body="Rough week, anyone else?")
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": CRISIS_REPLY})
+    assert GUIDANCE not in landing(signed_in_other, response)
+    reader = Visitor(app.test_client())
+    reader.sign_in(make_member("third_voice").username)
+    assert GUIDANCE in reader.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def test_a_post_without_hashtags_never_shows_a_usual_wait(signed_in, signed_in_other):
+    answered_posts(body="Long week, no tags here.")
+    response = write_post(signed_in, "Rough day at work, nothing more to say.")
+    assert USUAL_WAIT not in landing(signed_in, response)
+    assert USUAL_WAIT not in signed_in_other.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_calm_post_with_hashtags_still_shows_its_author_the_usual_wait(signed_in):
+    answered_posts()
+    response = write_post(signed_in, "Rough day at work. #Depression")
+    assert USUAL_WAIT in landing(signed_in, response)
 
 
 def test_crisis_post_opens_a_top_priority_moderation_item_with_its_reasons(app, member):

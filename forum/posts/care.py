@@ -10,6 +10,8 @@ from forum.services.visibility import viewer_id
 
 #: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
 Signal = Any
+#: The levels at which an author is shown help and others are asked to reply gently.
+DISTRESS_LEVELS = ("crisis", "concern")
 
 
 def _everything(post: Post, replies: Iterable[Signal]) -> Iterator[Post | Signal]:
@@ -19,6 +21,11 @@ def _everything(post: Post, replies: Iterable[Signal]) -> Iterator[Post | Signal
 
 def _is_live(content: Post | Signal) -> bool:
     return getattr(content, "deleted_at", None) is None
+
+
+def signals_distress(content: Post | Signal) -> bool:
+    """Whether these live words signalled crisis or distress, so their author is shown help."""
+    return content.crisis_level in DISTRESS_LEVELS and _is_live(content)
 
 
 def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, country: str) -> Care | None:
@@ -37,6 +44,11 @@ def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User |
                for c in _everything(post, replies))
 
 
-def replies_need_gentleness(post: Post, replies: Iterable[Signal]) -> bool:
-    """Whether anyone here signalled crisis or distress, so repliers see guidance beside the box."""
-    return any(c.crisis_level in ("crisis", "concern") and _is_live(c) for c in _everything(post, replies))
+def replies_need_gentleness(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:
+    """Whether someone else here signalled crisis or distress, so the viewer sees guidance beside the box.
+
+    Not the viewer's own words: advice on answering someone in crisis is no help to the person in it.
+    """
+    member_id = viewer_id(viewer)
+    return any(c.author_id != member_id and signals_distress(c) for c in _everything(post, replies))
+

@@ -91,17 +91,21 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
     # Care answers the whole conversation, not only the page of it on screen.
     signals = page.replies() if page.is_whole_conversation else crisis_signals(post, current_user)
     is_author = current_user.is_authenticated and current_user.id == post.author_id
+    care = care_for_author(post, signals, current_user, viewer_country())
     waiting = unacknowledged_replies(post) if is_author else []
     usual_wait = None
-    if is_author and post.first_response_at is None and post.is_visible:
+    # "Posts with these hashtags" needs hashtags; and a wait estimate is no answer to someone in crisis.
+    if (is_author and post.hashtags and post.first_response_at is None and post.is_visible
+            and not (care and care.is_crisis)):
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (describe_wait(found[0]), found[1]) if found else None
     return render_template(
         "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
-        care=care_for_author(post, signals, current_user, viewer_country()), care_context="published",
+        care=care, care_context="published",
         show_care_note=someone_else_in_crisis(post, signals, current_user),
-        gentle_replies=replies_need_gentleness(post, signals),
+        gentle_replies=replies_need_gentleness(post, signals, current_user),
+        is_author=is_author,
         unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
         hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
         hearted_replies=hearted_reply_ids(current_user, reply_ids),
