@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.helpers import PASSWORD, make_member, make_post
+from tests.helpers import PASSWORD, make_member, make_post, make_reply
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -130,4 +130,28 @@ def test_content_warning_stays_folded_until_the_reader_opens_it(app, live_server
     expect(words).to_be_hidden()
     page.click("details.content-warning summary")
     expect(words).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_crisis_reply_lands_its_author_on_their_help(app, live_server, browser, member, other_member, javascript):
+    post = make_post(member, title="Rough week", body="Rough week, anyone else?")
+    for n in range(6):  # a long conversation: the reply box is thousands of pixels below the top
+        make_reply(make_member(f"earlier_voice_{n}"), post, "I hear you, and I'm glad you wrote. " * 20)
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 400, "height": 760})
+    page = context.new_page()
+    sign_in(page, live_server, other_member.username)
+    page.goto(f"{live_server}/posts/{post.id}#reply")
+    page.fill("#body", "Same. This is my last post, goodbye everyone.")
+    page.click("#reply button[type=submit]")
+    page.wait_for_url("**#help-for-you")
+    heading = page.locator("#help-for-you")
+    expect(heading).to_have_text("You're not alone. You can talk to someone right now.")
+    expect(heading).to_be_focused()  # a screen reader starts with the help too
+    page.wait_for_timeout(600)  # nothing scrolls it away afterwards
+    box = heading.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.evaluate("window.innerHeight")
+    expect(page.locator(".crisis-panel a[href^='tel:']").first).to_be_in_viewport()
+    page.click("text=Go to your reply")
+    expect(page.locator(".reply", has_text="This is my last post")).to_be_in_viewport()
     context.close()

@@ -13,7 +13,9 @@ CONCERN_TEXT = "Honestly, what's the point of any of it. I'm so tired of feeling
 CALM_TEXT = "Therapy went well today and I walked by the sea. #Depression #Suicide #PTSD #Recovery"
 CRISIS_REPLY = "Same. This is my last post, goodbye everyone."
 PANEL = "You're not alone. You can talk to someone right now."
+CONCERN_CARD = "That sounds really hard"
 CARE_NOTE = "Worried about this member?"
+HELP_ANCHOR = "help-for-you"
 WAITING_LINE = "is waiting to hear from someone"
 GUIDANCE = "Replying with care"
 USUAL_WAIT = "usually get a first reply"
@@ -58,9 +60,39 @@ def test_nobody_else_sees_the_authors_panel(client, signed_in_other, member):
     post = make_post(member, body=CRISIS_TEXT)
     for reader in (client, signed_in_other):
         page = reader.get(f"/posts/{post.id}").get_data(as_text=True)
-        assert PANEL not in page
+        assert PANEL not in page and HELP_ANCHOR not in page
         assert CARE_NOTE in page and f"river_stone {WAITING_LINE}" in page
     assert GUIDANCE in signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body,heading", [(CRISIS_TEXT, PANEL), (CONCERN_TEXT, CONCERN_CARD)], ids=["crisis", "concern"])
+def test_a_post_that_signals_distress_lands_its_author_on_the_help(signed_in, body, heading):
+    response = write_post(signed_in, body)
+    assert response.headers["Location"].endswith(f"#{HELP_ANCHOR}")
+    assert f'<h2 id="{HELP_ANCHOR}" tabindex="-1">{heading}' in landing(signed_in, response)
+
+
+@pytest.mark.parametrize("body,heading", [(CRISIS_REPLY, PANEL), (CONCERN_TEXT, CONCERN_CARD)], ids=["crisis", "concern"])
+def test_a_reply_that_signals_distress_lands_its_author_on_the_help_then_offers_their_reply(
+        signed_in_other, member, body, heading):
+    post = make_post(member, body="Rough week, anyone else?")
+    for n in range(3):  # the help must not be left thousands of pixels above the reply
+        make_reply(make_member(f"earlier_voice_{n}"), post, "I hear you. " * 40)
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": body})
+    assert response.headers["Location"].endswith(f"#{HELP_ANCHOR}")
+    page = landing(signed_in_other, response)
+    reply = db.session.scalars(select(Reply).where(Reply.body == body)).one()
+    assert f'<h2 id="{HELP_ANCHOR}" tabindex="-1">{heading}' in page, "the anchor is the help's heading"
+    between = page.split(f'id="{HELP_ANCHOR}"', 1)[1].split('id="post"', 1)[0]
+    assert f'href="#reply-{reply.id}"' in between, "after the help, a way to the reply they wrote"
+
+
+def test_an_everyday_reply_still_lands_on_itself(signed_in_other, member):
+    post = make_post(member, body="Rough week, anyone else?")
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": "I hear you. Sending strength."})
+    reply = db.session.scalars(select(Reply)).one()
+    assert response.headers["Location"].endswith(f"#reply-{reply.id}")
+    assert HELP_ANCHOR not in landing(signed_in_other, response)
 
 
 def test_the_author_of_a_crisis_post_is_spoken_to_not_about(signed_in):
@@ -93,6 +125,19 @@ def test_a_calm_post_with_hashtags_still_shows_its_author_the_usual_wait(signed_
     answered_posts()
     response = write_post(signed_in, "Rough day at work. #Depression")
     assert USUAL_WAIT in landing(signed_in, response)
+
+
+def test_the_help_comes_before_the_post_is_up_message(signed_in):
+    page = landing(signed_in, write_post(signed_in, CRISIS_TEXT))
+    assert page.index(f'id="{HELP_ANCHOR}"') < page.index("Your post is up") < page.index('id="post"')
+    assert page.count("Your post is up") == 1
+
+
+def test_the_help_comes_before_the_reply_is_up_message(signed_in_other, member):
+    post = make_post(member, body="Rough week, anyone else?")
+    page = landing(signed_in_other, signed_in_other.post(f"/posts/{post.id}/replies", {"body": CRISIS_REPLY}))
+    assert page.index(f'id="{HELP_ANCHOR}"') < page.index("Your reply is up") < page.index('id="post"')
+    assert page.count("Your reply is up") == 1
 
 
 def test_crisis_post_opens_a_top_priority_moderation_item_with_its_reasons(app, member):

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from forum.help.care import Care, care_for, strongest
-from forum.models import Post, User
+from forum.models import Post, Reply, User
 from forum.services.visibility import viewer_id
 
 #: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
@@ -52,3 +52,9 @@ def replies_need_gentleness(post: Post, replies: Iterable[Signal], viewer: User 
     member_id = viewer_id(viewer)
     return any(c.author_id != member_id and signals_distress(c) for c in _everything(post, replies))
 
+
+def own_reply_in_distress(replies: Iterable[Reply], viewer: User | None) -> Reply | None:
+    """The viewer's newest reply among these that signalled crisis or distress: where their help came from."""
+    member_id = viewer_id(viewer)
+    own = [r for r in replies if r.author_id == member_id and member_id is not None and signals_distress(r)]
+    return max(own, key=lambda r: (r.created_at, r.id), default=None)

@@ -1,7 +1,8 @@
 """A post's page, writing and editing posts and replies, and hearts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session,
+                   url_for)
 from flask_login import current_user, login_required
 
 from forum.errors import wants_json
@@ -11,7 +12,8 @@ from forum.models import Post, Reply
 from forum.pagination import BadCursor
 from forum.posts.forms import HeartForm, PostForm, ReplyForm
 from forum.help.views import viewer_country
-from forum.posts.care import care_for_author, replies_need_gentleness, someone_else_in_crisis
+from forum.posts.care import (care_for_author, own_reply_in_distress, replies_need_gentleness, signals_distress,
+                              someone_else_in_crisis)
 from forum.posts.loaders import get_post, get_reply
 from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
 from forum.services import DomainError, NotAllowed
@@ -21,6 +23,9 @@ from forum.services.posts import create_post, delete_post, edit_post, extra_tags
 from forum.services.replies import add_reply, delete_reply, edit_reply
 
 bp = Blueprint("posts", __name__)
+
+#: Where the author's help panel sits on a post's page: words that signalled crisis or distress land there.
+HELP_ANCHOR = "help-for-you"
 
 
 def _show_domain_error(form, error: DomainError) -> None:
@@ -52,7 +57,7 @@ def new():
             else:
                 flash("Thank you for sharing this. Your post is waiting for a moderator and will appear "
                       "once they've looked at it; you can see it meanwhile.", "info")
-            return redirect(url_for("posts.show", post_id=post.id))
+            return redirect(_post_url(post))
     return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
 
@@ -76,9 +81,25 @@ def reply_link(post_id: int, reply_id: int):
     return redirect(_reply_url(reply_))
 
 
-def _reply_url(reply_: Reply) -> str:
+def _reply_url(reply_: Reply, *, to_help: bool = False) -> str:
+    """The page holding the reply, scrolled to it, or to the author's help above it when `to_help`."""
     after = cursor_for(reply_, current_user, current_app.config["REPLIES_PER_PAGE"])
-    return url_for("posts.show", post_id=reply_.post_id, after=after, _anchor=f"reply-{reply_.id}")
+    return url_for("posts.show", post_id=reply_.post_id, after=after,
+                   _anchor=HELP_ANCHOR if to_help else f"reply-{reply_.id}")
+
+
+def _post_url(post: Post) -> str:
+    """Where the author goes after writing the post: to the help first if their words signalled distress."""
+    return url_for("posts.show", post_id=post.id, _anchor=HELP_ANCHOR if signals_distress(post) else None)
+
+
+def _flashes_under_help() -> list[tuple[str, str]]:
+    """Take this request's flashed messages from base.html's place above the page, to show under the help.
+
+    Someone in crisis should meet the help first, not "Your post is up". Flask keeps pending flashes in the
+    session under `_flashes`; once taken, base.html finds none.
+    """
+    return session.pop("_flashes", [])
 
 
 def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
@@ -99,10 +120,12 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
             and not (care and care.is_crisis)):
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (describe_wait(found[0]), found[1]) if found else None
+    own_reply = own_reply_in_distress(page.replies(), current_user) if care else None
     return render_template(
         "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
-        care=care, care_context="published",
+        care=care, care_context="published", help_anchor=HELP_ANCHOR,
+        flashes_under_help=_flashes_under_help() if care else [], own_reply=own_reply,
         show_care_note=someone_else_in_crisis(post, signals, current_user),
         gentle_replies=replies_need_gentleness(post, signals, current_user),
         is_author=is_author,
@@ -143,7 +166,7 @@ def edit(post_id: int):
         else:
             db.session.commit()
             flash("Your changes are saved.", "success")
-            return redirect(url_for("posts.show", post_id=post.id))
+            return redirect(_post_url(post))
     return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT,
                            moderators_warning=warned_by_moderators(post)), _invalid_status(form)
 
@@ -176,7 +199,15 @@ def reply(post_id: int):
             _show_domain_error(form, error)
         else:
             db.session.commit()
-            return redirect(_reply_url(new_reply))
+            if not signals_distress(new_reply):
+                return redirect(_reply_url(new_reply))
+            # They land on the help, far above their reply: say it went through, under the help.
+            if new_reply.is_visible:
+                flash("Your reply is up. Thank you for sharing it with us.", "success")
+            else:
+                flash("Thank you for sharing this. Your reply is waiting for a moderator and will appear "
+                      "once they've looked at it; you can see it meanwhile.", "info")
+            return redirect(_reply_url(new_reply, to_help=True))
     return _render_post_page(post, form, status=422)
 
 
@@ -206,7 +237,7 @@ def edit_reply_view(reply_id: int):
         else:
             db.session.commit()
             flash("Your reply is updated.", "success")
-            return redirect(_reply_url(reply_))
+            return redirect(_reply_url(reply_, to_help=signals_distress(reply_)))
     return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
 

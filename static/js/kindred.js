@@ -112,7 +112,17 @@
     });
   }
 
+  // After writing words that signalled distress, the author lands on their help's heading
+  // (#help-for-you) and the browser has scrolled there. Focus it too, so a screen reader starts with the
+  // help; Chromium does this by itself, other browsers only scroll. Never scroll anywhere else.
+  function focusArrivedHelp() {
+    if (window.location.hash !== "#help-for-you") { return; }
+    var heading = document.getElementById("help-for-you");
+    if (heading && document.activeElement !== heading) { heading.focus({ preventScroll: true }); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusArrivedHelp();
     document.querySelectorAll("form[data-crisis-check]").forEach(enhanceCrisisCheck);
     document.querySelectorAll("form[data-heart]").forEach(enhanceHeartForm);
     document.querySelectorAll("a[data-reply-to]").forEach(enhanceReplyLink);
