@@ -16,12 +16,13 @@ phrases of both.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import product
 
 from .patterns import VOWELS
 
-__all__ = ["anchor_terms", "term_key", "co_match"]
+__all__ = ["anchor_terms", "term_key", "co_match", "related_terms"]
 
 # How common a word is in everyday English (zipf >= 6, 5.4-6 and 4.8-5.4 in
 # the wordfreq tables, adjusted for forum text), for choosing anchors.
@@ -229,3 +230,19 @@ def co_match(a: tuple, b: tuple) -> bool:
     # non-letter ("'", "-", a space or a "*" for a vowel), or if it is a stem.
     return sa or len(ka) in bb or kb[len(ka)] == "*"
 
+
+
+def related_terms(terms: list[tuple[str, ...]]) -> list[set[int]]:
+    """For each term, the indexes of the terms that may match where it does (itself included)."""
+    keys = [term_key(t) for t in terms]
+    related = [{i} for i in range(len(terms))]
+    by_key = sorted(range(len(keys)), key=lambda i: keys[i][0])
+    sorted_keys = [keys[i][0] for i in by_key]
+    for i, key in enumerate(keys):
+        # Only a term whose key starts with this one's can match where it does.
+        lo = bisect_left(sorted_keys, key[0])
+        for j in by_key[lo:bisect_left(sorted_keys, key[0] + "\uffff", lo)]:
+            if j != i and co_match(key, keys[j]):
+                related[i].add(j)
+                related[j].add(i)
+    return related

@@ -26,21 +26,35 @@ _TOKEN = re.compile(r"[a-z][a-z']*")
 # Words that start a new clause inside a sentence: context before them does
 # not carry over ("I used to self-harm, but now ...").
 # The regex consumes the character before the word (a fast set test).
-_CLAUSE_BREAK = re.compile(
-    r"[^a-z](but|however|although|though|whereas|nowadays|these days|and now|now|lately|recently)(?![a-z])"
-)
+_CLAUSE_WORDS = ("but", "however", "although", "though", "whereas", "nowadays", "these days", "and now",
+                 "now", "lately", "recently")
+_CLAUSE_BREAK = re.compile(r"[^a-z](" + "|".join(_CLAUSE_WORDS) + r")(?![a-z])")
+# Every position where a clause break starts, overlaps included.
+_CLAUSE_BREAK_STARTS = re.compile(r"[^a-z](?=(?:" + "|".join(_CLAUSE_WORDS) + r")(?![a-z]))")
+# No clause break reads further than this from where it starts (its look-ahead included).
+_CLAUSE_BREAK_REACH = 2 + max(len(w) for w in _CLAUSE_WORDS)
 _BOUNDS = re.compile(r"[.!?;]")
+_SEPARATOR = re.compile(r"[^a-z0-9'*]")
+_QUOTE = re.compile('"')
+# Ranges up to this long are searched directly; longer ones (a post with
+# little punctuation and many phrases) through the indexes of Scope, so
+# that judging every phrase of a long sentence takes linear time.
+_SHORT = 200
 
 
 class Scope:
-    """Sentence boundaries and quotation spans of one scan text, computed once."""
+    """Sentence boundaries, quotation spans and cue indexes of one scan text, computed once."""
 
-    __slots__ = ("s", "bounds", "_quotes")
+    __slots__ = ("s", "bounds", "_quotes", "_separators", "_cue_starts", "_known", "_breaks")
 
     def __init__(self, s: str, bounds: list[int] | None = None) -> None:
         self.s = s
         self.bounds = [m.start() for m in _BOUNDS.finditer(s)] if bounds is None else bounds
         self._quotes = None
+        self._separators = None
+        self._cue_starts: dict[str, list[int]] = {}
+        self._known: dict[tuple, bool] = {}
+        self._breaks: dict[int, tuple] = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around [start, end): from after the last boundary."""
@@ -52,35 +66,99 @@ class Scope:
         return left, right
 
     def clause(self, start: int, end: int, sent: tuple[int, int]) -> tuple[int, int]:
+        """The clause around the phrase at [start, end) of the sentence ``sent``.
+
+        From the last clause break of a scan of the sentence up to ``start``
+        to the first break from ``end`` on.  ``start`` follows a character
+        that is not a letter, so no break ends at it.
+        """
         left, right = sent
-        for m in _CLAUSE_BREAK.finditer(self.s, left - 1 if left else 0, start):
+        s = self.s
+        if right - left <= _SHORT:
+            for m in _CLAUSE_BREAK.finditer(s, left - 1 if left else 0, start):
+                left = m.start(1)
+            m = _CLAUSE_BREAK.search(s, end - 1, right)
+            return left, m.start(1) if m else right
+        # A long sentence: look its breaks up.  The scan up to ``start``
+        # finds the sentence's own breaks, except near ``start``, where one
+        # may be cut short; there it is repeated.
+        scan_starts, scan_ends, scan_lefts, starts = self._breaks_of(left, right)
+        near = start - _CLAUSE_BREAK_REACH
+        i = bisect_left(scan_starts, near) - 1  # the last break of the scan that starts before near
+        resume = left - 1 if left else 0
+        if i >= 0:
+            left, resume = scan_lefts[i], scan_ends[i]
+        for m in _CLAUSE_BREAK.finditer(s, max(resume, near), start):
             left = m.start(1)
-        m = _CLAUSE_BREAK.search(self.s, end - 1, right)
-        if m:
-            right = m.start(1)
-        return left, right
+        j = bisect_left(starts, end - 1)
+        return left, starts[j] + 1 if j < len(starts) else right
+
+    def _breaks_of(self, left: int, right: int) -> tuple:
+        """The clause breaks of a sentence: where those of a scan start and end and their
+        words start, and where any break starts (overlaps included)."""
+        found = self._breaks.get(left)
+        if found is None:
+            s, pos = self.s, left - 1 if left else 0
+            scan = list(_CLAUSE_BREAK.finditer(s, pos, right))
+            starts = [m.start() for m in _CLAUSE_BREAK_STARTS.finditer(s, pos, right)]
+            found = self._breaks[left] = (
+                [m.start() for m in scan], [m.end() for m in scan], [m.start(1) for m in scan], starts)
+        return found
 
     def quote_around(self, pos: int) -> tuple[int, int] | None:
         """The double-quoted span containing ``pos``, if any."""
         if self._quotes is None:
-            marks = [i for i, ch in enumerate(self.s) if ch == '"'] if '"' in self.s else []
-            self._quotes = list(zip(marks[0::2], marks[1::2]))
-        for q_start, q_end in self._quotes:
-            if q_start < pos < q_end:
-                return q_start, q_end
+            marks = [m.start() for m in _QUOTE.finditer(self.s)]
+            self._quotes = (marks[0::2], marks[1::2])
+        opens, closes = self._quotes
+        i = bisect_left(opens, pos) - 1  # spans do not overlap: only the last one opened can hold pos
+        if i >= 0 and i < len(closes) and pos < closes[i]:
+            return opens[i], closes[i]
         return None
 
+    def has(self, name: str, pos: int, endpos: int) -> bool:
+        """Does the cue ``name`` match in s[pos:endpos]?  Exactly as its regex's search says.
 
-# The cue regexes' search methods, compiled on first use.  Each consumes the
-# character before its cue, so a search for cues in s[a:b] starts at a - 1
-# (written ``a and a - 1``: s[0] is always a space).
-_RX: dict = {}
+        (A cue regex consumes the character before its cue: callers pass
+        ``pos`` one before the range, as for the regex.)
+        """
+        cue = _CUES[name]
+        if endpos - pos <= _SHORT or cue.reach is None:
+            return cue.regex.search(self.s, pos, endpos) is not None
+        # No cue can match where its words do not even begin (most ranges).
+        body_starts = self._starts_of(name, cue.body_starts)
+        i = bisect_left(body_starts, pos)
+        if i == len(body_starts) or body_starts[i] >= endpos:
+            return False
+        key = (name, pos, endpos)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = self._has_near_end(name, cue, pos, endpos)
+        return known
 
+    def _starts_of(self, key: str, regex: re.Pattern) -> list[int]:
+        """Where ``regex`` matches in the scan text, at every position (computed once)."""
+        starts = self._cue_starts.get(key)
+        if starts is None:
+            starts = self._cue_starts[key] = [m.start() for m in regex.finditer(self.s)]
+        return starts
 
-def _cue_searches() -> dict:
-    if not _RX:
-        _RX.update({name: cue.regex.search for name, cue in _CUES.items()})
-    return _RX
+    def _has_near_end(self, name: str, cue, pos: int, endpos: int) -> bool:
+        # A cue cut short by endpos, or reaching past it, holds at most
+        # ``reach`` separators: it starts after ``near``, the separator
+        # reach + 1 back from endpos.  A cue starting before ``near`` ends
+        # before endpos, where cutting the text changes nothing: look it up.
+        if self._separators is None:
+            self._separators = [m.start() for m in _SEPARATOR.finditer(self.s)]
+        separators = self._separators
+        k = bisect_left(separators, endpos) - (cue.reach + 1)
+        near = separators[k] if k >= 0 else pos
+        if near > pos:
+            starts = self._starts_of(name + " ended", cue.starts)
+            i = bisect_left(starts, pos)
+            if i < len(starts) and starts[i] < near:
+                return True
+        return cue.regex.search(self.s, max(pos, near), endpos) is not None
 
 
 def _negated(s: str, start: int, left: int) -> bool:
@@ -115,35 +193,38 @@ def _person(rule: Rule, s: str, start: int, left: int) -> str:
 
 def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[str, ...]]:
     """Return (level rank, notes) for the phrase ``rule`` matched at [start, end)."""
-    rx = _RX or _cue_searches()
+    has = scope.has
     s = scope.s
     sent_left, sent_right = sent = scope.sentence(start, end)
     left, right = scope.clause(start, end, sent)
+    # Each cue regex consumes the character before its cue, so a search for
+    # cues in s[a:b] starts at a - 1 (written ``a and a - 1``: s[0] is always
+    # a space).
+    sent_from = sent_left and sent_left - 1
+    clause_from = left and left - 1
     notes: list[str] = []
     if _negated(s, start, left):
         return NONE, ("negated",)
-    fiction = rx["fiction"]
     quote = scope.quote_around(start)
     if quote is not None:
-        frame = fiction(s, max(0, quote[0] - 121), quote[0])
-        if frame or fiction(s, sent_left and sent_left - 1, quote[0]):
+        if has("fiction", max(0, quote[0] - 121), quote[0]) or has("fiction", sent_from, quote[0]):
             return NONE, ("quoted_work",)
         notes.append("quoted")
-    if fiction(s, left and left - 1, start):
+    if has("fiction", clause_from, start):
         return NONE, ("fiction_or_news",)
-    if rx["reported"](s, sent_left and sent_left - 1, start):
+    if has("reported", sent_from, start):
         return NONE, ("reported_question",)
 
     level = RANK[rule.level]
-    past = rx["past"](s, left and left - 1, right) is not None
-    recovered = rx["recovery"](s, left and left - 1, right) is not None
+    past = has("past", clause_from, right)
+    recovered = has("recovery", clause_from, right)
     if rule.tense == "present":
         if past or recovered:
             return NONE, ("past",)
     else:
         if past or (recovered and rule.tense == "past"):
             return NONE, ("past",)
-        if rx["recent"](s, sent_left and sent_left - 1, sent_right) is None:
+        if not has("recent", sent_from, sent_right):
             level = RANK[rule.past_default]
             notes.append("past_unspecified")
 
@@ -155,11 +236,11 @@ def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[st
         notes.append("third_person")
     elif person == "third":
         notes.append("third_person")
-    if level > CONCERN and rx["hypothetical"](s, sent_left and sent_left - 1, start):
+    if level > CONCERN and has("hypothetical", sent_from, start):
         level = CONCERN
         notes.append("hypothetical")
-    if level > CONCERN and rx["fear"](s, left and left - 1, start):
-        if rx["recent"](s, start - 1, right) is None:
+    if level > CONCERN and has("fear", clause_from, start):
+        if not has("recent", start - 1, right):
             level = CONCERN
             notes.append("fear_of_acting")
     if level > CONCERN and "quoted" in notes:

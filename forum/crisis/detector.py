@@ -27,9 +27,9 @@ from enum import Enum
 from . import context
 from .context import CONCERN, CRISIS, NONE, Scope
 from .lexicon import LEXICON
-from .normalise import normalise, quick_text
+from .normalise import fold_table, normalise, quick_text
 
-__all__ = ["Level", "Category", "Match", "Assessment", "assess"]
+__all__ = ["Level", "Category", "Match", "Assessment", "assess", "warm_up"]
 
 
 class Level(str, Enum):
@@ -238,6 +238,16 @@ def _boost_with_means(s: str, scope: Scope, windows: dict, judged: list) -> list
         if rank == CRISIS:
             boosts.append((rule_index, start, end, CRISIS, notes + ("means_with_distress",)))
     return boosts
+
+
+def warm_up() -> None:
+    """Load the lexicon and compile every regex now, not on a member's first posts.
+
+    The app factory calls it once (about a second); calling it again costs
+    nothing.  Without it everything is still built, on first use.
+    """
+    LEXICON.compile_all()
+    fold_table()
 
 
 def assess(text: str) -> Assessment:

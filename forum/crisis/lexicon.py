@@ -8,16 +8,17 @@ anchor scanner for all of them.
 
 Phrases and cues are written in the pattern language of patterns.py (its
 docstring has the syntax); anchors.py chooses each phrase's anchor; matcher.py
-runs the phrases fast.  No regex is compiled at import: the families and
-the scanner are built on first use, and every regex (cues included) is
-compiled on first use, so importing stays cheap and a process compiles only
-what its posts need.
+runs the phrases fast.  No regex is compiled at import, so importing stays
+cheap: :meth:`Lexicon.compile_all` (called by the app factory through
+``detector.warm_up()``) builds and compiles everything at once, and anything
+not compiled by then is compiled on first use.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from re import _parser as _sre_parse  # the engine's own parse of a regex: its structure, exactly
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 from .matcher import AnchorScanner, PhraseFamily
 from .patterns import build, lead, parse_pattern
 
-__all__ = ["Rule", "Cue", "compile_cues", "Lexicon", "LEXICON", "load_lexicon"]
+__all__ = ["Rule", "Cue", "compile_cues", "max_separators", "Lexicon", "LEXICON", "load_lexicon"]
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -53,17 +54,38 @@ class Cue:
     take the range the cue must lie in and return its (start, end) or None.
     """
 
-    __slots__ = ("body", "_regex")
+    __slots__ = ("body", "_regex", "_starts", "_body_starts", "reach")
 
     def __init__(self, body: str) -> None:
         self.body = body
         self._regex: re.Pattern | None = None
+        self._starts: re.Pattern | None = None
+        self._body_starts: re.Pattern | None = None
+        #: the most separators (spaces, commas...) one cue can hold, with the
+        #: character before it, or None: how many words back from the end of
+        #: a range a cue that the range's end cuts short can start (context.py)
+        self.reach: int | None = None
 
     @property
     def regex(self) -> re.Pattern:
         if self._regex is None:
             self._regex = re.compile(r"[^a-z0-9](?<![a-z]')(" + self.body + r")(?![a-z])")
+            self.reach = max_separators(self._regex.pattern)
         return self._regex
+
+    @property
+    def starts(self) -> re.Pattern:
+        """Finds every position where a cue starts (its character before), overlaps included."""
+        if self._starts is None:
+            self._starts = re.compile(r"[^a-z0-9](?<![a-z]')(?=(?:" + self.body + r")(?![a-z]))")
+        return self._starts
+
+    @property
+    def body_starts(self) -> re.Pattern:
+        """Like :attr:`starts`, but whatever follows: also where the end of a range could cut a cue short."""
+        if self._body_starts is None:
+            self._body_starts = re.compile(r"[^a-z0-9](?<![a-z]')(?=" + self.body + ")")
+        return self._body_starts
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> tuple[int, int] | None:
         """The first cue in text[pos:endpos]."""
@@ -89,6 +111,70 @@ def compile_cues(patterns: list[str], slots: dict[str, str]) -> Cue:
         for alt in parse_pattern(pattern, slots):
             sequences.extend(lead(alt))
     return Cue(build(sequences) if sequences else "(?!)")
+
+
+# How far a cue can reach (see Cue.reach).
+
+#: The characters a word is made of in normalised text; any other character
+#: (a space, a comma, punctuation) separates words.
+WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'*")
+_CATEGORY_HAS_SEPARATOR = {"CATEGORY_DIGIT": False}
+
+
+def max_separators(regex: str) -> int | None:
+    """The most characters outside :data:`WORD_CHARS` one match of ``regex`` can hold.
+
+    None if unbounded (or the regex uses something not provided for).  Lets
+    a caller that asks "is there a match in text[a:b]?" many times over a long
+    text look only near ``b`` and look the rest up (context.py): a match
+    holding at most N separators lies within N + 1 words.  Errs high.
+    """
+    count = _separators(_sre_parse.parse(regex))
+    return None if count == float("inf") else int(count)
+
+
+def _separators(items) -> float:
+    total = 0.0
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            total += chr(av) not in WORD_CHARS
+        elif name in ("NOT_LITERAL", "ANY"):
+            total += 1
+        elif name == "IN":
+            total += _set_has_separator(av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _, most, sub = av
+            inner = _separators(sub)
+            if inner:
+                total += float("inf") if most == _sre_parse.MAXREPEAT else most * inner
+        elif name == "SUBPATTERN":
+            total += _separators(av[-1])
+        elif name == "ATOMIC_GROUP":
+            total += _separators(av)
+        elif name == "BRANCH":
+            total += max(_separators(branch) for branch in av[1])
+        elif name in ("ASSERT", "ASSERT_NOT", "AT"):
+            continue  # consumes nothing
+        else:
+            return float("inf")
+    return total
+
+
+def _set_has_separator(items) -> bool:
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            return True  # a negated set of word characters holds a space
+        if name == "LITERAL" and chr(av) not in WORD_CHARS:
+            return True
+        if name == "RANGE" and any(chr(c) not in WORD_CHARS for c in range(av[0], av[1] + 1)):
+            return True
+        if name == "CATEGORY" and _CATEGORY_HAS_SEPARATOR.get(str(av), True):
+            return True
+        if name not in ("LITERAL", "RANGE", "CATEGORY"):
+            return True
+    return False
 
 
 class Lexicon:
@@ -143,6 +229,17 @@ class Lexicon:
         """One anchor scan for triggers, means and idioms, in that order; only
         trigger anchors let a post past the prefilter."""
         return AnchorScanner([self.triggers, self.means, self.idioms], counting=[self.triggers])
+
+    def compile_all(self) -> None:
+        """Build the families and the scanner and compile every regex now (idempotent)."""
+        for family in (self.triggers, self.means, self.idioms):
+            family.compile_all()
+        self.scanner.anchor  # noqa: B018 (compiles)
+        self.scanner.loose  # noqa: B018 (compiles)
+        for cue in self.cues.values():
+            cue.regex  # noqa: B018 (compiles)
+            cue.starts  # noqa: B018 (compiles)
+            cue.body_starts  # noqa: B018 (compiles)
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:

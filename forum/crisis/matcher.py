@@ -16,19 +16,20 @@ regex's (tests/crisis/test_crisis_matcher.py checks):
   to run there, so only those are matched, on the normalised text.  The
   anchor regex names one term per position; the groups run there are those
   of every term that could match at that position (:func:`.anchors.co_match`).
-* At a word start where two groups match, the regex of both together decides,
-  so the phrase reported is the one a single regex would report.
-* Nothing is compiled when a family or scanner is made; the scanner's regexes
-  and each group are compiled on first use, so a process compiles only what
-  its posts need.
+* At a word start where two groups match, the regex of the whole family
+  decides, so the phrase reported is the one a single regex would report.  A
+  sentence with many groups to run is read with that regex alone.
+* Nothing is compiled when a family or scanner is made (importing stays
+  cheap); ``compile_all`` compiles everything, and whatever it has not is
+  compiled on first use.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
-from .anchors import anchor_terms, co_match, term_key
+from .anchors import anchor_terms, related_terms
 from .patterns import (
     BOUNDARY,
     GAP,
@@ -42,6 +43,10 @@ from .patterns import (
 )
 
 __all__ = ["PhraseFamily", "AnchorScanner"]
+
+#: A sentence with this many groups to run is read in one pass of the whole
+#: family's regex, which costs less than a pass per group.
+_WHOLE_FROM = 6
 
 
 class PhraseFamily:
@@ -84,8 +89,12 @@ class PhraseFamily:
         for terms, gid in group_of.items():
             for term in terms:
                 self.groups_of_term.setdefault(term, set()).add(gid)
+        self._gid_of = [-1] * len(sequences)
+        for gid, members in enumerate(self._members):
+            for index in members:
+                self._gid_of[index] = gid
         self._groups: list[tuple | None] = [None] * len(self._members)
-        self._unions: dict[frozenset, tuple] = {}
+        self._whole: tuple | None = None
 
     def _compile(self, members: list[int]) -> tuple:
         """(regex, info) for some sequences: info[i] is (rule_index, starts, ends)
@@ -102,18 +111,47 @@ class PhraseFamily:
         return regex, info
 
     def group(self, gid: int) -> tuple:
-        """(regex, info) of one group, compiled on first use."""
+        """(regex, info) of one group."""
         group = self._groups[gid]
         if group is None:
             group = self._groups[gid] = self._compile(self._members[gid])
         return group
 
-    def _union(self, gids: frozenset) -> tuple:
-        """(regex, info) of several groups together, compiled on first use."""
-        union = self._unions.get(gids)
-        if union is None:
-            union = self._unions[gids] = self._compile([i for g in gids for i in self._members[g]])
-        return union
+    @property
+    def whole(self) -> tuple:
+        """(regex, info, group id of each capturing group): all the family's phrases in one regex.
+
+        Where groups tie at a word start it decides as the regex of the tied
+        groups would: its branches are theirs, in the same order, and the
+        other groups' branches fail there (their anchors are not in the sentence).
+        """
+        if self._whole is None:
+            regex, info = self._compile([i for members in self._members for i in members])
+            gid_of = [-1] * len(info)
+            for name, number in regex.groupindex.items():
+                gid_of[number] = self._gid_of[int(name[1:])]
+            self._whole = (regex, info, gid_of)
+        return self._whole
+
+    def compile_all(self) -> None:
+        """Compile every group and the whole family now (see :func:`.detector.warm_up`)."""
+        for gid in range(len(self._members)):
+            self.group(gid)
+        self.whole  # noqa: B018 (compiles)
+
+    def _decide(self, text: str, start: int, right: int, gids) -> tuple | None:
+        """(leaf, end) of the phrase at a word start where several of ``gids`` may match, or None."""
+        regex, info, gid_of = self.whole
+        m = regex.match(text, start - 1, right)
+        if m is None or gid_of[m.lastindex] not in gids:
+            # A group outside ``gids`` wins, which the anchors rule out; should
+            # it happen, the groups of ``gids`` that match here decide.
+            members = [i for g in gids if self.group(g)[0].match(text, start - 1, right) for i in self._members[g]]
+            if not members:
+                return None
+            regex, info = self._compile(members)
+            m = regex.match(text, start - 1, right)
+        return info[m.lastindex], m.end(m.lastindex)
 
     def find(self, text: str, windows) -> list:
         """(rule_index, start, end, starts_sentence, ends_sentence) of each phrase.
@@ -122,32 +160,33 @@ class PhraseFamily:
         ``text`` from the punctuation before it (or 0) and the groups anchored
         in it.  At most one phrase per word start, the one a single regex of
         all the family's phrases would report: where groups both match at a
-        start, the regex of those groups together decides.  Phrases may
+        start, that regex decides.  Phrases may
         overlap.  In text order.
         """
-        hits: dict[int, tuple] = {}
-        ties = None
+        hits: dict[int, tuple] = {}  # start -> (leaf, end, group id); sentences do not overlap
         compiled = self._groups
         for left, right, gids in windows:
+            if len(gids) >= _WHOLE_FROM:
+                regex, info, gid_of = self.whole
+                for m in regex.finditer(text, left, right):
+                    number = m.lastindex
+                    if gid_of[number] in gids:
+                        hits[m.end()] = (info[number], m.end(number), None)
+                    elif (decided := self._decide(text, m.end(), right, gids)) is not None:
+                        hits[m.end()] = (*decided, None)
+                continue
+            ties: dict[int, set] = {}
             for gid in gids:
                 regex, info = compiled[gid] or self.group(gid)
                 for m in regex.finditer(text, left, right):
                     start = m.end()
-                    if start not in hits:
-                        number = m.lastindex
-                        hits[start] = (info[number], m.end(number), gid, right)
-                    else:
-                        if ties is None:
-                            ties = {}
+                    if start in hits:
                         ties.setdefault(start, {hits[start][2]}).add(gid)
-        if ties:
-            for start, gids in ties.items():
-                regex, info = self._union(frozenset(gids))
-                m = regex.match(text, start - 1, hits[start][3])
-                number = m.lastindex
-                hits[start] = (info[number], m.end(number), None, None)
-        return [(leaf[0], start, end, leaf[1], leaf[2])
-                for start, (leaf, end, _, _) in sorted(hits.items())]
+                    else:
+                        hits[start] = (info[m.lastindex], m.end(m.lastindex), gid)
+            for start, tied in ties.items():
+                hits[start] = (*self._decide(text, start, right, tied), None)
+        return [(leaf[0], start, end, leaf[1], leaf[2]) for start, (leaf, end, _) in sorted(hits.items())]
 
 
 # --- the anchor scanner ------------------------------------------------------
@@ -183,21 +222,7 @@ class AnchorScanner:
         self.families = families
         terms = sorted({t for family in families for t in family.groups_of_term})
         self.terms = terms
-        keys = [term_key(t) for t in terms]
-        related = [{i} for i in range(len(terms))]
-        by_key = sorted(range(len(keys)), key=lambda i: keys[i][0])
-        sorted_keys = [keys[i][0] for i in by_key]
-
-        def starting_with(key: tuple):
-            lo = bisect_left(sorted_keys, key[0])
-            return by_key[lo:bisect_left(sorted_keys, key[0] + "\uffff", lo)]
-
-        for i, key in enumerate(keys):
-            # Terms that may match where this one does: one key starts with the other.
-            for j in starting_with(key):
-                if j != i and co_match(key, keys[j]):
-                    related[i].add(j)
-                    related[j].add(i)
+        related = related_terms(terms)
         self.term_groups: list[tuple] = []
         for i in range(len(terms)):
             per_family = []

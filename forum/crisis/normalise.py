@@ -19,7 +19,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 
-__all__ = ["Normalised", "normalise", "quick_text"]
+__all__ = ["Normalised", "normalise", "quick_text", "fold_table"]
 
 # A placeholder that the edit pass deletes (zero-width characters and
 # combining marks are folded to it first, which keeps the folding pass
@@ -60,15 +60,28 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD: dict[int, str] | None = None  # built on first use: see _fold()
+# Built on first use (see fold_table): the table, and a regex of runs of the
+# characters it folds.  Most posts have a few such characters among plain
+# ASCII, and translating just those runs is much faster than the whole post.
+_FOLD: tuple[dict[int, str], re.Pattern] | None = None
+
+
+def fold_table() -> tuple[dict[int, str], re.Pattern]:
+    """The folding table and its regex, built on first use (or by ``detector.warm_up()``)."""
+    global _FOLD
+    if _FOLD is None:
+        table = _build_fold_table()
+        # Beyond ASCII, and the few ASCII characters the table folds too.
+        ascii_folded = "".join(re.escape(chr(cp)) for cp in sorted(table) if cp < 0x80)
+        _FOLD = (table, re.compile(f"[^\\x00-\\x7f]+|[{ascii_folded}]+"))  # one assignment: thread-safe
+    return _FOLD
 
 
 def _fold(text: str) -> str:
     """Fold accents, full-width and look-alike letters (one char per char)."""
-    global _FOLD
-    if _FOLD is None:
-        _FOLD = _build_fold_table()  # one assignment: safe across threads
-    return text.translate(_FOLD)
+    table, runs = fold_table()
+    return runs.sub(lambda m: m.group().translate(table), text)
+
 
 # Digits and symbols read as letters when they sit inside a word.
 _LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
@@ -95,18 +108,24 @@ _SPACED_SEPARATORS = re.compile(r"[ .\-_~/]")
 class Normalised:
     """A normalised post plus the offset map back to the original text."""
 
-    __slots__ = ("original", "text", "_maps")
+    __slots__ = ("original", "text", "_passes", "_maps")
 
-    def __init__(self, original: str, text: str, maps: list) -> None:
+    def __init__(self, original: str, text: str, passes: list) -> None:
         self.original = original
         self.text = text
-        # One map per length-changing pass, in the order the passes ran.  A
-        # map is four parallel lists describing segments of the pass output:
-        # where each starts (new), where its source starts and ends (old), and
-        # whether it is a replacement (any offset inside maps to its edges).
-        self._maps = maps
+        # The length-changing passes that changed something, in the order
+        # they ran: (their input, regex, replacement).  Their maps are made
+        # only if a span is asked for (most posts never need one).
+        self._passes = passes
+        self._maps = None
 
     def _to_original(self, pos: int, is_end: bool) -> int:
+        if self._maps is None:
+            # One map per pass.  A map is four parallel lists describing
+            # segments of the pass output: where each starts (new), where its
+            # source starts and ends (old), and whether it is a replacement
+            # (any offset inside maps to its edges).
+            self._maps = [_apply_edits(text, regex, replace)[1] for text, regex, replace in self._passes]
         for new_starts, old_starts, old_ends, replaced in reversed(self._maps):
             if is_end:
                 i = bisect_left(new_starts, pos) - 1
@@ -122,7 +141,7 @@ class Normalised:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) span to the original text."""
-        if self._maps:
+        if self._passes:
             start, end = self._to_original(start, False), self._to_original(end, True)
         n = len(self.original)
         start = max(0, min(start, n))
@@ -144,20 +163,37 @@ def _fold_case(text: str) -> str:
     return "".join(low if len(low) == 1 else ch for ch, low in ((c, c.lower()) for c in text))
 
 
-def _leet_digits(match: re.Match) -> str:
-    text = match.string
-    start, end = match.span()
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    if not (before.isalpha() or after.isalpha()):
-        return match.group(0)
-    word_start = start
-    while word_start and text[word_start - 1].isalnum():
-        word_start -= 1
-    word = _WORD_AROUND.match(text, word_start).group(0)
-    if _NUMBER_WITH_UNIT.fullmatch(word):
-        return match.group(0)
-    return match.group(0).translate(_LEET_DIGITS)
+class _LeetDigits:
+    """The replacement for each run of digits: letters inside a word, unless the word is a number.
+
+    Remembers the last word it read, so that a long word with many numbers
+    in it is read once, not once per number (linear time).
+    """
+
+    __slots__ = ("word_start", "alnum_to", "is_number")
+
+    def __init__(self) -> None:
+        self.word_start = 0
+        self.alnum_to = -1  # text[word_start:alnum_to] is all letters and digits
+        self.is_number = False
+
+    def __call__(self, match: re.Match) -> str:
+        text = match.string
+        start, end = match.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalpha() or after.isalpha()):
+            return match.group(0)
+        if self.alnum_to < 0 or not text[self.alnum_to:start].isalnum():
+            word_start = start
+            while word_start and text[word_start - 1].isalnum():
+                word_start -= 1
+            self.word_start = word_start
+            self.is_number = _NUMBER_WITH_UNIT.fullmatch(_WORD_AROUND.match(text, word_start).group(0)) is not None
+        self.alnum_to = end
+        if self.is_number:
+            return match.group(0)
+        return match.group(0).translate(_LEET_DIGITS)
 
 
 def _leet_symbol(match: re.Match) -> str:
@@ -220,6 +256,10 @@ def _one_space(m: re.Match) -> str:
     return " "
 
 
+# The same replacements as plain strings, for ``re.sub`` at C speed.
+_AS_STRING = {_pill_word: " pills ", _drop: "", _one_space: " "}
+
+
 def _spaced_replacement(m: re.Match) -> str:
     return _SPACED_SEPARATORS.sub("", m.group(0))
 
@@ -233,13 +273,14 @@ def normalise(text: str, spaced: bool = True) -> Normalised:
     """
     norm = _fold_case(text)
     ascii_only = norm.isascii()
-    maps = []
+    passes = []
 
     def run(regex: re.Pattern, replace) -> None:
         nonlocal norm
-        norm, anchors = _apply_edits(norm, regex, replace)
-        if anchors is not None:
-            maps.append(anchors)
+        new = regex.sub(_AS_STRING.get(replace, replace), norm)
+        if new != norm:
+            passes.append((norm, regex, replace))
+            norm = new
 
     if "#" in norm:
         run(_TAG, _one_space)
@@ -254,12 +295,12 @@ def normalise(text: str, spaced: bool = True) -> Normalised:
     if "  " in norm:
         run(_DOUBLE_SPACE, _one_space)
     if _DIGITS.search(norm):
-        norm = _DIGITS.sub(_leet_digits, norm)
+        norm = _DIGITS.sub(_LeetDigits(), norm)
     if "@" in norm or "$" in norm or "!" in norm or "|" in norm:
         norm = _SYMBOL_BEFORE_LETTER.sub(_leet_symbol, norm)
     if spaced and _SPACED_HINT.search(" " + norm):
         run(_SPACED, _spaced_replacement)
-    return Normalised(text, norm, maps)
+    return Normalised(text, norm, passes)
 
 
 def _blank(m: re.Match) -> str:
