@@ -5,8 +5,8 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from forum.web import rollback_quietly
 
@@ -71,8 +71,19 @@ def _handle_database_unavailable(error: OperationalError):
     return response
 
 
+def _handle_unstorable_value(error: DataError):
+    """A value the database refused (out of range, a character it can't store): the request was at fault.
+
+    forum.safe_input refuses these before any view runs; this is the net under it, logged so the hole is found.
+    """
+    log.warning("Database refused a value on %s %s: %s", request.method, request.path, error.orig or error)
+    rollback_quietly()
+    return _handle_http(BadRequest())
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(OperationalError, _handle_database_unavailable)
+    app.register_error_handler(DataError, _handle_unstorable_value)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -27,14 +27,34 @@ def encode_cursor(values: tuple[Any, ...]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+#: Sort columns are 32-bit integers on PostgreSQL; a cursor beyond them was not made here.
+CURSOR_INT_RANGE = range(-2**31, 2**31)
+
+
 def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple[Any, ...]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError
-        return tuple(datetime.fromisoformat(v) if kind is datetime else kind(v) for v, kind in zip(raw, kinds))
-    except (ValueError, TypeError, UnicodeDecodeError) as error:
+        return tuple(_cursor_value(value, kind) for value, kind in zip(raw, kinds))
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
         raise BadCursor(cursor) from error
+
+
+def _cursor_value(value: Any, kind: type) -> Any:
+    """One value of a cursor, exactly as encode_cursor wrote it: aware datetimes, in-range integers."""
+    if kind is datetime:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if moment is None or moment.utcoffset() is None:
+            raise ValueError("cursor times carry their UTC offset")
+        return moment
+    if kind is int:
+        if type(value) is not int or value not in CURSOR_INT_RANGE:
+            raise ValueError("cursor integers are 32-bit")
+        return value
+    if not isinstance(value, kind):
+        raise TypeError(f"cursor value {value!r} is not a {kind.__name__}")
+    return value
 
 
 def keyset_page(session, stmt: Select, sort_columns: tuple, descending: bool, cursor: str | None,

@@ -27,6 +27,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register(app: Flask) -> None:
+    from forum import safe_input
     from forum.api import bp as api_bp
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
+    safe_input.register(app)  # before the blueprints: their routes take its id converter
     for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
                       notifications_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)

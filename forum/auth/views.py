@@ -16,8 +16,8 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Follow `next` only to a path on this site, never to another host."""
-    if target:
+    """Follow `next` only to a path on this site, never to another host, and never with control characters."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
                 and "\\" not in target:

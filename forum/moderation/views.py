@@ -13,6 +13,7 @@ from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision
 from forum.moderation.access import moderate_blueprint
 from forum.moderation.forms import ActionForm
 from forum.moderation.highlight import highlight
+from forum.safe_input import parse_id
 from forum.services import DomainError
 from forum.services.accounts import find_member
 from forum.services.moderation.actions import (ACTION_LABELS, AUTOMATIC_ACTIONS, OTHER_LOGGED_ACTIONS, AlreadyHandled,
@@ -56,10 +57,11 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
 def act(item_id: int):
     found = db.session.get(ModerationItem, item_id) or abort(404)
     form = ActionForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    version = parse_id(form.version.data, minimum=0)
+    if not form.validate_on_submit() or version is None:
         return item(item_id, form=form, status=422)
     try:
-        record = take_action(current_user, found, int(form.version.data), form.action.data,
+        record = take_action(current_user, found, version, form.action.data,
                              reason=form.reason.data or "", warning_text=form.warning_text.data or "",
                              message_key=form.message_key.data or "", suspend_days=form.suspend_days.data or 0)
     except AlreadyHandled as error:
@@ -108,10 +110,10 @@ def log():
         if filters[key]:
             try:
                 day = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
-            except ValueError:
+                stmt = stmt.where(compare(day if key == "since" else day + timedelta(days=1)))
+            except (ValueError, OverflowError):  # not a date, or a day with no day after it (9999-12-31)
                 abort(400)
-            stmt = stmt.where(compare(day if key == "since" else day + timedelta(days=1)))
-    before = request.args.get("before", type=int)
+    before = parse_id(request.args.get("before"))
     if before:
         stmt = stmt.where(ModerationAction.id < before)
     entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from forum.extensions import db
 from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
+from forum.safe_input import parse_id
 from forum.services.notifications import OPTIONAL_KINDS, lines_for, mark_read, set_muted_kinds, wants
 
 bp = Blueprint("notifications", __name__)
@@ -29,7 +30,7 @@ def read():
     form = MarkReadForm()
     if not form.validate_on_submit():
         abort(400)
-    mark_read(current_user, int(form.up_to.data) if form.up_to.data else None)
+    mark_read(current_user, parse_id(form.up_to.data))
     db.session.commit()
     flash("All caught up.", "success")
     return redirect(url_for("notifications.index"))

@@ -16,6 +16,7 @@ from forum.posts.care import (care_for_author, own_reply_in_distress, replies_ne
                               someone_else_in_crisis)
 from forum.posts.loaders import get_post, get_reply
 from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
+from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
@@ -212,12 +213,10 @@ def reply(post_id: int):
 
 
 def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
-    if not raw_parent_id:
+    parent_id = parse_id(raw_parent_id)
+    if parent_id is None:
         return None
-    try:
-        parent = db.session.get(Reply, int(raw_parent_id))
-    except ValueError:
-        abort(400)
+    parent = db.session.get(Reply, parent_id)
     if parent is None or parent.post_id != post.id:
         abort(404)
     return parent
