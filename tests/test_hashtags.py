@@ -250,3 +250,18 @@ def test_word_chars_keep_a_whole_word_with_its_marks(word):
 @pytest.mark.parametrize("char", [" ", "#", "-", "/", "&", ".", "’"])
 def test_word_chars_leave_out_spaces_and_punctuation(char):
     assert not re.fullmatch(f"[{WORD_CHARS}]", char)
+
+
+# Anything a member controls is processed in linear time: "#" * n used to be quadratic (4.7 s at 8,000).
+WORST_CASES = {"hashes": "#" * 20_000, "hash-letter": "#a" * 10_000, "letter-hash": "a#" * 10_000,
+               "fragments": "x/#" * 6_667, "link targets": "](#a" * 5_000, "code ticks": "`#" * 10_000,
+               "hash runs": ("#" * 99 + " ") * 200}
+
+
+@pytest.mark.parametrize("text", WORST_CASES.values(), ids=WORST_CASES.keys())
+def test_a_20000_character_worst_case_is_fast(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    extract_hashtags(text, limit=None)
+    assert time.perf_counter() - started < 0.5  # ~5-40 ms here; quadratic was over 30 s

@@ -12,7 +12,9 @@ import json
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from tests.helpers import make_post
+from forum import create_app
+from tests.conftest import RequestInItsOwnContext
+from tests.helpers import Visitor, make_post
 
 TOO_BIG = str(2**31)  # the first id PostgreSQL's integer can't hold
 HUGE = "9" * 23  # more than SQLite's 64-bit integers
@@ -183,3 +185,16 @@ def test_a_chunked_body_within_the_limit_arrives_whole(app, signed_in):
     body = f"csrf_token={signed_in.token}&title=A+long+night&body=".encode() + b"a" * 19_000
     assert chunked_post(app, signed_in, "/posts/new", body).startswith("302")
 
+
+def test_edits_are_rate_limited_like_new_posts(app, database_url, member):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the limit is the same whatever the database; once is enough")
+    limited = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    limited.test_client_class = RequestInItsOwnContext
+    author = Visitor(limited.test_client())
+    author.sign_in(member.username)
+    post_id = make_post(member).id
+    statuses = [author.post(f"/posts/{post_id}/edit", {"title": "A hard week", "body": f"Edit {i}."}).status_code
+                for i in range(31)]
+    assert statuses == [302] * 30 + [429]  # 30 an hour, as for new posts

@@ -153,6 +153,7 @@ def thank_everyone_view(post_id: int):
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limiter.limit("30 per hour", methods=["POST"])  # like new posts: each edit is rendered and assessed again
 @form_checks_csrf
 def edit(post_id: int):
     post = get_post(post_id, check_author=True)
@@ -224,6 +225,7 @@ def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
 
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
+@limiter.limit("60 per hour", methods=["POST"])  # like new replies
 @form_checks_csrf
 def edit_reply_view(reply_id: int):
     reply_ = get_reply(reply_id, check_author=True)
