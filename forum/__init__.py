@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     refuse_unsafe_production_config(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from forum import cli, errors, web
+    from forum import cli, crisis, errors, web
     from forum.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     web.register(app)
     errors.register(app)
     cli.register(app)
+    crisis.detector.warm_up()  # the crisis lexicon, compiled now rather than on a member's first post
     return app
 
 

@@ -39,19 +39,18 @@ _QUOTE = re.compile('"')
 # Ranges up to this long are searched directly; longer ones (a post with
 # little punctuation and many phrases) through the indexes of Scope, so
 # that judging every phrase of a long sentence takes linear time.
-_SHORT = 200
+_SHORT = 300
 
 
 class Scope:
     """Sentence boundaries, quotation spans and cue indexes of one scan text, computed once."""
 
-    __slots__ = ("s", "bounds", "_quotes", "_separators", "_cue_starts", "_known", "_breaks")
+    __slots__ = ("s", "bounds", "_quotes", "_cue_starts", "_known", "_breaks")
 
     def __init__(self, s: str, bounds: list[int] | None = None) -> None:
         self.s = s
         self.bounds = [m.start() for m in _BOUNDS.finditer(s)] if bounds is None else bounds
         self._quotes = None
-        self._separators = None
         self._cue_starts: dict[str, list[int]] = {}
         self._known: dict[tuple, bool] = {}
         self._breaks: dict[int, tuple] = {}
@@ -145,20 +144,28 @@ class Scope:
 
     def _has_near_end(self, name: str, cue, pos: int, endpos: int) -> bool:
         # A cue cut short by endpos, or reaching past it, holds at most
-        # ``reach`` separators: it starts after ``near``, the separator
-        # reach + 1 back from endpos.  A cue starting before ``near`` ends
-        # before endpos, where cutting the text changes nothing: look it up.
-        if self._separators is None:
-            self._separators = [m.start() for m in _SEPARATOR.finditer(self.s)]
-        separators = self._separators
-        k = bisect_left(separators, endpos) - (cue.reach + 1)
-        near = separators[k] if k >= 0 else pos
+        # ``reach`` separators: it starts after ``near``, which has more
+        # separators than that between it and endpos.  A cue starting before
+        # ``near`` ends before endpos, where cutting the text changes nothing:
+        # look it up.  Search the rest.
+        near = self._before_separators(pos, endpos, cue.reach + 1)
         if near > pos:
             starts = self._starts_of(name + " ended", cue.starts)
             i = bisect_left(starts, pos)
             if i < len(starts) and starts[i] < near:
                 return True
-        return cue.regex.search(self.s, max(pos, near), endpos) is not None
+        return cue.regex.search(self.s, near, endpos) is not None
+
+    def _before_separators(self, pos: int, endpos: int, count: int) -> int:
+        """A position after ``pos`` with ``count`` separators between it and ``endpos``, or ``pos``."""
+        s = self.s
+        width = 16 * count  # words are short: one try, as a rule
+        while endpos - width > pos:
+            near = endpos - width
+            if s.count(" ", near, endpos) >= count or len(_SEPARATOR.findall(s, near, endpos)) >= count:
+                return near
+            width *= 4
+        return pos
 
 
 def _negated(s: str, start: int, left: int) -> bool:
