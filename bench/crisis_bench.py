@@ -1,7 +1,18 @@
-"""Throughput of forum.crisis.assess on large synthetic corpora, on one core.
+"""Throughput of the crisis lexicon (forum.crisis.detector.assess), on one core.
 
-    python bench/crisis_bench.py            # 20 MB at the largest size
-    python bench/crisis_bench.py --mb 4     # quicker
+    python bench/crisis_bench.py                 # everything, 20 MB at the largest synthetic size
+    python bench/crisis_bench.py --mb 4          # quicker
+    python bench/crisis_bench.py --only real     # one section: synthetic, real, fresh or worst
+
+Real posts: the labelled public texts of the crisis-data folder (--data, or
+$KINDRED_CRISIS_DATA; *.jsonl, one JSON object per line with a "text"), all
+of them or a seeded sample of --real-mb MB, timed --repeat times (median
+reported).  The folder is never part of the repository; without it the
+section says it skipped.  Only figures are printed, never a text.
+
+A fresh process, after detector.warm_up() (what the app factory calls), times
+its first 200 posts and then the same posts again: a slow first call would
+show as a gap between the two.
 
 First the one-off costs: importing the package (in a fresh process), and
 compiling on first use (the detector compiles its regexes lazily; the warm-up
@@ -20,14 +31,20 @@ as a steady MB/s and a time ratio near 2 for each doubling:
   every post goes through the full context rules: far denser than a forum.
 
 The target is 10 MB/s on one core.  Also times the worst single post the
-forum allows: 20,000 characters of adversarial repetition.
+forum allows: 20,000 characters of adversarial repetition, and every
+labelled sentence repeated to 20,000 characters (joined by spaces, by
+newlines, and with its sentence punctuation removed, so that the whole post
+is one sentence).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -37,9 +54,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crisis_eval import holdout_cases, tuning_cases  # noqa: E402
-from forum.crisis.detector import assess  # noqa: E402
+from forum.crisis.detector import assess, warm_up as compile_lexicon  # noqa: E402
 
 MAX_POST = 20_000
+DATA_DIR = Path(os.environ.get("KINDRED_CRISIS_DATA", "/work/shared/crisis-data"))
+FIRST_POSTS = 200
 
 
 def sentences() -> list[str]:
@@ -110,21 +129,147 @@ parent = types.ModuleType("forum")
 parent.__path__ = [{forum!r}]
 sys.modules["forum"] = parent
 started = time.perf_counter()
-import forum.crisis
+from forum.crisis import detector
 imported = time.perf_counter()
-forum.crisis.assess("Went to the park with my sister, it was lovely.")
+detector.assess("Went to the park with my sister, it was lovely.")
 everyday = time.perf_counter()
-forum.crisis.assess("I want to die.")
+detector.assess("I want to die.")
 crisis = time.perf_counter()
 print((imported - started) * 1000, (everyday - imported) * 1000, (crisis - everyday) * 1000)
 """
+
+
+_FRESH_WARM = """
+import json, sys, time, types
+sys.path.insert(0, {root!r})
+parent = types.ModuleType("forum")
+parent.__path__ = [{forum!r}]
+sys.modules["forum"] = parent
+from forum.crisis import detector
+posts = json.loads(sys.stdin.read())
+started = time.process_time()
+detector.warm_up()
+warmed = time.process_time()
+first = []
+for post in posts:
+    t = time.process_time(); detector.assess(post); first.append(time.process_time() - t)
+steady = []
+for post in posts:
+    t = time.process_time(); detector.assess(post); steady.append(time.process_time() - t)
+print(json.dumps([warmed - started, first, steady]))
+"""
+
+
+def fresh_after_warm_up(posts: list[str], label: str) -> str:
+    """A fresh process: warm_up(), then its first posts, then the same posts again."""
+    code = _FRESH_WARM.format(root=str(ROOT), forum=str(ROOT / "forum"))
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(posts), capture_output=True,
+                         text=True, check=True)
+    warmed, first, steady = json.loads(out.stdout)
+    return (f"fresh process, {len(posts)} {label}: warm_up() {warmed * 1000:.0f} ms CPU; first pass "
+            f"{sum(first) * 1000:.1f} ms (slowest post {max(first) * 1000:.2f} ms), same posts again "
+            f"{sum(steady) * 1000:.1f} ms (slowest {max(steady) * 1000:.2f} ms)")
+
+
+def real_posts(data: Path, mb: float, seed: int = 11) -> list[str] | None:
+    """The texts of data/*.jsonl (None if there are none), or a seeded sample of ``mb`` MB."""
+    paths = sorted(data.glob("*.jsonl")) if data.is_dir() else []
+    if not paths:
+        return None
+    texts = []
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            texts.extend(json.loads(line)["text"] for line in fh if line.strip())
+    if mb > 0:
+        random.Random(seed).shuffle(texts)
+        sample, size = [], 0
+        for text in texts:
+            if size >= mb * 1e6:
+                break
+            sample.append(text)
+            size += len(text.encode("utf-8"))
+        texts = sample
+    return texts
+
+
+def real_section(data: Path, mb: float, repeat: int) -> None:
+    posts = real_posts(data, mb)
+    if posts is None:
+        print(f"real posts: skipped, no *.jsonl in {data} (set --data or $KINDRED_CRISIS_DATA)")
+        return
+    compile_lexicon()
+    speeds = []
+    for _ in range(repeat):
+        elapsed, size = run(posts)
+        speeds.append(size / 1e6 / elapsed)
+    median = statistics.median(speeds)
+    verdict = "meets" if median >= TARGET_MB_S else "BELOW"
+    print(f"real posts: {size / 1e6:.2f} MB, {len(posts)} posts, {repeat} runs: "
+          f"{', '.join(f'{s:.1f}' for s in speeds)} MB/s; median {median:.1f} MB/s, {verdict} "
+          f"the {TARGET_MB_S:g} MB/s target")
+
+
+def fresh_section(data: Path) -> None:
+    posts = real_posts(data, 0)
+    if posts is None:
+        print(f"real posts: none in {data}; the fresh process reads labelled sentences instead")
+        print(fresh_after_warm_up(sentences()[:FIRST_POSTS], "labelled sentences"))
+        return
+    random.Random(5).shuffle(posts)
+    print(fresh_after_warm_up(posts[:FIRST_POSTS], "real posts"))
+
+
+def _repeat_to(text: str, size: int, joiner: str) -> str:
+    return ((text + joiner) * (size // (len(text) + 1) + 1))[:size]
+
+
+def worst_section() -> None:
+    compile_lexicon()
+    worst = {
+        "letters spaced out": ("k i l l " * 5000)[:MAX_POST],
+        "negation soup": ("not never no don't " * 2000)[:MAX_POST],
+        "subject words": ("he she my dad i want to " * 1000)[:MAX_POST],
+        "one long word": "a" * MAX_POST,
+        "digits and symbols": ("k1ll m3 @$!| " * 2000)[:MAX_POST],
+        "digits in one long word": "k1" * (MAX_POST // 2),
+        "tags": ("#suicide " * 3000)[:MAX_POST],
+        "quoted phrases": ('"i want to die" ' * 1250)[:MAX_POST],
+        "phrases joined by stars": ("kms*" * 5000)[:MAX_POST],
+        "phrases joined by hyphens": ("kms-" * 5000)[:MAX_POST],
+    }
+    for name, text in worst.items():
+        print(f"worst case, 20k chars, {name:26}: {_time_one(text) * 1000:7.1f} ms")
+    cases = [case["text"] for case in tuning_cases() + holdout_cases()]
+    kinds = {
+        "joined by spaces": lambda t: _repeat_to(t, MAX_POST, " "),
+        "joined by newlines": lambda t: _repeat_to(t, MAX_POST, "\n"),
+        "one sentence": lambda t: _repeat_to(re.sub(r"[.!?;]", " ", t), MAX_POST, " "),
+    }
+    timed = []
+    for kind, make in kinds.items():
+        for index, text in enumerate(cases):
+            timed.append((_time_one(make(text)), kind, index))
+    timed.sort(reverse=True)
+    # Time the slowest again (best of three), to see past other load on the machine.
+    retimed = sorted(((min(_time_one(kinds[kind](cases[index])) for _ in range(3)), kind, index)
+                      for _, kind, index in timed[:8]), reverse=True)
+    seconds, kind, index = retimed[0]
+    print(f"every labelled case repeated to 20k chars ({len(timed)} posts): median "
+          f"{statistics.median(t for t, _, _ in timed) * 1000:.1f} ms, worst {seconds * 1000:.1f} ms "
+          f"(case {index}, {kind}; best of 3)")
+
+
+def _time_one(text: str) -> float:
+    started = time.process_time()
+    assess(text)
+    return time.process_time() - started
 
 
 def one_off_costs() -> str:
     code = _FRESH.format(root=str(ROOT), forum=str(ROOT / "forum"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     imported, everyday, crisis = (float(x) for x in out.stdout.split())
-    return (f"fresh process: import forum.crisis {imported:.0f} ms, first everyday post "
+    return (f"fresh process, no warm-up: import forum.crisis {imported:.0f} ms, first everyday post "
             f"{everyday:.0f} ms, first crisis post {crisis:.0f} ms (wall clock)")
 
 
@@ -146,10 +291,27 @@ def run(posts: list[str]) -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=20.0, help="largest corpus size in MB")
+    parser.add_argument("--mb", type=float, default=20.0, help="largest synthetic corpus size in MB")
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of labelled *.jsonl texts")
+    parser.add_argument("--real-mb", type=float, default=0, help="seeded sample of the real posts (0: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs over the real posts (median reported)")
+    parser.add_argument("--only", choices=["synthetic", "real", "fresh", "worst"], help="run one section")
     args = parser.parse_args(argv)
-    base = int(args.mb * 1_000_000 / 4)
-    print(one_off_costs())
+    sections = [args.only] if args.only else ["fresh", "synthetic", "real", "worst"]
+    if "fresh" in sections:
+        print(one_off_costs())
+        fresh_section(args.data)
+    if "synthetic" in sections:
+        synthetic_section(args.mb)
+    if "real" in sections:
+        real_section(args.data, args.real_mb, args.repeat)
+    if "worst" in sections:
+        worst_section()
+    return 0
+
+
+def synthetic_section(mb: float) -> None:
+    base = int(mb * 1_000_000 / 4)
     print(f"warm-up (compiles on first use): {warm_up() * 1000:.0f} ms for "
           f"{len(sentences())} labelled sentences")
     print(f"posts built from {len(sentences())} labelled sentences; CPU time, one core; "
@@ -169,19 +331,6 @@ def main(argv: list[str] | None = None) -> int:
         label = "headline" if share < 1 else "worst case"
         print(f"{name:9} ({label}): {min(speeds):.1f}-{max(speeds):.1f} MB/s, {verdict} "
               f"the {TARGET_MB_S:g} MB/s target")
-    worst = {
-        "letters spaced out": ("k i l l " * 5000)[:MAX_POST],
-        "negation soup": ("not never no don't " * 2000)[:MAX_POST],
-        "subject words": ("he she my dad i want to " * 1000)[:MAX_POST],
-        "one long word": "a" * MAX_POST,
-        "digits and symbols": ("k1ll m3 @$!| " * 2000)[:MAX_POST],
-        "tags": ("#suicide " * 3000)[:MAX_POST],
-    }
-    for name, text in worst.items():
-        started = time.process_time()
-        assess(text)
-        print(f"worst case, 20k chars, {name:20}: {(time.process_time() - started) * 1000:7.1f} ms")
-    return 0
 
 
 if __name__ == "__main__":
