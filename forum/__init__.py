@@ -36,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     web.register(app)
     errors.register(app)
     cli.register(app)
-    crisis.detector.warm_up()  # the crisis lexicon, compiled now rather than on a member's first post
+    crisis.warm_up()  # the crisis lexicon compiled and its model loaded now, not on a member's first post
     return app
 
 

@@ -74,17 +74,24 @@ def crisis() -> None:
 @crisis.command("check")
 @click.argument("text")
 def crisis_check(text: str) -> None:
-    """Print the detector's assessment of TEXT and the phrases it matched."""
+    """Print the detector's assessment of TEXT: the level, the lexicon's phrases and the model's words."""
     from forum.crisis import assess
+    from forum.crisis.combined import operating_points
 
     assessment = assess(text)
+    points = operating_points()
     categories = ", ".join(sorted(c.value for c in assessment.categories)) or "-"
     click.echo(f"level: {assessment.level.value}")
     click.echo(f"categories: {categories}")
+    click.echo(f"lexicon: {assessment.lexicon_level.value}")
     for match in assessment.matches:
         need = match.category.value if match.category else "distress"
         click.echo(f"  [{match.start}:{match.end}] {text[match.start:match.end]!r} "
                    f"-> {need}, {match.level.value} ({match.rule})")
+    click.echo(f"model: {assessment.model.score:.3f} (help card from {points.help}, alarm from "
+               f"{points.alarm_alone}, or from {points.alarm_with_lexicon} with the lexicon's crisis)")
+    for word, weight in assessment.model.words:
+        click.echo(f"  {word!r} +{weight:.2f}")
 
 
 @crisis.command("scan")

@@ -21,7 +21,7 @@ GUIDANCE = "Replying with care"
 USUAL_WAIT = "usually get a first reply"
 
 
-def write_post(visitor, body, title="Tonight"):
+def write_post(visitor, body, title="This week"):
     return visitor.post("/posts/new", {"title": title, "body": body})
 
 

@@ -102,11 +102,28 @@ moderators still read posts, and a "none" never means someone is fine.
 Never log or show the matched phrases outside the moderation view.
 """
 
-from .detector import Assessment, Category, Level, Match, assess
+from .combined import assess
+from .detector import Assessment, Category, Level, Match
+from .detector import assess as assess_lexicon
 from .hotlines import Hotline, directory_entries, hotlines_for, load_hotlines
+from .model import ModelScore, load_model
+
+
+def warm_up() -> None:
+    """Compile the lexicon and load the model now, so that no member's request pays for it."""
+    from . import combined, detector
+
+    detector.warm_up()
+    load_model()
+    combined.operating_points()
+
 
 __all__ = [
+    "warm_up",
     "assess",
+    "assess_lexicon",
+    "ModelScore",
+    "load_model",
     "Assessment",
     "Level",
     "Category",

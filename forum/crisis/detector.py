@@ -129,6 +129,9 @@ class Assessment:
     level: Level = Level.NONE
     categories: frozenset[Category] = field(default_factory=frozenset)
     matches: tuple[Match, ...] = ()
+    #: How many danger phrases the context rules lowered (negated, someone else's, in the past, quoted,
+    #: a break): the lexicon heard the words and judged them not to be the writer's danger now.
+    defused: int = 0
 
     @property
     def is_crisis(self) -> bool:
@@ -324,8 +327,9 @@ def assess(text: str) -> Assessment:
             rule=rule.id,
             notes=notes,
         ))
+    defused = sum(1 for j in judged if j[3] < _LEVEL_RANK[_RULES[j[0]].level])
     if not matches:
-        return _EMPTY
+        return Assessment(defused=defused) if defused else _EMPTY
     level = _LEVEL_OF_RANK[max(_LEVEL_RANK[m.level.value] for m in matches)]
     categories = frozenset(m.category for m in matches if m.category is not None)
-    return Assessment(level=level, categories=categories, matches=tuple(matches))
+    return Assessment(level=level, categories=categories, matches=tuple(matches), defused=defused)

@@ -35,10 +35,19 @@ def assess_and_escalate(content: Post | Reply) -> Assessment:
     content.crisis_categories = found["categories"]
     content.crisis_matches = found["matches"]
     new_phrases = {m["phrase"].casefold() for m in found["matches"]} - previous_phrases
-    if assessment.level is not Level.NONE and (assessment.level.rank > previous_rank or new_phrases):
+    if reaches_moderators(assessment) and (assessment.level.rank > previous_rank or new_phrases):
         db.session.flush()  # the content needs its id before an item can point at it
         queue_for_moderators(content, assessment)
     return assessment
+
+
+def reaches_moderators(assessment: Assessment) -> bool:
+    """Whether a moderator should look: every crisis, and whatever the lexicon found.
+
+    A help card the model alone asked for stays private: at the recall it is tuned for it fires on many
+    ordinary posts of a mental-health forum, and a queue full of them would hide the posts in danger.
+    """
+    return assessment.level is Level.CRISIS or assessment.lexicon_level is not Level.NONE
 
 
 def queue_for_moderators(content: Post | Reply, assessment: Assessment) -> ModerationItem:

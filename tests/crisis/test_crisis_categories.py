@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.crisis import Category, Level, assess
+from forum.crisis import Category, Level, assess_lexicon as assess
 
 SUICIDE, OVERDOSE = Category.SUICIDE, Category.OVERDOSE
 

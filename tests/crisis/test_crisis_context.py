@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.crisis import assess
+from forum.crisis import assess_lexicon as assess
 
 
 def _check(text: str, level: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from forum.crisis import assess
+from forum.crisis import assess_lexicon as assess
 
 HOLDOUT = Path(__file__).with_name("holdout.toml")
 

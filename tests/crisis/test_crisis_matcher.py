@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import assess
+from forum.crisis import assess_lexicon as assess
 from forum.crisis.lexicon import LEXICON
 from tests.crisis import corpus
 from forum.crisis.normalise import normalise, quick_text

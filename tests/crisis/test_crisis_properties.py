@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import assess
+from forum.crisis import assess_lexicon as assess
 from tests.crisis import corpus
 
 CORPUS = corpus.texts("corpus_*.toml")

@@ -15,7 +15,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import assess, matcher
+from forum.crisis import assess_lexicon as assess, matcher
 from forum.crisis.lexicon import LEXICON
 from tests.crisis import corpus
 from forum.crisis.normalise import quick_text

@@ -1,0 +1,97 @@
+"""The crisis detector's verdict: the lexicon's findings and the learned model's score, together.
+
+Two actions follow from the level, and they cost different things when wrong:
+
+* a help card for the author (``concern`` or ``crisis``) is private and costs nothing when wrong, so it
+  favours recall: the lexicon finding anything, or the model's score reaching ``help``;
+* a top-priority moderator alarm (``crisis``) costs a moderator's attention, so it favours precision: the
+  lexicon's crisis confirmed by a score of at least ``alarm_with_lexicon``, or the score alone reaching
+  ``alarm_alone``.
+
+The lexicon judges context the model cannot (negation, someone else, the past, idioms), so a lexicon
+crisis needs only a low score, one that says the model does not positively disagree (and none at all for
+the kinds of danger the model never learned); the model hears what no phrase list holds (not wanting to exist,
+being a burden, goodbyes), so its score alone can raise the alarm when it is high.  The thresholds are
+chosen on validation data by ``bench/train_crisis.py`` and shipped in ``model.json``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import detector
+from .detector import Level
+from .model import ModelScore, load_model
+
+__all__ = ["Assessment", "OperatingPoints", "decide", "assess", "operating_points"]
+
+#: How many of the model's strongest words an assessment carries, for moderators.
+EXPLAIN_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingPoints:
+    help: float
+    alarm_with_lexicon: float
+    alarm_alone: float
+    #: The model alone, where the lexicon heard danger words and its context rules lowered them
+    #: ("I'm not suicidal", "my friend wants to die"): the model's false alarms cluster there.
+    alarm_despite_context: float
+
+    def to_dict(self) -> dict:
+        return {"help": self.help, "alarm_with_lexicon": self.alarm_with_lexicon, "alarm_alone": self.alarm_alone,
+                "alarm_despite_context": self.alarm_despite_context}
+
+
+#: Kinds of danger the model never learned (no public labelled data holds them; the data it learned from
+#: even counts abuse posts as "not crisis"), so its score cannot overrule the lexicon's crisis for them.
+BEYOND_THE_MODEL = frozenset({"abuse", "overdose", "substance_use"})
+
+
+def decide(lexicon_level: str, score: float, points: OperatingPoints, categories=frozenset(),
+           defused: int = 0) -> str:
+    """The level ("none", "concern", "crisis") from the lexicon's findings and the model's score.
+
+    ``categories`` are the lexicon's, ``defused`` how many of its phrases its context rules lowered.
+    """
+    if score >= (points.alarm_despite_context if defused else points.alarm_alone):
+        return "crisis"
+    if lexicon_level == "crisis" and (score >= points.alarm_with_lexicon or not BEYOND_THE_MODEL.isdisjoint(categories)):
+        return "crisis"
+    if lexicon_level != "none" or score >= points.help:
+        return "concern"
+    return "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment(detector.Assessment):
+    """The lexicon's assessment with the level both stages decided, and what the model heard."""
+
+    lexicon_level: Level = Level.NONE
+    model: ModelScore | None = None
+
+    def to_dict(self) -> dict:
+        found = detector.Assessment.to_dict(self)  # (slots=True dataclasses lose zero-argument super())
+        found["lexicon_level"] = self.lexicon_level.value
+        found["defused"] = self.defused
+        if self.model is not None:
+            found["model"] = self.model.to_dict()
+        return found
+
+
+@lru_cache(maxsize=1)
+def operating_points() -> OperatingPoints:
+    return OperatingPoints(**load_model().meta["operating_points"])
+
+
+def assess(text: str) -> Assessment:
+    """Assess one post with both stages.  Never raises on any ``str``."""
+    found = detector.assess(text)
+    points = operating_points()
+    # Explanations are for moderators and the author's help: needed from the help threshold up.
+    explain_from = 0.0 if found.level is not Level.NONE else points.help
+    scored = load_model().score(text, explain=EXPLAIN_WORDS, explain_from=explain_from)
+    categories = {c.value for c in found.categories}
+    level = Level(decide(found.level.value, scored.score, points, categories, found.defused))
+    return Assessment(level=level, categories=found.categories, matches=found.matches, defused=found.defused,
+                      lexicon_level=found.level, model=scored)
