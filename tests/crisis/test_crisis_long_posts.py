@@ -1,0 +1,110 @@
+"""Long posts: assessed in linear time, exactly as the direct way would assess them; nothing compiled late.
+
+A sentence with many phrases (a post with little punctuation, or one line
+repeated) used to take time growing with the square of its length: every
+phrase searched its whole sentence for cues.  The context rules now look cues
+and clause breaks up in indexes of the post (context.Scope), and a sentence
+with many groups of phrases is read in one pass of the whole family's regex
+(matcher.PhraseFamily).  Neither may change a result: both are compared here
+with the direct way, on long texts built from the corpus and from cue words.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+
+import forum.crisis.context as context
+import forum.crisis.matcher as matcher
+from forum.crisis.detector import assess, warm_up
+from tests.crisis import corpus
+
+TEXTS = corpus.texts()
+
+# Words of the context cues and of everyday phrases, and separators: soups
+# of them put many phrases and cues into one long sentence.
+_WORDS = (
+    "but|now|and now|these days|lately|however|lyrics|song|movie|the news|quote|years ago|2 years ago|"
+    "in 2016|2016but|asked me if|screened me for|scared i'll|afraid i might|if someone|how do i help|"
+    "someone who|tonight|again|last night|right now|an hour ago|survived|3 years clean|sober for|"
+    "used to|back then|when i was|i want to die|kms|end it all|cut myself|took all my pills|"
+    "he hits me|goodbye everyone|see you soon|taking a break|i'm not suicidal|never|not|don't|no one|"
+    "he|she|my friend|you|they|i|me|my|pills|bridge|killing me|dying to see|the|and|to|k1ll|d i e"
+).split("|")
+_SEPARATORS = [" "] * 30 + [", ", " - ", "-", "*", ' "', '" ', "'", " 3 ", ". ", "? ", "\n", "  ", " #tag "]
+
+
+def _soup(rng: random.Random, size: int) -> str:
+    out: list[str] = []
+    while sum(map(len, out)) < size:
+        out.append(rng.choice(_WORDS))
+        out.append(rng.choice(_SEPARATORS) if rng.random() < 0.3 else " ")
+    return "".join(out)
+
+
+def _repeated(text: str, size: int) -> str:
+    return ((text + " ") * (size // (len(text) + 1) + 1))[:size]
+
+
+def _long_texts() -> list[str]:
+    rng = random.Random(17)
+    one_sentence = [_repeated(re.sub(r"[.!?;]", " ", t), 1500) for t in TEXTS[::9]]
+    lines = [_repeated(t, 1500) for t in TEXTS[4::9]]
+    return one_sentence + lines + [_soup(rng, rng.randrange(400, 4000)) for _ in range(60)]
+
+
+def _direct(monkeypatch) -> None:
+    """Search every range directly and run every group on its own."""
+    monkeypatch.setattr(context, "_SHORT", 10**9)
+    monkeypatch.setattr(matcher, "_WHOLE_FROM", 10**9)
+
+
+def test_long_sentences_are_assessed_as_the_direct_way_would(monkeypatch):
+    texts = _long_texts()
+    fast = [assess(text).to_dict() for text in texts]
+    _direct(monkeypatch)
+    assert [assess(text).to_dict() for text in texts] == fast
+
+
+def test_the_indexes_agree_with_the_direct_way_on_every_range(monkeypatch):
+    # Short texts, with the indexes used for every range and the whole
+    # family's regex for every sentence.
+    monkeypatch.setattr(context, "_SHORT", -1)
+    monkeypatch.setattr(matcher, "_WHOLE_FROM", 1)
+    rng = random.Random(3)
+    texts = TEXTS + [_soup(rng, rng.randrange(20, 400)) for _ in range(200)]
+    indexed = [assess(text).to_dict() for text in texts]
+    _direct(monkeypatch)
+    assert [assess(text).to_dict() for text in texts] == indexed
+
+
+@pytest.mark.parametrize("line", [
+    "i wanna kms ",
+    "I want to die.\n",
+    "i really want to end it all ",
+    '"i want to die" ',
+    "I drank again last night after 40 days. Back to day one. ",
+])
+def test_a_20000_character_post_takes_linear_time(line):
+    warm_up()
+    text = (line * 20_000)[:20_000]
+    started = time.process_time()
+    assess(text)
+    # A sanity bound only, generous for a loaded machine: the target is
+    # 20 ms; the quadratic version took 3-10 s.
+    assert time.process_time() - started < 0.3
+
+
+def test_after_warm_up_no_post_compiles_a_regex(monkeypatch):
+    warm_up()
+    warm_up()  # a second call does nothing
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a regex was compiled after warm_up()")
+
+    monkeypatch.setattr(re, "compile", refuse)
+    for text in TEXTS + _long_texts()[::5]:
+        assess(text)
