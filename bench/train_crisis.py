@@ -144,14 +144,15 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
         for i, s in zip(rows, scores)])
 
 
-def family_weights(families: np.ndarray) -> np.ndarray:
-    """Weights that make every family count the same, however many rows it has."""
-    _, index, counts = np.unique(families, return_inverse=True, return_counts=True)
-    return 1.0 / counts[index]
+def validation_weights(corpus: Corpus, rows: np.ndarray) -> np.ndarray:
+    """Every family counts the same, however many rows it has; within that, rows by their source's tier
+    (clinician-guided C-SSRS labels above subreddit membership)."""
+    _, index, counts = np.unique(corpus.families[rows], return_inverse=True, return_counts=True)
+    return corpus.weights[rows] / counts[index]
 
 
 def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> OperatingPoints:
-    """The four thresholds, from validation rows and their out-of-fold scores, every family counting the same.
+    """The four thresholds, from validation rows and their out-of-fold scores (weighed by validation_weights).
 
     help: the highest model threshold at which help cards (from either stage) reach HELP_RECALL of crisis
     rows; alarm: the thresholds (with the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where
@@ -161,7 +162,7 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     annotated data are in the cross-source table.)
     """
     labels, lexicon = corpus.labels[rows], corpus.lexicon[rows]
-    weights = family_weights(corpus.families[rows])
+    weights = validation_weights(corpus, rows)
     positives = labels == 1
     positive_weight = weights[positives].sum()
     lexicon_help = lexicon >= 1
@@ -273,7 +274,7 @@ def train_shipped(corpus: Corpus) -> dict:
     everything = np.arange(len(corpus.rows))
     validation, scores = out_of_fold_scores(corpus, everything)
     labels = corpus.labels[validation]
-    weights = family_weights(corpus.families[validation])
+    weights = validation_weights(corpus, validation)
     points = choose_points(corpus, validation, scores)
     combined = levels(points, corpus, validation, scores)
     hp, hr, _ = prf(combined >= 1, labels, weights)
@@ -288,7 +289,7 @@ def train_shipped(corpus: Corpus) -> dict:
             "terms": len(names),
             "min_df": MIN_DF, "c": C, "folds": FOLDS,
             "operating_points": points.to_dict(),
-            # Out of fold on the training sources, every family weighing the same; the honest figures
+            # Out of fold on the training sources, weighed as the thresholds were; the honest figures
             # are the cross-source table's (bench/README.md).
             "validation": {
                 "help_precision": round(float(hp), 3), "help_recall": round(float(hr), 3),

@@ -252,6 +252,41 @@ def test_composer_offers_the_live_check(signed_in):
 def test_cli_check_prints_the_assessment(app):
     result = app.test_cli_runner().invoke(args=["crisis", "check", CRISIS_TEXT])
     assert result.exit_code == 0 and "level: crisis" in result.output and "suicide" in result.output
+    assert "lexicon: crisis" in result.output
+    score_line = next(line for line in result.output.splitlines() if line.startswith("model: "))
+    assert 0 <= float(score_line.split()[1]) <= 1
+    assert "'tonight is' +" in result.output  # one of the words that weighed most, with its weight
+
+
+# No word of the lexicon's: only the model hears this one.
+MODEL_ONLY_TEXT = ("Nothing is ever going to change and I have stopped trying. "
+                   "I am so tired of being here and tonight I just want it to be over.")
+
+
+def test_a_crisis_only_the_model_hears_reaches_a_moderator_with_its_words(app, member, mod_visitor):
+    post = make_post(member, body=MODEL_ONLY_TEXT)
+    assert post.crisis_level == "crisis" and post.crisis_matches == []
+    item = db.session.scalars(select(ModerationItem)).one()
+    assert item.priority == Priority.CRISIS
+    model = item.reasons[0].detail["model"]
+    assert model["score"] >= 0.5 and model["words"]
+    page = mod_visitor.get(f"/moderation/items/{item.id}").get_data(as_text=True)
+    assert "the model's score" in page
+    for word, _weight in model["words"]:
+        assert f"“{word}”" in page
+
+
+def test_the_moderator_sees_the_lexicon_phrases_and_the_model_words_together(app, member, mod_visitor):
+    make_post(member, body=CRISIS_TEXT)
+    item = db.session.scalars(select(ModerationItem)).one()
+    page = mod_visitor.get(f"/moderation/items/{item.id}").get_data(as_text=True)
+    assert "matched “" in page and "words weighing most: “" in page
+
+
+def test_a_help_card_from_the_model_alone_opens_no_moderation_item(app, member):
+    post = make_post(member, body="Rough night, couldn't sleep again.")
+    assert post.crisis_level == "concern" and not post.crisis_matches
+    assert items() == []
 
 
 def test_cli_scan_opens_items_for_older_content(app, member):
