@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crisis_data import FAMILIES, SOURCE_BY_FILE, Row, load_rows  # noqa: E402
-from forum.crisis.combined import BEYOND_THE_MODEL, OperatingPoints, decide  # noqa: E402
+from forum.crisis.combined import OperatingPoints, decide, lexicon_is_firm  # noqa: E402
 from forum.crisis.detector import assess as lexicon_assess  # noqa: E402
 from forum.crisis.model import MODEL_PATH, terms  # noqa: E402
 
@@ -83,9 +83,8 @@ class Corpus:
             (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary)))
         found = [lexicon_assess(r.text) for r in rows]
         self.lexicon = np.array([LEVEL_RANK[a.level.value] for a in found])
-        #: The lexicon's crisis is of a kind the model cannot overrule (see combined.BEYOND_THE_MODEL).
-        self.beyond_model = np.array([not BEYOND_THE_MODEL.isdisjoint(c.value for c in a.categories)
-                                      for a in found])
+        #: The lexicon's crisis stands whatever the model says (see combined.lexicon_is_firm).
+        self.firm = np.array([lexicon_is_firm(a) for a in found])
         self.defused = np.array([a.defused for a in found])
 
 
@@ -139,8 +138,8 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
     """The combined level of each row, through the same decide() the forum uses."""
     names = ("none", "concern", "crisis")
     return np.array([
-        LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points,
-                          BEYOND_THE_MODEL if corpus.beyond_model[i] else (), int(corpus.defused[i]))]
+        LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
+                          int(corpus.defused[i]))]
         for i, s in zip(rows, scores)])
 
 
@@ -172,13 +171,13 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
             help_threshold = round(float(t), 2)
             break
     lexicon_crisis = lexicon == 2
-    beyond_crisis = lexicon_crisis & corpus.beyond_model[rows]
+    firm_crisis = lexicon_crisis & corpus.firm[rows]
     lowered = corpus.defused[rows] > 0
     beta2 = ALARM_BETA ** 2
     grid = np.round(np.arange(0.05, 1.0, 0.025), 3)
     best, best_f = None, -1.0
     for with_lexicon in grid[grid <= LEXICON_VETO_MAX]:
-        by_lexicon = (lexicon_crisis & (scores >= with_lexicon)) | beyond_crisis
+        by_lexicon = (lexicon_crisis & (scores >= with_lexicon)) | firm_crisis
         for alone in grid:
             plain = ~lowered & (scores >= alone)
             for despite in grid[grid >= alone]:

@@ -11,7 +11,11 @@ Usage::
     result.matches                         # tuple of Match(phrase, category, level,
                                            #   start, end, rule, notes); text[start:end]
                                            #   == phrase, in the ORIGINAL text
-    result.to_dict()                       # JSON-ready: level, sorted categories, matches
+    result.lexicon_level                   # what the lexicon alone said
+    result.model                           # ModelScore(score 0..1, words that weighed most)
+    result.to_dict()                       # JSON-ready: level, categories, matches, model
+    assess_lexicon(post_text)              # the lexicon alone (stage one)
+    warm_up()                              # compile and load everything (create_app does)
 
 Levels
     crisis   first person, now or imminent: wanting to die, intent or a plan,
@@ -86,10 +90,11 @@ How well it works
     Honest figures are the ones measured on a source the model never saw:
     bench/README.md and MODEL_CARD.md hold the leave-one-source-out table,
     per source and per C-SSRS severity, the lexicon alone beside the
-    combination.  Held out, the combination gives a help card to 87-99% of
-    crisis posts (77% of short tweets) where the lexicon alone reached
-    38-75%; its alarms catch more (C-SSRS posts 0.29 -> 0.45 recall) at a
-    lower precision than the lexicon's (0.79 -> 0.58 on C-SSRS posts).
+    combination.  Held out, the combination gives a help card to 80-99% of
+    crisis posts of each source (C-SSRS posts 0.89, Attempt 0.94) where
+    the lexicon alone reached 31-75%; its alarms catch more (C-SSRS posts
+    0.29 -> 0.45 recall, Attempt 0.33 -> 0.53) at a lower precision than
+    the lexicon's (0.79 -> 0.58 on C-SSRS posts, 0.97 on komati).
     The tuning-corpus figures in tests/crisis say only that the rules do
     what they were written to do.
 

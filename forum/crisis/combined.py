@@ -10,7 +10,7 @@ Two actions follow from the level, and they cost different things when wrong:
 
 The lexicon judges context the model cannot (negation, someone else, the past, idioms), so a lexicon
 crisis needs only a low score, one that says the model does not positively disagree (and none at all for
-the kinds of danger the model never learned); the model hears what no phrase list holds (not wanting to exist,
+warning signs and the kinds of danger the model never learned); the model hears what no phrase list holds (not wanting to exist,
 being a burden, goodbyes), so its score alone can raise the alarm when it is high.  The thresholds are
 chosen on validation data by ``bench/train_crisis.py`` and shipped in ``model.json``.
 """
@@ -46,17 +46,30 @@ class OperatingPoints:
 #: Kinds of danger the model never learned (no public labelled data holds them; the data it learned from
 #: even counts abuse posts as "not crisis"), so its score cannot overrule the lexicon's crisis for them.
 BEYOND_THE_MODEL = frozenset({"abuse", "overdose", "substance_use"})
+#: Warning signs rather than words: a plan, a farewell, belongings given away, means at hand, waiting for
+#: the moment.  They are rarely figurative, and the model, which weighs words one by one, scores them low.
+WARNING_SIGN_RULES = frozenset({"suicide.plan", "suicide.farewell", "suicide.place", "suicide.stockpile",
+                                "suicide.overdose_plan"})
 
 
-def decide(lexicon_level: str, score: float, points: OperatingPoints, categories=frozenset(),
+def lexicon_is_firm(found: detector.Assessment) -> bool:
+    """Whether the lexicon's crisis stands whatever the model says: a warning sign, or a kind of danger
+    the model never learned."""
+    return any(m.level is Level.CRISIS and (m.rule in WARNING_SIGN_RULES or
+                                            (m.category is not None and m.category.value in BEYOND_THE_MODEL))
+               for m in found.matches)
+
+
+def decide(lexicon_level: str, score: float, points: OperatingPoints, firm: bool = False,
            defused: int = 0) -> str:
     """The level ("none", "concern", "crisis") from the lexicon's findings and the model's score.
 
-    ``categories`` are the lexicon's, ``defused`` how many of its phrases its context rules lowered.
+    ``firm``: the lexicon's crisis stands whatever the score (lexicon_is_firm); ``defused``: how many of
+    the lexicon's phrases its context rules lowered.
     """
     if score >= (points.alarm_despite_context if defused else points.alarm_alone):
         return "crisis"
-    if lexicon_level == "crisis" and (score >= points.alarm_with_lexicon or not BEYOND_THE_MODEL.isdisjoint(categories)):
+    if lexicon_level == "crisis" and (firm or score >= points.alarm_with_lexicon):
         return "crisis"
     if lexicon_level != "none" or score >= points.help:
         return "concern"
@@ -91,7 +104,6 @@ def assess(text: str) -> Assessment:
     # Explanations are for moderators and the author's help: needed from the help threshold up.
     explain_from = 0.0 if found.level is not Level.NONE else points.help
     scored = load_model().score(text, explain=EXPLAIN_WORDS, explain_from=explain_from)
-    categories = {c.value for c in found.categories}
-    level = Level(decide(found.level.value, scored.score, points, categories, found.defused))
+    level = Level(decide(found.level.value, scored.score, points, lexicon_is_firm(found), found.defused))
     return Assessment(level=level, categories=found.categories, matches=found.matches, defused=found.defused,
                       lexicon_level=found.level, model=scored)

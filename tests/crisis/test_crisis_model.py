@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import Level, assess, load_model
-from forum.crisis.combined import OperatingPoints, decide, operating_points
+from forum.crisis import Level, assess, hotlines_for, load_model
+from forum.crisis import assess_lexicon
+from forum.crisis.combined import OperatingPoints, decide, lexicon_is_firm, operating_points
 from forum.crisis.model import MODEL_PATH, Model, terms
 
 # (sentence, the score the model card documents for it)
@@ -87,20 +88,28 @@ def test_a_model_scores_by_its_weights():
     assert model.score("bad fine").score == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize("lexicon, score, categories, defused, level", [
-    ("none", 0.05, (), 0, "none"),
-    ("none", 0.3, (), 0, "concern"),        # the help card favours recall
-    ("none", 0.7, (), 0, "crisis"),         # the model alone, when it is sure
-    ("none", 0.7, (), 1, "concern"),        # ...but the lexicon heard the words and lowered them
-    ("none", 0.85, (), 1, "crisis"),        # ...unless the model is surer still
-    ("concern", 0.05, (), 0, "concern"),    # whatever the lexicon finds shows help
-    ("crisis", 0.3, (), 0, "crisis"),       # the lexicon's crisis, and the model does not disagree
-    ("crisis", 0.1, (), 0, "concern"),      # the model clearly disagrees: help, but no alarm
-    ("crisis", 0.1, ("overdose",), 0, "crisis"),  # kinds of danger the model never learned
-    ("crisis", 0.1, ("abuse",), 0, "crisis"),
+@pytest.mark.parametrize("lexicon, score, firm, defused, level", [
+    ("none", 0.05, False, 0, "none"),
+    ("none", 0.3, False, 0, "concern"),       # the help card favours recall
+    ("none", 0.7, False, 0, "crisis"),        # the model alone, when it is sure
+    ("none", 0.7, False, 1, "concern"),       # ...but the lexicon heard the words and lowered them
+    ("none", 0.85, False, 1, "crisis"),       # ...unless the model is surer still
+    ("concern", 0.05, False, 0, "concern"),   # whatever the lexicon finds shows help
+    ("crisis", 0.3, False, 0, "crisis"),      # the lexicon's crisis, and the model does not disagree
+    ("crisis", 0.1, False, 0, "concern"),     # the model clearly disagrees: help, but no alarm
+    ("crisis", 0.1, True, 0, "crisis"),       # a warning sign, or danger the model never learned
 ])
-def test_the_level_comes_from_both_stages(lexicon, score, categories, defused, level):
-    assert decide(lexicon, score, POINTS, frozenset(categories), defused) == level
+def test_the_level_comes_from_both_stages(lexicon, score, firm, defused, level):
+    assert decide(lexicon, score, POINTS, firm, defused) == level
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("He hit me again tonight and I'm scared to go home.", True),            # abuse
+    ("I have given away most of my things this week. I won't need them.", True),  # a warning sign
+    ("I'm going to kill myself tonight.", False),                            # words the model can weigh
+])
+def test_what_the_model_may_not_overrule(text, firm):
+    assert lexicon_is_firm(assess_lexicon(text)) is firm
 
 
 def test_the_assessment_carries_both_stages_for_moderators():
@@ -109,3 +118,35 @@ def test_the_assessment_carries_both_stages_for_moderators():
     assert found["lexicon_level"] in {"none", "concern", "crisis"}
     assert 0 <= found["model"]["score"] <= 1
     assert all(isinstance(word, str) for word, _ in found["model"]["words"])
+
+
+# The kinds of danger real posts showed that the first release missed (our own sentences; no methods).
+@pytest.mark.parametrize("text, category", [
+    ("I gave my dog to my sister today and wrote notes for everyone. I feel calm now.", "suicide"),
+    ("I have given away most of my things this week. I won't need them.", "suicide"),
+    ("I have everything I need here and I am just waiting until everyone is asleep.", "suicide"),
+    ("I have made up my mind, this is the last night I will be alive.", "suicide"),
+    ("I took a lot more than my dose about an hour ago and now my chest hurts and I can't stop shaking.",
+     "overdose"),
+    ("I drank way too much on top of my meds and I can't feel my hands, I'm scared.", "overdose"),
+])
+def test_goodbyes_overdoses_under_way_and_decided_intent_raise_the_alarm(text, category):
+    found = assess(text)
+    assert found.level is Level.CRISIS
+    assert category in {c.value for c in found.categories}
+
+
+def test_an_overdose_under_way_leads_with_poison_help_and_emergency_services():
+    found = assess("I took a lot more than my dose about an hour ago and now my chest hurts.")
+    lines = hotlines_for([c.value for c in found.categories], "US")
+    assert "Poison" in lines[0].name
+    assert any("911" in (line.phone or "") for line in lines[:3])
+
+
+@pytest.mark.parametrize("text", [
+    "We found a new home for my cat because the new flat doesn't allow pets. I miss her.",
+    "I'm waiting until everyone is asleep so I can watch my show in peace lol",
+    "I wrote letters to my family about my diagnosis and they were so kind.",
+])
+def test_the_same_words_in_ordinary_lives_raise_no_alarm(text):
+    assert assess(text).level is not Level.CRISIS
