@@ -160,8 +160,8 @@ class PhraseFamily:
         ``text`` from the punctuation before it (or 0) and the groups anchored
         in it.  At most one phrase per word start, the one a single regex of
         all the family's phrases would report: where groups both match at a
-        start, that regex decides.  Phrases may
-        overlap.  In text order.
+        start, that regex (:attr:`whole`) decides.  Phrases may overlap.  In
+        text order.
         """
         hits: dict[int, tuple] = {}  # start -> (leaf, end, group id); sentences do not overlap
         compiled = self._groups
