@@ -236,6 +236,7 @@ def worst_section() -> None:
         "quoted phrases": ('"i want to die" ' * 1250)[:MAX_POST],
         "phrases joined by stars": ("kms*" * 5000)[:MAX_POST],
         "phrases joined by hyphens": ("kms-" * 5000)[:MAX_POST],
+        "cue-like words and stars": ("movies*kms*" * 2000)[:MAX_POST],
     }
     for name, text in worst.items():
         print(f"worst case, 20k chars, {name:26}: {_time_one(text) * 1000:7.1f} ms")

@@ -35,6 +35,7 @@ _CLAUSE_BREAK_STARTS = re.compile(r"[^a-z](?=(?:" + "|".join(_CLAUSE_WORDS) + r"
 _CLAUSE_BREAK_REACH = 2 + max(len(w) for w in _CLAUSE_WORDS)
 _BOUNDS = re.compile(r"[.!?;]")
 _SEPARATOR = re.compile(r"[^a-z0-9'*]")
+_STAR_RUN = re.compile(r"[aeiouy]*\*[aeiouy*]*")  # a run of vowels and "*" holding a "*"
 _QUOTE = re.compile('"')
 # Ranges up to this long are searched directly; longer ones (a post with
 # little punctuation and many phrases) through the indexes of Scope, so
@@ -148,7 +149,7 @@ class Scope:
         # separators than that between it and endpos.  A cue starting before
         # ``near`` ends before endpos, where cutting the text changes nothing:
         # look it up.  Search the rest.
-        near = self._before_separators(pos, endpos, cue.reach + 1)
+        near = self._before_separators(pos, endpos, cue)
         if near > pos:
             starts = self._starts_of(name + " ended", cue.starts)
             i = bisect_left(starts, pos)
@@ -156,13 +157,17 @@ class Scope:
                 return True
         return cue.regex.search(self.s, near, endpos) is not None
 
-    def _before_separators(self, pos: int, endpos: int, count: int) -> int:
-        """A position after ``pos`` with ``count`` separators between it and ``endpos``, or ``pos``."""
+    def _before_separators(self, pos: int, endpos: int, cue) -> int:
+        """A position after ``pos`` with more separators, or runs of "*", between it and
+        ``endpos`` than a ``cue`` can hold; or ``pos``."""
         s = self.s
+        count, stars = cue.reach + 1, cue.star_reach
         width = 16 * count  # words are short: one try, as a rule
         while endpos - width > pos:
             near = endpos - width
             if s.count(" ", near, endpos) >= count or len(_SEPARATOR.findall(s, near, endpos)) >= count:
+                return near
+            if stars is not None and "*" in s[near:endpos] and len(_STAR_RUN.findall(s, near, endpos)) > stars:
                 return near
             width *= 4
         return pos

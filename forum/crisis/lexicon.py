@@ -26,7 +26,7 @@ from pathlib import Path
 from .matcher import AnchorScanner, PhraseFamily
 from .patterns import build, lead, parse_pattern
 
-__all__ = ["Rule", "Cue", "compile_cues", "max_separators", "Lexicon", "LEXICON", "load_lexicon"]
+__all__ = ["Rule", "Cue", "compile_cues", "max_separators", "max_star_runs", "Lexicon", "LEXICON", "load_lexicon"]
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -54,7 +54,7 @@ class Cue:
     take the range the cue must lie in and return its (start, end) or None.
     """
 
-    __slots__ = ("body", "_regex", "_starts", "_body_starts", "reach")
+    __slots__ = ("body", "_regex", "_starts", "_body_starts", "reach", "star_reach")
 
     def __init__(self, body: str) -> None:
         self.body = body
@@ -65,12 +65,16 @@ class Cue:
         #: character before it, or None: how many words back from the end of
         #: a range a cue that the range's end cuts short can start (context.py)
         self.reach: int | None = None
+        #: the same in runs of vowels and "*" holding a "*" ("kms*kms*" has
+        #: no separators), or None
+        self.star_reach: int | None = None
 
     @property
     def regex(self) -> re.Pattern:
         if self._regex is None:
             self._regex = re.compile(r"[^a-z0-9](?<![a-z]')(" + self.body + r")(?![a-z])")
             self.reach = max_separators(self._regex.pattern)
+            self.star_reach = max_star_runs(self._regex.pattern)
         return self._regex
 
     @property
@@ -175,6 +179,67 @@ def _set_has_separator(items) -> bool:
         if name not in ("LITERAL", "RANGE", "CATEGORY"):
             return True
     return False
+
+
+
+_VOWELS_AND_STAR = frozenset("aeiouy*")
+
+
+def max_star_runs(regex: str) -> int | None:
+    """The most runs of vowels and "*" holding a "*" that one match of ``regex`` can reach into.
+
+    A "*" stands for a vowel: the part of a match that takes one takes only
+    vowels and "*" (or one character), so it keeps within one such run.  In
+    a stretch of text without separators ("kms*kms*..."), these runs bound how
+    far back a match can start, as separators do.  None if unbounded.
+    """
+    count = _star_runs(_sre_parse.parse(regex))
+    return None if count == float("inf") else int(count)
+
+
+def _star_runs(items) -> float:
+    total = 0.0
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            total += _may_match_star(name, av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _, most, sub = av
+            inner = _star_runs(sub)
+            if inner and len(sub) == 1 and _only_vowels_and_star(*sub[0]):
+                total += inner  # a repeat of one vowel-or-star set stays in one run
+            elif inner:
+                total += float("inf") if most == _sre_parse.MAXREPEAT else most * inner
+        elif name == "SUBPATTERN":
+            total += _star_runs(av[-1])
+        elif name == "ATOMIC_GROUP":
+            total += _star_runs(av)
+        elif name == "BRANCH":
+            total += max(_star_runs(branch) for branch in av[1])
+        elif name in ("ASSERT", "ASSERT_NOT", "AT"):
+            continue  # consumes nothing
+        else:
+            return float("inf")
+    return total
+
+
+def _may_match_star(name: str, av) -> bool:
+    if name == "LITERAL":
+        return chr(av) == "*"
+    if name != "IN":
+        return True
+    if any(str(op) not in ("LITERAL", "RANGE") for op, _ in av):
+        return True  # negated or a category: assume it may
+    return any(chr(v) == "*" if str(op) == "LITERAL" else v[0] <= ord("*") <= v[1] for op, v in av)
+
+
+def _only_vowels_and_star(op, av) -> bool:
+    if str(op) == "LITERAL":
+        return chr(av) in _VOWELS_AND_STAR
+    if str(op) != "IN" or any(str(item) not in ("LITERAL", "RANGE") for item, _ in av):
+        return False
+    return all(chr(v) in _VOWELS_AND_STAR if str(item) == "LITERAL"
+               else all(chr(c) in _VOWELS_AND_STAR for c in range(v[0], v[1] + 1)) for item, v in av)
 
 
 class Lexicon:

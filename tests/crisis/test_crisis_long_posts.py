@@ -37,11 +37,11 @@ _WORDS = (
 _SEPARATORS = [" "] * 30 + [", ", " - ", "-", "*", ' "', '" ', "'", " 3 ", ". ", "? ", "\n", "  ", " #tag "]
 
 
-def _soup(rng: random.Random, size: int) -> str:
+def _soup(rng: random.Random, size: int, between: str = " ") -> str:
     out: list[str] = []
     while sum(map(len, out)) < size:
         out.append(rng.choice(_WORDS))
-        out.append(rng.choice(_SEPARATORS) if rng.random() < 0.3 else " ")
+        out.append(rng.choice(_SEPARATORS) if rng.random() < 0.3 else between)
     return "".join(out)
 
 
@@ -53,7 +53,10 @@ def _long_texts() -> list[str]:
     rng = random.Random(17)
     one_sentence = [_repeated(re.sub(r"[.!?;]", " ", t), 1500) for t in TEXTS[::9]]
     lines = [_repeated(t, 1500) for t in TEXTS[4::9]]
-    return one_sentence + lines + [_soup(rng, rng.randrange(400, 4000)) for _ in range(60)]
+    soups = [_soup(rng, rng.randrange(400, 4000)) for _ in range(60)]
+    # Words joined by "*": a word may start after one, and there are few separators.
+    starred = [_soup(rng, rng.randrange(400, 3000), between="*") for _ in range(20)]
+    return one_sentence + lines + soups + starred
 
 
 def _direct(monkeypatch) -> None:
@@ -75,7 +78,7 @@ def test_the_indexes_agree_with_the_direct_way_on_every_range(monkeypatch):
     monkeypatch.setattr(context, "_SHORT", -1)
     monkeypatch.setattr(matcher, "_WHOLE_FROM", 1)
     rng = random.Random(3)
-    texts = TEXTS + [_soup(rng, rng.randrange(20, 400)) for _ in range(200)]
+    texts = TEXTS + [_soup(rng, rng.randrange(20, 400), rng.choice(" *")) for _ in range(300)]
     indexed = [assess(text).to_dict() for text in texts]
     _direct(monkeypatch)
     assert [assess(text).to_dict() for text in texts] == indexed
@@ -86,6 +89,7 @@ def test_the_indexes_agree_with_the_direct_way_on_every_range(monkeypatch):
     "I want to die.\n",
     "i really want to end it all ",
     '"i want to die" ',
+    "movies*kms*",
     "I drank again last night after 40 days. Back to day one. ",
 ])
 def test_a_20000_character_post_takes_linear_time(line):
