@@ -20,9 +20,10 @@ Pipeline for one post:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import accumulate
 
 from . import context
 from .context import CONCERN, CRISIS, NONE, Scope
@@ -211,12 +212,19 @@ def _prune(s: str, bounds: list[int], windows: dict, found: list[tuple[int, int,
             inside.update(order[k:same])
         reach = max(reach, end)
         k = same
+    # An idiom cancels a phrase when it starts before the phrase ends and
+    # ends no sooner (so it overlaps: phrases are never empty).  Sorted by
+    # start, with the furthest end so far, each phrase is one look-up.
+    idioms.sort()
+    idiom_starts = [a for a, _ in idioms]
+    furthest = list(accumulate((b for _, b in idioms), max))
     kept = []
     for k, item in enumerate(found):
         if k in inside:
             continue
-        _, start, end = item
-        if idioms and any(a < end and b > start and b >= end for a, b in idioms):
+        end = item[2]
+        i = bisect_left(idiom_starts, end)
+        if i and furthest[i - 1] >= end:
             continue
         kept.append(item)
     return kept

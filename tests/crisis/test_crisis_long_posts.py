@@ -90,6 +90,7 @@ def test_the_indexes_agree_with_the_direct_way_on_every_range(monkeypatch):
     "i really want to end it all ",
     '"i want to die" ',
     "movies*kms*",
+    "dying to see it, kms ",
     "I drank again last night after 40 days. Back to day one. ",
 ])
 def test_a_20000_character_post_takes_linear_time(line):
