@@ -126,7 +126,9 @@ class Scope:
         if endpos - pos <= _SHORT or cue.reach is None:
             return cue.regex.search(self.s, pos, endpos) is not None
         # No cue can match where its words do not even begin (most ranges).
-        body_starts = self._starts_of(name, cue.body_starts)
+        body_starts = self._cue_starts.get(name)
+        if body_starts is None:
+            body_starts = self._starts_of(name, cue.body_starts)
         i = bisect_left(body_starts, pos)
         if i == len(body_starts) or body_starts[i] >= endpos:
             return False
@@ -228,13 +230,11 @@ def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[st
         return NONE, ("reported_question",)
 
     level = RANK[rule.level]
-    past = has("past", clause_from, right)
-    recovered = has("recovery", clause_from, right)
     if rule.tense == "present":
-        if past or recovered:
+        if has("past", clause_from, right) or has("recovery", clause_from, right):
             return NONE, ("past",)
     else:
-        if past or (recovered and rule.tense == "past"):
+        if has("past", clause_from, right) or (rule.tense == "past" and has("recovery", clause_from, right)):
             return NONE, ("past",)
         if not has("recent", sent_from, sent_right):
             level = RANK[rule.past_default]
