@@ -17,12 +17,46 @@ from forum.models import Role
 from tests.helpers import Visitor, make_member
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-PG_SKIP_REASON = "PostgreSQL run skipped: set TEST_DATABASE_URL (bash .ci/run does) to run it"
+PG_SKIP_REASON = ("PostgreSQL run skipped: the database tests ran on SQLite only; set TEST_DATABASE_URL "
+                  "(bash .ci/run does) to run them on PostgreSQL too")
+#: Without a PostgreSQL URL the suite runs on SQLite only, and says so once at the end.
+BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+#: "gw0", "gw1"… under pytest-xdist (`make test` runs with -n), "master" in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
-def database_urls(tmp_path_factory) -> dict[str, str]:
-    return {"sqlite": f"sqlite:///{tmp_path_factory.getbasetemp() / 'kindred-test.sqlite3'}",
-            "postgresql": normalise_database_url(TEST_DATABASE_URL)}
+def pytest_report_header(config) -> str:
+    if TEST_DATABASE_URL:
+        name = sa.make_url(TEST_DATABASE_URL).database
+        return f"databases: SQLite and PostgreSQL ({name}, or {name}_gw0, {name}_gw1… under xdist)"
+    return f"databases: SQLite only ({PG_SKIP_REASON})"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not TEST_DATABASE_URL:
+        terminalreporter.write_line(PG_SKIP_REASON, yellow=True, bold=True)
+
+
+def postgres_url_for_worker(url: str, worker: str = WORKER) -> str:
+    """Give each xdist worker its own database beside the one named: .../test becomes .../test_gw0."""
+    url = sa.make_url(normalise_database_url(url))
+    if worker != "master":
+        url = url.set(database=f"{url.database}_{worker}")
+    return url.render_as_string(hide_password=False)
+
+
+def create_postgres_database(url: str) -> None:
+    """Create the worker's database on first use, through a connection to the database named in
+    TEST_DATABASE_URL (which must exist, as it always had to)."""
+    name = sa.make_url(url).database
+    engine = sa.create_engine(normalise_database_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def reset_postgres_schema(url: str) -> None:
@@ -33,20 +67,35 @@ def reset_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory) -> str:
-    """A database migrated to the newest revision, once per backend per test session."""
-    if request.param == "postgresql":
-        if not TEST_DATABASE_URL:
-            pytest.skip(PG_SKIP_REASON)
-    url = database_urls(tmp_path_factory)[request.param]
-    if request.param == "postgresql":
-        reset_postgres_schema(url)
+def migrate(url: str) -> None:
     app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_databases() -> dict[str, str]:
+    """URLs of the databases already migrated in this session (or this xdist worker), by backend."""
+    return {}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, migrated_databases, tmp_path_factory) -> str:
+    """A database migrated to the newest revision, once per backend per test session (per worker)."""
+    backend = request.param
+    if backend not in migrated_databases:
+        if backend == "postgresql":
+            url = postgres_url_for_worker(TEST_DATABASE_URL)
+            if url != normalise_database_url(TEST_DATABASE_URL):
+                create_postgres_database(url)
+            reset_postgres_schema(url)
+        else:
+            url = f"sqlite:///{tmp_path_factory.getbasetemp() / 'kindred-test.sqlite3'}"
+        migrate(url)
+        # A worker may be handed SQLite and PostgreSQL tests in turns; migrate each only once.
+        migrated_databases[backend] = url
+    return migrated_databases[backend]
 
 
 class RequestInItsOwnContext(FlaskClient):
