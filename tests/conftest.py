@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
 
 from config import normalise_database_url
 from forum import create_app
@@ -96,6 +97,23 @@ def database_url(request, migrated_databases, tmp_path_factory) -> str:
         # A worker may be handed SQLite and PostgreSQL tests in turns; migrate each only once.
         migrated_databases[backend] = url
     return migrated_databases[backend]
+
+
+#: The app hashes passwords with werkzeug's scrypt, built to be slow (a third of a second here); the
+#: suite creates thousands of members and they held its workers in scrypt for half of its time.
+#: Checking reads the method from the stored hash, so signing in runs the same code either way.
+QUICK_PASSWORD_HASH = "pbkdf2:sha256:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Hash passwords cheaply in tests, including the stand-in hash checked for unknown names."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("forum.models.user.generate_password_hash",
+                      lambda password: generate_password_hash(password, QUICK_PASSWORD_HASH))
+        patch.setattr("forum.services.accounts._UNKNOWN_MEMBER_HASH",
+                      generate_password_hash("no member has this password", QUICK_PASSWORD_HASH))
+        yield
 
 
 class RequestInItsOwnContext(FlaskClient):
