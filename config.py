@@ -41,7 +41,9 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: filling them in asks Redis again after the view has committed, and a Redis lost
+    # at that moment would answer a saved post with an error (or, as it is, flip limits to memory for nothing).
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kindred")
     # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -46,7 +46,15 @@ class Moderated:
     moderation_note: Mapped[str] = mapped_column(String(1000), default="")
 
 
-class Post(CrisisAssessed, Moderated, db.Model):
+class SubmittedOnce:
+    """What lets a retried form find the post or reply its first submit made, instead of making another."""
+
+    #: The random key of the form that wrote it (forum.posts.forms); unique per author. NULL: written before
+    #: keys, or by a script.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class Post(CrisisAssessed, Moderated, SubmittedOnce, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
@@ -56,6 +64,8 @@ class Post(CrisisAssessed, Moderated, db.Model):
         # Latest activity whatever the status: what a member's feeds walk when they have posts that
         # aren't visible, which those feeds must show them too (forum.services.visibility).
         Index("ix_posts_last_activity", "last_activity_at", "id"),
+        # A form submitted twice (a retry, a double click, two at once) makes one post.
+        Index("ix_posts_author_submission_key", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,10 +104,11 @@ class Post(CrisisAssessed, Moderated, db.Model):
         return f"<Post {self.id} {self.title!r}>"
 
 
-class Reply(CrisisAssessed, Moderated, db.Model):
+class Reply(CrisisAssessed, Moderated, SubmittedOnce, db.Model):
     __tablename__ = "replies"
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
+        Index("ix_replies_author_submission_key", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,3 +1,6 @@
+import re
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -15,7 +18,27 @@ class ContentWarningMixin:
                     "a reader opens it: e.g. " + ", ".join(CONTENT_WARNINGS) + ", or your own words.")
 
 
-class PostForm(ContentWarningMixin, FlaskForm):
+#: What a submission key looks like (new_submission_key makes 32 of these characters); anything else is no key.
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmittedOnceMixin:
+    """A random key made when the form is shown: every submit of this copy of the form carries it, so a retry
+    (a lost answer, a double click, a reload) finds what the first submit made (forum.posts.submissions)."""
+
+    submission_key = HiddenField(default=new_submission_key)
+
+    def submission_key_value(self) -> str | None:
+        """The form's key if it is one we could have made; a missing or odd key just isn't one."""
+        key = self.submission_key.data
+        return key if isinstance(key, str) and SUBMISSION_KEY.fullmatch(key) else None
+
+
+class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
     title = StringField("Title", validators=[
         DataRequired("Give your post a title, even a few words."),
         Length(max=TITLE_MAX, message=f"Titles can be up to {TITLE_MAX} characters; please shorten it a little."),
@@ -30,7 +53,7 @@ class PostForm(ContentWarningMixin, FlaskForm):
                                    "Hashtags in your text count too.")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SubmittedOnceMixin, FlaskForm):
     body = TextAreaField("Your reply", validators=[
         DataRequired("Write a few words, however short."),
         Length(max=REPLY_BODY_MAX, message=f"Replies can be up to {REPLY_BODY_MAX:,} characters. "

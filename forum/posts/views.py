@@ -15,6 +15,7 @@ from forum.help.views import viewer_country
 from forum.posts.care import (care_for_author, own_reply_in_distress, replies_need_gentleness, signals_distress,
                               someone_else_in_crisis)
 from forum.posts.loaders import get_post, get_reply
+from forum.posts.submissions import SUBMITTED, Landing, create_once
 from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
 from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
@@ -47,20 +48,22 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         try:
-            post = create_post(current_user, form.title.data, form.body.data, form.tags.data or "",
-                               form.content_warning.data or "")
+            return create_once(Post, current_user.id, form.submission_key_value(), lambda: create_post(
+                current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or ""
+            ), _new_post_landing)
         except DomainError as error:
             _show_domain_error(form, error)
-        else:
-            db.session.commit()
-            if post.is_visible:
-                flash("Your post is up. Thank you for sharing it with us.", "success")
-            else:
-                flash("Thank you for sharing this. Your post is waiting for a moderator and will appear "
-                      "once they've looked at it; you can see it meanwhile.", "info")
-            return redirect(_post_url(post))
     return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
+
+
+def _new_post_landing(post: Post) -> Landing:
+    if post.is_visible:
+        said = ("Your post is up. Thank you for sharing it with us.", "success")
+    else:
+        said = ("Thank you for sharing this. Your post is waiting for a moderator and will appear "
+                "once they've looked at it; you can see it meanwhile.", "info")
+    return Landing(_post_url(post), [said])
 
 
 @bp.get("/posts/<int:post_id>")
@@ -69,7 +72,8 @@ def show(post_id: int):
     form = ReplyForm()
     if request.args.get("reply_to", "").isdigit():
         form.parent_id.data = request.args["reply_to"]
-    return _render_post_page(post, form)
+    # The key of a form that just went through: the browser lets go of that draft (static/js/kindred.js).
+    return _render_post_page(post, form, submitted=session.pop(SUBMITTED, None))
 
 
 @bp.get("/posts/<int:post_id>/replies/<int:reply_id>")
@@ -103,7 +107,7 @@ def _flashes_under_help() -> list[tuple[str, str]]:
     return session.pop("_flashes", [])
 
 
-def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
+def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, submitted: str | None = None):
     try:
         page = thread_page(post, current_user, request.args.get("after"), current_app.config["REPLIES_PER_PAGE"])
     except BadCursor:
@@ -132,7 +136,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200):
         is_author=is_author,
         unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
         hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
-        hearted_replies=hearted_reply_ids(current_user, reply_ids),
+        hearted_replies=hearted_reply_ids(current_user, reply_ids), submitted=submitted,
     ), status
 
 
@@ -148,7 +152,7 @@ def thank_everyone_view(post_id: int):
     db.session.commit()
     flash(f"You sent {thanked} heart{'s' if thanked != 1 else ''}. Thank you for thanking them." if thanked
           else "Everyone has already heard from you.", "success")
-    return redirect(url_for("posts.show", post_id=post.id, _anchor="replies"))
+    return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -166,9 +170,10 @@ def edit(post_id: int):
         except DomainError as error:
             _show_domain_error(form, error)
         else:
+            landing = _post_url(post)  # before the commit: nothing after it may fail a saved edit
             db.session.commit()
             flash("Your changes are saved.", "success")
-            return redirect(_post_url(post))
+            return redirect(landing)
     return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT,
                            moderators_warning=warned_by_moderators(post)), _invalid_status(form)
 
@@ -196,21 +201,23 @@ def reply(post_id: int):
     if form.validate_on_submit():
         parent = _parent_reply(post, form.parent_id.data)
         try:
-            new_reply = add_reply(current_user, post, form.body.data, parent)
+            return create_once(Reply, current_user.id, form.submission_key_value(),
+                               lambda: add_reply(current_user, post, form.body.data, parent), _new_reply_landing)
         except DomainError as error:
             _show_domain_error(form, error)
-        else:
-            db.session.commit()
-            if not signals_distress(new_reply):
-                return redirect(_reply_url(new_reply))
-            # They land on the help, far above their reply: say it went through, under the help.
-            if new_reply.is_visible:
-                flash("Your reply is up. Thank you for sharing it with us.", "success")
-            else:
-                flash("Thank you for sharing this. Your reply is waiting for a moderator and will appear "
-                      "once they've looked at it; you can see it meanwhile.", "info")
-            return redirect(_reply_url(new_reply, to_help=True))
     return _render_post_page(post, form, status=422)
+
+
+def _new_reply_landing(reply_: Reply) -> Landing:
+    if not signals_distress(reply_):
+        return Landing(_reply_url(reply_))
+    # They land on the help, far above their reply: say it went through, under the help.
+    if reply_.is_visible:
+        said = ("Your reply is up. Thank you for sharing it with us.", "success")
+    else:
+        said = ("Thank you for sharing this. Your reply is waiting for a moderator and will appear "
+                "once they've looked at it; you can see it meanwhile.", "info")
+    return Landing(_reply_url(reply_, to_help=True), [said])
 
 
 def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
@@ -236,9 +243,10 @@ def edit_reply_view(reply_id: int):
         except DomainError as error:
             _show_domain_error(form, error)
         else:
+            landing = _reply_url(reply_, to_help=signals_distress(reply_))  # before the commit, as for edits
             db.session.commit()
             flash("Your reply is updated.", "success")
-            return redirect(_reply_url(reply_, to_help=signals_distress(reply_)))
+            return redirect(landing)
     return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT), \
         _invalid_status(form)
 
@@ -280,7 +288,8 @@ def _heart(target: Post | Reply, back_to: str):
         set_heart(current_user, target, hearted)
     except NotAllowed as error:
         abort(403, description=error.message)
+    count = target.heart_count  # read before the commit, which expires it
     db.session.commit()
     if wants_json():
-        return jsonify(hearted=hearted, count=target.heart_count)
+        return jsonify(hearted=hearted, count=count)
     return redirect(back_to)

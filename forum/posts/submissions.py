@@ -1,0 +1,69 @@
+"""A form submitted twice makes one post or reply: the form's key finds what its first submit made.
+
+The database decides (a unique index on author and key), so two submits racing each other make one row too.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from flask import flash, redirect, session
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.models import Post, Reply
+
+Content = TypeVar("Content", Post, Reply)
+
+#: Where the landing page learns which submit went through, so the browser can let go of that draft.
+SUBMITTED = "submitted"
+
+
+@dataclass
+class Landing:
+    """Where a member goes after writing, and what they are told there."""
+
+    url: str
+    flashes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def earlier_submit(model: type[Content], author_id: int, key: str | None) -> Content | None:
+    if key is None:
+        return None
+    return db.session.scalar(select(model).where(model.author_id == author_id, model.submission_key == key))
+
+
+def create_once(model: type[Content], author_id: int, key: str | None, create: Callable[[], Content],
+                landing: Callable[[Content], Landing]):
+    """Create content with `create` and commit it, once per form; a resubmit lands where the first one did.
+
+    The landing is worked out before the commit: nothing after it touches the database, so a member whose
+    words are saved is never answered with an error (and never tempted to send them again).
+    DomainError from `create` propagates, with the session as `create` left it.
+    """
+    earlier = earlier_submit(model, author_id, key)
+    if earlier is not None:
+        return _answer(landing(earlier), key)
+    content = create()
+    content.submission_key = key
+    try:
+        db.session.flush()  # a submit with the same key that got here first shows up now, or at the commit
+        landed = landing(content)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = earlier_submit(model, author_id, key)
+        if earlier is None:
+            raise
+        landed = landing(earlier)
+    return _answer(landed, key)
+
+
+def _answer(landed: Landing, key: str | None):
+    for message, category in landed.flashes:
+        flash(message, category)
+    if key is not None:
+        session[SUBMITTED] = key
+    return redirect(landed.url)
