@@ -1,6 +1,8 @@
 """`flask --app forum …` commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -12,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tags)
     app.cli.add_command(crisis)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -119,3 +123,42 @@ def crisis_scan(since) -> None:
     opened = sorted(open_item_ids() - before)
     click.echo(f"Assessed {len(work)}: " + ", ".join(f"{count} {level}" for level, count in levels.items()))
     click.echo(f"Newly opened moderation items: {len(opened)}" + (f" (ids {', '.join(map(str, opened))})" if opened else ""))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Write a consistent copy of the database to PATH while the forum serves."""
+    from forum.backup import BackupError, backup_database, database_label
+
+    try:
+        written = backup_database(db.engine.url, path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {written.path} ({written.size:,} bytes): {database_label(db.engine.url)}, "
+               f"by {written.method}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(path: Path) -> None:
+    """Restore the backup at PATH into the configured database, which must be empty."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from forum.backup import BackupError, database_label, restore_database
+
+    try:
+        restored = restore_database(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        db.engine.dispose()  # pooled connections may have seen the database before the restore
+    click.echo(f"Restored {path} into {database_label(db.engine.url)}, by {restored.method}.")
+    heads = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_heads()
+    if restored.revision in heads:
+        click.echo(f"Its schema is current (revision {restored.revision}).")
+    else:
+        click.echo(f"Its schema is at revision {restored.revision}; run `flask --app forum db upgrade` "
+                   f"to bring it to {', '.join(heads)}.")
