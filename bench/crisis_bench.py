@@ -1,8 +1,9 @@
-"""Throughput of the crisis lexicon (forum.crisis.detector.assess), on one core.
+"""Throughput of the crisis detector (forum.crisis.assess: lexicon and model), on one core.
 
     python bench/crisis_bench.py                 # everything, 20 MB at the largest synthetic size
     python bench/crisis_bench.py --mb 4          # quicker
     python bench/crisis_bench.py --only real     # one section: synthetic, real, fresh or worst
+    python bench/crisis_bench.py --stage lexicon # one stage: lexicon or model (default: combined)
 
 Real posts: the labelled public texts of the crisis-data folder (--data, or
 $KINDRED_CRISIS_DATA; *.jsonl, one JSON object per line with a "text"), all
@@ -54,7 +55,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crisis_eval import holdout_cases, tuning_cases  # noqa: E402
+import forum.crisis as crisis  # noqa: E402
 from forum.crisis.detector import assess, warm_up as compile_lexicon  # noqa: E402
+
+#: What each --stage times: the whole detector (what the forum runs), or one of its two stages.
+STAGES = {
+    "combined": crisis.assess,
+    "lexicon": crisis.assess_lexicon,
+    "model": lambda text: crisis.load_model().score(text),
+}
 
 MAX_POST = 20_000
 DATA_DIR = Path(os.environ.get("KINDRED_CRISIS_DATA", "/work/shared/crisis-data"))
@@ -145,17 +154,17 @@ sys.path.insert(0, {root!r})
 parent = types.ModuleType("forum")
 parent.__path__ = [{forum!r}]
 sys.modules["forum"] = parent
-from forum.crisis import detector
+import forum.crisis as crisis
 posts = json.loads(sys.stdin.read())
 started = time.process_time()
-detector.warm_up()
+crisis.warm_up()
 warmed = time.process_time()
 first = []
 for post in posts:
-    t = time.process_time(); detector.assess(post); first.append(time.process_time() - t)
+    t = time.process_time(); crisis.assess(post); first.append(time.process_time() - t)
 steady = []
 for post in posts:
-    t = time.process_time(); detector.assess(post); steady.append(time.process_time() - t)
+    t = time.process_time(); crisis.assess(post); steady.append(time.process_time() - t)
 print(json.dumps([warmed - started, first, steady]))
 """
 
@@ -297,7 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-mb", type=float, default=0, help="seeded sample of the real posts (0: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs over the real posts (median reported)")
     parser.add_argument("--only", choices=["synthetic", "real", "fresh", "worst"], help="run one section")
+    parser.add_argument("--stage", choices=sorted(STAGES), default="combined",
+                        help="what to time: both stages (the default, what the forum runs) or one")
     args = parser.parse_args(argv)
+    global assess
+    assess = STAGES[args.stage]
+    crisis.warm_up()
+    print(f"timing the {args.stage} stage" + (" (lexicon and model)" if args.stage == "combined" else ""))
     sections = [args.only] if args.only else ["fresh", "synthetic", "real", "worst"]
     if "fresh" in sections:
         print(one_off_costs())
