@@ -30,7 +30,7 @@ def live_server(app, database_url):
     server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "forum", "run", "--port", str(port)],
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # slow to start beside parallel test workers (make test runs three)
     while True:
         try:
             urllib.request.urlopen(base + "/login", timeout=1).close()

@@ -20,7 +20,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
+def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    # An app server starts in ~3 s alone, but far slower beside parallel test workers (make test runs three).
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
