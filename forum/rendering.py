@@ -164,11 +164,21 @@ def _new_cleaner() -> bleach.Cleaner:
     )
 
 
+#: Past this many "://" in a text, links are found by the linear rule alone (see _PerThread).
+MANY_LINKS = 64
+
+
 class _PerThread(threading.local):
     """Hold one parser and cleaner per thread (bleach and linkify keep state)."""
 
     def __init__(self) -> None:
         self.md = _new_markdown()
+        # For texts full of URLs: markdown-it's inline linkify rule scans the rest of the paragraph at
+        # every "://", quadratic on a run of URLs with no space between them (20k characters took
+        # seconds).  The core rule alone still links them, in linear time; it only lets emphasis marks
+        # inside a URL ("/*a*") split it, which no real post with this many links will miss.
+        self.many_links_md = _new_markdown()
+        self.many_links_md.inline.ruler.disable(["linkify"])
         self.plain_md = _new_markdown(linkify=False)
         self.cleaner = _new_cleaner()
 
@@ -194,7 +204,8 @@ def render_markdown(text: str, *, tag_url: Callable[[str], str]) -> str:
 
     tag_url(name) gives the href for a hashtag (name has no '#').
     """
-    md, env = _local.md, {"tag_url": tag_url}
+    md = _local.md if text.count("://") <= MANY_LINKS else _local.many_links_md
+    env = {"tag_url": tag_url}
     tokens = md.parse(text, env)
     # Clean a few top-level blocks at a time: bleach's tree walker slows
     # down quadratically with the number of siblings, and blocks are

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -290,3 +291,17 @@ def test_excerpt_cuts_at_a_word_boundary() -> None:
     assert excerpt.endswith("…")
     assert excerpt[:-1].split() == words[: len(excerpt[:-1].split())]
     assert len(excerpt) <= 240
+
+
+def test_a_run_of_urls_without_spaces_renders_in_linear_time():
+    # 2,000 URLs back to back: markdown-it's inline linkify rule is quadratic on this shape.
+    text = "http://a." * 2_222
+    started = time.perf_counter()
+    html = render_markdown(text, tag_url=lambda name: f"/tags/{name}")
+    assert time.perf_counter() - started < 3.0  # generous: linear takes ~0.3 s here, quadratic ~8 s
+    assert html.count("<a ") > 100
+
+
+def test_a_url_with_emphasis_marks_stays_one_link_in_an_ordinary_post():
+    html = render_markdown("look at https://example.com/*a*b* now", tag_url=lambda name: f"/tags/{name}")
+    assert 'href="https://example.com/*a*b"' in html and "<em>" not in html
