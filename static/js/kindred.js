@@ -121,8 +121,139 @@
     if (heading && document.activeElement !== heading) { heading.focus({ preventScroll: true }); }
   }
 
+  // Drafts: what a member types in the composer or a reply box is kept in this browser as they type, so a
+  // failed send, a crash or a closed tab never takes their words. A page the server renders after a form went
+  // through names that form's key ([data-submitted]); the draft sent with that key is let go. Back on a form
+  // with a kept draft, the member is asked before anything is put back. Signing out here forgets every draft.
+  var DRAFT_PREFIX = "kindred-draft:";
+  var DRAFT_DAYS = 14;
+
+  function draftStore() {
+    try { return window.localStorage; } catch (error) { return null; } // storage switched off
+  }
+
+  function readDraft(store, name) {
+    try {
+      var draft = JSON.parse(store.getItem(name) || "null");
+      if (draft && draft.fields && Date.now() - draft.savedAt < DRAFT_DAYS * 86400000) { return draft; }
+    } catch (error) { /* unreadable: treat as none */ }
+    store.removeItem(name);
+    return null;
+  }
+
+  function forEachDraft(store, visit) {
+    var names = [];
+    for (var i = 0; i < store.length; i++) {
+      if ((store.key(i) || "").indexOf(DRAFT_PREFIX) === 0) { names.push(store.key(i)); }
+    }
+    names.forEach(visit);
+  }
+
+  function letGoOfSentDrafts(store) {
+    document.querySelectorAll("[data-submitted]").forEach(function (marker) {
+      var key = marker.getAttribute("data-submitted");
+      forEachDraft(store, function (name) {
+        var draft = readDraft(store, name);
+        if (draft && draft.sentWith === key) { store.removeItem(name); }
+      });
+    });
+  }
+
+  function enhanceDraft(form, store) {
+    var name = DRAFT_PREFIX + form.getAttribute("data-draft");
+    var fields = form.querySelectorAll("input[type=text], input:not([type]), textarea");
+    var keyInput = form.querySelector("input[name=submission_key]");
+    var offer = null;
+
+    function values() {
+      var found = {};
+      Array.prototype.forEach.call(fields, function (f) { if (f.name) { found[f.name] = f.value; } });
+      return found;
+    }
+
+    function isBlank(found) {
+      return Object.keys(found).every(function (key) { return !found[key].trim(); });
+    }
+
+    function sameAsForm(draft) {
+      var now = values();
+      return Object.keys(draft.fields).every(function (key) { return (now[key] || "") === draft.fields[key]; });
+    }
+
+    function save(sentWith) {
+      if (offer) { return; } // a kept draft waits for the member's answer; nothing overwrites it meanwhile
+      var found = values();
+      if (isBlank(found)) { store.removeItem(name); return; }
+      try {
+        store.setItem(name, JSON.stringify({ fields: found, savedAt: Date.now(), sentWith: sentWith || null }));
+      } catch (error) { /* storage full: the form itself still holds the words */ }
+    }
+
+    function closeOffer() {
+      offer.parentNode.removeChild(offer);
+      offer = null;
+    }
+
+    function button(text, act) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button";
+      b.textContent = text;
+      b.addEventListener("click", act);
+      return b;
+    }
+
+    var kept = readDraft(store, name);
+    if (kept && !isBlank(kept.fields) && !sameAsForm(kept)) {
+      offer = document.createElement("div");
+      offer.className = "draft-offer";
+      offer.setAttribute("role", "status");
+      var words = document.createElement("p");
+      words.textContent = "We kept what you were writing \u2014 restore it?";
+      var restore = button("Restore", function () {
+        Array.prototype.forEach.call(fields, function (f) {
+          if (Object.prototype.hasOwnProperty.call(kept.fields, f.name)) { f.value = kept.fields[f.name]; }
+        });
+        closeOffer();
+        var body = form.querySelector("textarea");
+        if (body) { body.focus(); }
+        save();
+      });
+      restore.classList.add("button-primary");
+      var discard = button("Discard", function () {
+        store.removeItem(name);
+        closeOffer();
+        save();
+      });
+      offer.appendChild(words);
+      offer.appendChild(restore);
+      offer.appendChild(discard);
+      form.parentNode.insertBefore(offer, form);
+    }
+
+    Array.prototype.forEach.call(fields, function (field) {
+      field.addEventListener("input", function () { save(); });
+    });
+    form.addEventListener("submit", function () {
+      save(keyInput ? keyInput.value : null);
+    });
+  }
+
+  function enhanceDrafts() {
+    var store = draftStore();
+    if (!store) { return; }
+    letGoOfSentDrafts(store);
+    document.querySelectorAll("form[data-draft]").forEach(function (form) { enhanceDraft(form, store); });
+    document.querySelectorAll("form[action$='/logout']").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        forEachDraft(store, function (name) { store.removeItem(name); });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusArrivedHelp();
+    enhanceDrafts();
     document.querySelectorAll("form[data-crisis-check]").forEach(enhanceCrisisCheck);
     document.querySelectorAll("form[data-heart]").forEach(enhanceHeartForm);
     document.querySelectorAll("a[data-reply-to]").forEach(enhanceReplyLink);
