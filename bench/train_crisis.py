@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crisis_data import FAMILIES, SOURCE_BY_FILE, Row, load_rows  # noqa: E402
-from forum.crisis.combined import OperatingPoints, decide, lexicon_is_firm  # noqa: E402
+from forum.crisis.combined import MODEL_HELP_MIN_WORDS, OperatingPoints, decide, lexicon_is_firm  # noqa: E402
 from forum.crisis.detector import assess as lexicon_assess  # noqa: E402
-from forum.crisis.model import MODEL_PATH, terms  # noqa: E402
+from forum.crisis.model import MODEL_PATH, terms, word_count  # noqa: E402
 
 MIN_DF = 3
 MAX_TERMS = 100_000
@@ -88,6 +88,7 @@ class Corpus:
         #: The lexicon's crisis stands whatever the model says (see combined.lexicon_is_firm).
         self.firm = np.array([lexicon_is_firm(a) for a in found])
         self.defused = np.array([a.defused for a in found])
+        self.length = np.array([word_count(r.text) for r in rows])
 
 
 class Fitted:
@@ -141,7 +142,7 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
     names = ("none", "concern", "crisis")
     return np.array([
         LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
-                          int(corpus.defused[i]))]
+                          int(corpus.defused[i]), int(corpus.length[i]))]
         for i, s in zip(rows, scores)])
 
 
@@ -167,9 +168,10 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     positives = labels == 1
     positive_weight = weights[positives].sum()
     lexicon_help = lexicon >= 1
+    long_enough = corpus.length[rows] >= MODEL_HELP_MIN_WORDS
     help_threshold = 0.5
     for t in np.arange(0.95, 0.0, -0.01):
-        if weights[positives & (lexicon_help | (scores >= t))].sum() / positive_weight >= HELP_RECALL:
+        if weights[positives & (lexicon_help | (long_enough & (scores >= t)))].sum() / positive_weight >= HELP_RECALL:
             help_threshold = round(float(t), 2)
             break
     lexicon_crisis = lexicon == 2

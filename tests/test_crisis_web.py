@@ -283,10 +283,21 @@ def test_the_moderator_sees_the_lexicon_phrases_and_the_model_words_together(app
     assert "matched “" in page and "words weighing most: “" in page
 
 
+LOW_WEEK = ("Another bad week. I cried most of the night and could not sleep again. I feel so lonely and "
+            "I do not know how much longer I can keep pretending I am fine at work.")
+
+
 def test_a_help_card_from_the_model_alone_opens_no_moderation_item(app, member):
-    post = make_post(member, body="Rough night, couldn't sleep again.")
+    post = make_post(member, body=LOW_WEEK)
     assert post.crisis_level == "concern" and not post.crisis_matches
     assert items() == []
+
+
+@pytest.mark.parametrize("reply", ["Thinking of you.", "Me too.", "That sounds so hard, I am sorry."])
+def test_a_short_supportive_reply_sends_its_author_to_no_help_panel(signed_in, member, reply):
+    post = make_post(member)
+    response = signed_in.post(f"/posts/{post.id}/replies", {"body": reply})
+    assert f"#{HELP_ANCHOR}" not in response.headers["Location"]
 
 
 def test_cli_scan_opens_items_for_older_content(app, member):

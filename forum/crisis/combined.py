@@ -3,7 +3,8 @@
 Two actions follow from the level, and they cost different things when wrong:
 
 * a help card for the author (``concern`` or ``crisis``) is private and costs nothing when wrong, so it
-  favours recall: the lexicon finding anything, or the model's score reaching ``help``;
+  favours recall: the lexicon finding anything, or the model's score reaching ``help`` on a text long
+  enough for the model to judge;
 * a top-priority moderator alarm (``crisis``) costs a moderator's attention, so it favours precision: the
   lexicon's crisis confirmed by a score of at least ``alarm_with_lexicon``, or the score alone reaching
   ``alarm_alone``.
@@ -60,18 +61,25 @@ def lexicon_is_firm(found: detector.Assessment) -> bool:
                for m in found.matches)
 
 
+#: The fewest words on which the model alone may ask for a help card.  On a line or two its score rests
+#: on one or two words ("Thinking of you." scores like distress because "thinking of" does), and a
+#: supportive reply sending its author to the help panel is no help; short posts in danger still reach
+#: help through the lexicon, and through the alarm threshold, which a few clear words do reach.
+MODEL_HELP_MIN_WORDS = 20
+
+
 def decide(lexicon_level: str, score: float, points: OperatingPoints, firm: bool = False,
-           defused: int = 0) -> str:
+           defused: int = 0, length: int = MODEL_HELP_MIN_WORDS) -> str:
     """The level ("none", "concern", "crisis") from the lexicon's findings and the model's score.
 
     ``firm``: the lexicon's crisis stands whatever the score (lexicon_is_firm); ``defused``: how many of
-    the lexicon's phrases its context rules lowered.
+    the lexicon's phrases its context rules lowered; ``length``: how many words the model read.
     """
     if score >= (points.alarm_despite_context if defused else points.alarm_alone):
         return "crisis"
     if lexicon_level == "crisis" and (firm or score >= points.alarm_with_lexicon):
         return "crisis"
-    if lexicon_level != "none" or score >= points.help:
+    if lexicon_level != "none" or (score >= points.help and length >= MODEL_HELP_MIN_WORDS):
         return "concern"
     return "none"
 
@@ -104,6 +112,7 @@ def assess(text: str) -> Assessment:
     # Explanations are for moderators and the author's help: needed from the help threshold up.
     explain_from = 0.0 if found.level is not Level.NONE else points.help
     scored = load_model().score(text, explain=EXPLAIN_WORDS, explain_from=explain_from)
-    level = Level(decide(found.level.value, scored.score, points, lexicon_is_firm(found), found.defused))
+    level = Level(decide(found.level.value, scored.score, points, lexicon_is_firm(found), found.defused,
+                         scored.length))
     return Assessment(level=level, categories=found.categories, matches=found.matches, defused=found.defused,
                       lexicon_level=found.level, model=scored)

@@ -43,16 +43,22 @@ def _words(text: str) -> list[bytes]:
     return text.lower().encode("ascii", "ignore").translate(_SPACE_OUT, b"'").split()
 
 
-def _terms(text: str) -> set[bytes]:
+def _terms(text: str) -> tuple[set[bytes], int]:
+    """The words and word pairs of ``text``, and how many words it has."""
     words = _words(text)
     found = set(words)
     found.update(map(b" ".join, zip(words, words[1:])))
-    return found
+    return found, len(words)
 
 
 def terms(text: str) -> set[str]:
     """The words and adjacent word pairs of ``text``, as the model sees them."""
-    return {term.decode("ascii") for term in _terms(text)}
+    return {term.decode("ascii") for term in _terms(text)[0]}
+
+
+def word_count(text: str) -> int:
+    """How many words the model reads in ``text``."""
+    return len(_words(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,8 @@ class ModelScore:
     score: float
     #: (term, contribution to the logit), strongest first; only terms that pushed towards danger.
     words: tuple[tuple[str, float], ...] = ()
+    #: How many words the score rests on: a few words give the model little to go on.
+    length: int = 0
 
     def to_dict(self) -> dict:
         return {"score": round(self.score, 4), "words": [[w, round(c, 3)] for w, c in self.words]}
@@ -97,17 +105,17 @@ class Model:
         Naming them costs a second look at every term, so it is skipped when the score is below
         ``explain_from`` (the caller knows when nobody will read the explanation).
         """
-        found = _terms(text)
+        found, length = _terms(text)
         total = sum(map(self.table.get, found, repeat(0j)))
         if not total.imag:
-            return ModelScore(_sigmoid(self.bias))
+            return ModelScore(_sigmoid(self.bias), length=length)
         norm = math.sqrt(total.imag)
         score = _sigmoid(self.bias + total.real / norm)
         if not explain or score < explain_from:
-            return ModelScore(score)
+            return ModelScore(score, length=length)
         explaining = self.explaining
         pushing = heapq.nlargest(explain, explaining.keys() & found, key=explaining.__getitem__)
-        return ModelScore(score, tuple((t.decode("ascii"), explaining[t] / norm) for t in pushing))
+        return ModelScore(score, tuple((t.decode("ascii"), explaining[t] / norm) for t in pushing), length)
 
 
 def _sigmoid(x: float) -> float:

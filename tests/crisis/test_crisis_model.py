@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from forum.crisis import Level, assess, hotlines_for, load_model
 from forum.crisis import assess_lexicon
-from forum.crisis.combined import OperatingPoints, decide, lexicon_is_firm, operating_points
+from forum.crisis.combined import MODEL_HELP_MIN_WORDS, OperatingPoints, decide, lexicon_is_firm, operating_points
 from forum.crisis.model import MODEL_PATH, Model, terms
 
 # (sentence, the score the model card documents for it)
@@ -150,3 +150,11 @@ def test_an_overdose_under_way_leads_with_poison_help_and_emergency_services():
 ])
 def test_the_same_words_in_ordinary_lives_raise_no_alarm(text):
     assert assess(text).level is not Level.CRISIS
+
+
+def test_the_model_alone_asks_for_help_only_on_enough_words_but_may_always_raise_the_alarm():
+    short = MODEL_HELP_MIN_WORDS - 1
+    assert decide("none", 0.3, POINTS, length=short) == "none"
+    assert decide("none", 0.3, POINTS, length=MODEL_HELP_MIN_WORDS) == "concern"
+    assert decide("concern", 0.05, POINTS, length=3) == "concern"   # the lexicon's help needs no length
+    assert decide("none", 0.7, POINTS, length=3) == "crisis"        # a few clear words can be enough
