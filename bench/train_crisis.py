@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crisis_data import FAMILIES, SOURCE_BY_FILE, Row, load_rows  # noqa: E402
-from forum.crisis.combined import MODEL_HELP_MIN_WORDS, OperatingPoints, decide, lexicon_is_firm  # noqa: E402
+from forum.crisis.combined import MODEL_HELP_MIN_WORDS, SHORT_TEXT_HELP, OperatingPoints, decide, lexicon_is_firm  # noqa: E402
 from forum.crisis.detector import assess as lexicon_assess  # noqa: E402
 from forum.crisis.model import MODEL_PATH, terms, word_count  # noqa: E402
 
@@ -156,8 +156,8 @@ def validation_weights(corpus: Corpus, rows: np.ndarray) -> np.ndarray:
 def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> OperatingPoints:
     """The four thresholds, from validation rows and their out-of-fold scores (weighed by validation_weights).
 
-    help: the highest model threshold at which help cards (from either stage) reach HELP_RECALL of crisis
-    rows; alarm: the thresholds (with the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where
+    help: the highest model threshold at which help cards (from either stage) reach HELP_RECALL of the
+    crisis rows any threshold could reach (short texts need SHORT_TEXT_HELP); alarm: the thresholds (with the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where
     the lexicon's context rules lowered a phrase) with the best F-beta, ALARM_BETA < 1 weighing precision
     above recall.  (The labels are too noisy for a fixed precision target: many subreddit-labelled rows are
     mislabelled either way, so no threshold reaches 0.85 on them with useful recall; the figures on
@@ -167,11 +167,15 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     weights = validation_weights(corpus, rows)
     positives = labels == 1
     positive_weight = weights[positives].sum()
-    lexicon_help = lexicon >= 1
     long_enough = corpus.length[rows] >= MODEL_HELP_MIN_WORDS
-    help_threshold = 0.5
+    # Short texts get help from the lexicon or a score of SHORT_TEXT_HELP whatever this threshold is, so
+    # the target is HELP_RECALL of what the lowest threshold would reach.
+    fixed_help = (lexicon >= 1) | (~long_enough & (scores >= SHORT_TEXT_HELP))
+    reachable = weights[positives & (fixed_help | long_enough)].sum() / positive_weight
+    help_threshold = 0.01
     for t in np.arange(0.95, 0.0, -0.01):
-        if weights[positives & (lexicon_help | (long_enough & (scores >= t)))].sum() / positive_weight >= HELP_RECALL:
+        helped = weights[positives & (fixed_help | (long_enough & (scores >= t)))].sum() / positive_weight
+        if helped >= HELP_RECALL * reachable:
             help_threshold = round(float(t), 2)
             break
     lexicon_crisis = lexicon == 2

@@ -79,7 +79,7 @@ Stage two: the learned model (model.py, combined.py)
     how).  It hears what no phrase list holds: long posts about not wanting
     to exist, being a burden, being done.  The level comes from both
     stages: a help card when the lexicon finds anything or the score
-    reaches the help threshold (tuned for recall); a moderator alarm when
+    reaches the help threshold (tuned for recall; 0.5 below 20 words); a moderator alarm when
     the lexicon's crisis is not contradicted by the model, or the score
     alone is high (tuned for precision; higher where the lexicon's context
     rules lowered a phrase).  The model cannot overrule the lexicon on
@@ -90,8 +90,8 @@ How well it works
     Honest figures are the ones measured on a source the model never saw:
     bench/README.md and MODEL_CARD.md hold the leave-one-source-out table,
     per source and per C-SSRS severity, the lexicon alone beside the
-    combination.  Held out, the combination gives a help card to 80-99% of
-    crisis posts of each source (C-SSRS posts 0.89, Attempt 0.94) where
+    combination.  Held out, the combination gives a help card to 69-99% of
+    crisis posts of each source (C-SSRS posts 0.84, Attempt 0.84) where
     the lexicon alone reached 31-75%; its alarms catch more (C-SSRS posts
     0.29 -> 0.45 recall, Attempt 0.33 -> 0.53) at a lower precision than
     the lexicon's (0.79 -> 0.58 on C-SSRS posts, 0.97 on komati).

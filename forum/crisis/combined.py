@@ -61,11 +61,12 @@ def lexicon_is_firm(found: detector.Assessment) -> bool:
                for m in found.matches)
 
 
-#: The fewest words on which the model alone may ask for a help card.  On a line or two its score rests
-#: on one or two words ("Thinking of you." scores like distress because "thinking of" does), and a
-#: supportive reply sending its author to the help panel is no help; short posts in danger still reach
-#: help through the lexicon, and through the alarm threshold, which a few clear words do reach.
+#: Below this many words the model alone needs SHORT_TEXT_HELP for a help card.  On a line or two its
+#: score rests on one or two words ("Thinking of you." scores like distress because "thinking of" does),
+#: and a supportive reply that sends its author to the help panel is no help; short posts in danger
+#: still reach help through the lexicon, a score of even odds, or the alarm.
 MODEL_HELP_MIN_WORDS = 20
+SHORT_TEXT_HELP = 0.5
 
 
 def decide(lexicon_level: str, score: float, points: OperatingPoints, firm: bool = False,
@@ -79,7 +80,7 @@ def decide(lexicon_level: str, score: float, points: OperatingPoints, firm: bool
         return "crisis"
     if lexicon_level == "crisis" and (firm or score >= points.alarm_with_lexicon):
         return "crisis"
-    if lexicon_level != "none" or (score >= points.help and length >= MODEL_HELP_MIN_WORDS):
+    if lexicon_level != "none" or score >= (points.help if length >= MODEL_HELP_MIN_WORDS else SHORT_TEXT_HELP):
         return "concern"
     return "none"
 
