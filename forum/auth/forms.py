@@ -2,13 +2,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-USERNAME_RULE = Regexp(r"^[A-Za-z0-9_-]{3,30}$",
-                       message="Use 3 to 30 letters, digits, _ or -. A pseudonym is welcome; no real name needed.")
+from forum.models.user import USERNAME_PATTERN
+from forum.services.accounts import USERNAME_MESSAGE
+
+# `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
+USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Choose a username", validators=[DataRequired("Choose a name to be known by."),
-                                                            USERNAME_RULE])
+    username = StringField("Choose a username", filters=[strip_whitespace],
+                           validators=[DataRequired("Choose a name to be known by."), USERNAME_RULE])
     password = PasswordField("Password", validators=[
         DataRequired("Choose a password."),
         Length(min=8, max=200, message="Use at least 8 characters."),
@@ -20,7 +27,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired("Enter your username.")])
+    username = StringField("Username", filters=[strip_whitespace], validators=[DataRequired("Enter your username.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
     next = HiddenField()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+import re
+import string
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,6 +21,22 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
+#: Every character a username may hold: ASCII letters, digits, `_` and `-`, nothing that can hide (spaces,
+#: newlines, look-alike letters from other scripts).
+USERNAME_CHARACTERS = string.ascii_letters + string.digits + "_-"
+USERNAME_MIN, USERNAME_MAX = 3, 30
+USERNAME_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{USERNAME_MIN},{USERNAME_MAX}}}")
+#: The same rule for the database, in SQL that SQLite and PostgreSQL both run: trimming every allowed character
+#: from both ends leaves nothing only when there is no other character anywhere. The key must be the name folded.
+USERNAME_CHECK = (f"length(username) BETWEEN {USERNAME_MIN} AND {USERNAME_MAX} "
+                  f"AND trim(username, '{USERNAME_CHARACTERS}') = '' AND username_key = lower(username)")
+
+
+def is_valid_username(username: str) -> bool:
+    """Whether the whole of `username` follows the rule (`fullmatch`: a trailing newline is not allowed)."""
+    return USERNAME_PATTERN.fullmatch(username) is not None
+
+
 def username_key(username: str) -> str:
     """Return the case-insensitive identity of a username (`Sam` and `sam` are one member)."""
     return username.casefold()
@@ -28,6 +46,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_known"),
+        CheckConstraint(USERNAME_CHECK, name="username_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from forum.crisis.hotlines import countries
 from forum.extensions import db
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.models import MemberNotice
+from forum.models.user import USERNAME_CHARACTERS
 from forum.services import DomainError
 from forum.services.privacy import delete_account, export_member
 from forum.services.notices import mark_all_read, notices_for, request_second_review
@@ -119,7 +120,8 @@ def request_review(notice_id: int):
 def export():
     """Everything the member wrote here, as a JSON file to keep."""
     body = json.dumps(export_member(current_user), ensure_ascii=False, indent=2)
-    filename = f"kindred-{current_user.username}.json"
+    # Only the characters a username may hold reach the header, whatever a legacy name contains.
+    filename = "kindred-{}.json".format("".join(c if c in USERNAME_CHARACTERS else "_" for c in current_user.username))
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
 from forum.models import Role, User
-from forum.models.user import username_key
+from forum.models.user import is_valid_username, username_key
 from forum.services import DomainError, NotAllowed
 
 # Checked when no such member exists, so a wrong username takes as long as a wrong password.
@@ -18,12 +18,15 @@ def find_member(username: str) -> User | None:
     return db.session.scalars(select(User).where(User.username_key == username_key(username))).first()
 
 
+USERNAME_MESSAGE = "Use 3 to 30 letters, digits, _ or -. A pseudonym is welcome; no real name needed."
 #: Names the site itself uses (the placeholder author of words left by departed members).
 RESERVED_USERNAMES = {"former-member", "deleted", "kindred", "moderator", "moderators", "admin"}
 
 
 def register_member(username: str, password: str, role: Role = Role.MEMBER) -> User:
-    """Create a member; a username taken in any letter case, or kept by the site, is refused."""
+    """Create a member; a username outside the rule, taken in any letter case, or kept by the site, is refused."""
+    if not is_valid_username(username):
+        raise DomainError(USERNAME_MESSAGE, field="username")
     taken = DomainError("That name is taken. Pseudonyms are welcome: try another one.", field="username")
     if username_key(username) in RESERVED_USERNAMES or find_member(username) is not None:
         raise taken
