@@ -13,6 +13,28 @@ INSTANCE_DIR = BASE_DIR / "instance"
 
 #: Known only to development machines; production refuses to start with it.
 DEV_SECRET_KEY = "kindred-development-only-secret-key"
+#: Anyone who can guess the key can sign a session cookie for any member, so production wants a long random one.
+MIN_SECRET_KEY_LENGTH = 32
+#: Keys published here or in countless examples: production refuses them whatever their length (case ignored).
+KNOWN_SECRET_KEYS = frozenset({
+    DEV_SECRET_KEY, "kindred-test-secret-key", "changeme", "change-me", "change_me", "changethis", "secret",
+    "secret-key", "secret_key", "secretkey", "mysecret", "my-secret-key", "your-secret-key", "your_secret_key",
+    "supersecret", "super-secret-key", "dev", "development", "devkey", "dev-key", "test", "testing", "default",
+    "password", "kindred", "replace-me", "please-change-me", "not-a-secret", "insecure",
+})
+HOW_TO_MAKE_A_SECRET_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def weak_secret_key_reason(key: str | bytes | None) -> str | None:
+    """Say why `key` must not sign production sessions, or None when it is long and not a known default."""
+    if not key:
+        return "SECRET_KEY is not set"
+    text = key.decode(errors="replace") if isinstance(key, bytes) else str(key)
+    if text.strip().lower() in KNOWN_SECRET_KEYS:
+        return "SECRET_KEY is a published default"
+    if len(text) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    return None
 
 
 def database_url_from_env(default: str) -> str:

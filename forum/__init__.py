@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR, BASE_DIR
+from config import BASE_DIR, CONFIGS, HOW_TO_MAKE_A_SECRET_KEY, INSTANCE_DIR, weak_secret_key_reason
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -41,9 +41,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def refuse_unsafe_production_config(app: Flask, config_name: str) -> None:
-    """Stop a production start that would sign sessions with the public development key."""
-    if config_name == "production" and app.config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+    """Stop a production start whose sessions could be forged: a short SECRET_KEY, or one anyone can look up."""
+    if config_name != "production":
+        return
+    reason = weak_secret_key_reason(app.config.get("SECRET_KEY"))
+    if reason:
         raise RuntimeError(
-            "Refusing to start in production with the development SECRET_KEY. "
-            "Set SECRET_KEY to a long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+            f"Refusing to start in production: {reason}. Set SECRET_KEY to a long random value made with "
+            f"{HOW_TO_MAKE_A_SECRET_KEY}"
         )
