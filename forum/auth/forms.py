@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
 from forum.models.user import USERNAME_PATTERN
+from forum.passwords import password_problem
 from forum.services.accounts import USERNAME_MESSAGE
 
 # `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
@@ -13,12 +14,18 @@ def strip_whitespace(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def hard_to_guess(form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 class RegisterForm(FlaskForm):
     username = StringField("Choose a username", filters=[strip_whitespace],
                            validators=[DataRequired("Choose a name to be known by."), USERNAME_RULE])
     password = PasswordField("Password", validators=[
         DataRequired("Choose a password."),
-        Length(min=8, max=200, message="Use at least 8 characters."),
+        hard_to_guess,
     ])
     confirm = PasswordField("Password again", validators=[
         DataRequired("Type the password once more."),

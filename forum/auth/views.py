@@ -36,7 +36,7 @@ def register():
         try:
             member = register_member(form.username.data, form.password.data)
         except DomainError as error:
-            form.username.errors.append(error.message)
+            form[error.field or "username"].errors.append(error.message)
         else:
             db.session.commit()
             login_user(member)

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.extensions import db
 from forum.models import Role, User
 from forum.models.user import is_valid_username, username_key
+from forum.passwords import password_problem
 from forum.services import DomainError, NotAllowed
 
 # Checked when no such member exists, so a wrong username takes as long as a wrong password.
@@ -24,9 +25,12 @@ RESERVED_USERNAMES = {"former-member", "deleted", "kindred", "moderator", "moder
 
 
 def register_member(username: str, password: str, role: Role = Role.MEMBER) -> User:
-    """Create a member; a username outside the rule, taken in any letter case, or kept by the site, is refused."""
+    """Create a member; a username outside the rule, taken in any letter case or kept by the site, or a password
+    easy to guess, is refused."""
     if not is_valid_username(username):
         raise DomainError(USERNAME_MESSAGE, field="username")
+    if problem := password_problem(password):
+        raise DomainError(problem, field="password")
     taken = DomainError("That name is taken. Pseudonyms are welcome: try another one.", field="username")
     if username_key(username) in RESERVED_USERNAMES or find_member(username) is not None:
         raise taken
