@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from flask import Flask, flash, g, redirect, request, url_for
+from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -144,11 +144,32 @@ def _template_globals() -> dict:
             "unread_notices": unread_notices, "unread_notifications": unread_notifications, "viewer": current_user}
 
 
+#: Pages private to whoever asks, signed in or not yet (they redirect to sign-in): never kept by a cache.
+PRIVATE_BLUEPRINTS = frozenset({"moderation", "moderation_rules", "notifications"})
+PRIVATE_ENDPOINTS = frozenset({"people.settings", "people.export", "people.delete_account_view", "people.notices"})
+
+
+def _is_private(endpoint: str | None) -> bool:
+    """Whether a response must not be stored: a private page, or anything a signed-in member is shown
+    (their name in the nav, their drafts and notices), so a shared computer's cache or a proxy never keeps
+    it. Static files are the same for everyone and stay cacheable."""
+    if endpoint == "static":
+        return False
+    if endpoint in PRIVATE_ENDPOINTS or (endpoint or "").split(".")[0] in PRIVATE_BLUEPRINTS:
+        return True
+    return current_user.is_authenticated
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
+    if _is_private(request.endpoint):
+        response.headers["Cache-Control"] = "no-store"
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:  # production only: browsers then refuse plain HTTP to this host, so development over http works
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     return response
 
 
