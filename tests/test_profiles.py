@@ -1,7 +1,9 @@
 """Profiles: bio, pronouns, posts and replies, hearts received; activity can be kept private."""
 from forum.extensions import db
 from forum.models import Role, User
+from forum.services.following import FOLLOW, set_tag_mode
 from forum.services.hearts import set_heart
+from forum.services.tags import find_hashtag
 from tests.helpers import Visitor, make_member, make_post, make_reply
 
 
@@ -28,3 +30,18 @@ def test_hidden_activity_stays_private_except_to_the_member_and_moderators(app, 
     moderator = Visitor(app.test_client())
     moderator.sign_in(make_member("kind_mod", Role.MODERATOR).username)
     assert "Quiet post" in moderator.get("/u/river_stone").get_data(as_text=True)
+
+
+def test_hidden_activity_keeps_followed_tags_private_too(app, client, signed_in, member, other_member):
+    make_post(other_member, title="Nights", body="Another long night. #PTSD")
+    member = db.session.get(User, member.id)
+    set_tag_mode(member, find_hashtag("PTSD"), FOLLOW)
+    db.session.commit()
+    assert "#PTSD" in client.get("/u/river_stone").get_data(as_text=True)
+    member.hide_activity = True
+    db.session.commit()
+    assert "#PTSD" not in client.get("/u/river_stone").get_data(as_text=True)
+    assert "#PTSD" in signed_in.get("/u/river_stone").get_data(as_text=True)
+    moderator = Visitor(app.test_client())
+    moderator.sign_in(make_member("kind_mod", Role.MODERATOR).username)
+    assert "#PTSD" in moderator.get("/u/river_stone").get_data(as_text=True)

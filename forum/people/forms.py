@@ -10,7 +10,7 @@ class SettingsForm(FlaskForm):
     bio = TextAreaField("About you (optional)", validators=[Optional(), Length(max=500, message="Up to 500 characters, please.")],
                         description="A line or two other members see on your profile. No need for anything identifying.")
     pronouns = StringField("Pronouns (optional)", validators=[Optional(), Length(max=40)])
-    hide_activity = BooleanField("Keep my posts and replies off my public profile")
+    hide_activity = BooleanField("Keep my posts, replies and followed tags off my public profile")
     content_warnings = RadioField("Posts with a content warning", default="fold",
                                   choices=[SelectChoice("fold", "Keep them folded until I open them"),
                                            SelectChoice("open", "Always show them open")])

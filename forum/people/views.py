@@ -38,7 +38,9 @@ def profile(username: str):
         "people/profile.html", member=member, is_self=is_self, show_activity=show_activity, i_blocked=i_blocked,
         page=page_of(feeds.by_author, current_user, member) if show_activity and not i_blocked else None,
         replies=feeds.recent_replies_by(current_user, member) if show_activity and not i_blocked else [],
-        hearts=feeds.hearts_received(member), follows=followed_tags(member), form=EmptyForm())
+        # Following #PTSD says as much as posting there: followed tags are activity, kept private with it.
+        hearts=feeds.hearts_received(member), follows=followed_tags(member) if show_activity else [],
+        form=EmptyForm())
 
 
 @bp.post("/u/<username>/block")
