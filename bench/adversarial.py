@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -74,7 +75,7 @@ def main() -> None:
         run("warm up #once")  # lazy loading (the crisis lexicon) is not what is measured
     for stage, run in STAGES.items():
         for shape, make in SHAPES.items():
-            times = [best_of(args.runs, lambda text=make(size): run(text)) for size in sizes]
+            times = [best_of(args.runs, partial(run, make(size))) for size in sizes]
             worst_at_largest[stage] = max(worst_at_largest.get(stage, 0.0), times[-1])
             ratio = times[-1] / times[0] if times[0] else float("inf")
             print(f"{stage:<10} {shape:<18}" + "".join(f"{t * 1000:>8.1f}ms" for t in times) + f"  {ratio:>6.1f}x")

@@ -54,9 +54,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.crisis_eval import holdout_cases, tuning_cases  # noqa: E402
 import forum.crisis as crisis  # noqa: E402
-from forum.crisis.detector import assess, warm_up as compile_lexicon  # noqa: E402
+from bench.crisis_eval import holdout_cases, tuning_cases  # noqa: E402
+from forum.crisis.detector import assess  # noqa: E402
+from forum.crisis.detector import warm_up as compile_lexicon  # noqa: E402
 
 #: What each --stage times: the whole detector (what the forum runs), or one of its two stages.
 STAGES = {

@@ -110,8 +110,8 @@ class QueryLog:
 
 def choose_pages(app, deep: int) -> list[Page]:
     from forum.extensions import db
-    from forum.services.text import tag_path
     from forum.models import Hashtag, Post
+    from forum.services.text import tag_path
 
     with app.app_context():
         require_current_schema(app)
@@ -293,8 +293,9 @@ def time_recounts(app, repeats: int = 5) -> None:
     with app.app_context():
         tags = db.session.execute(select(Hashtag.id, Hashtag.name, Hashtag.post_count)
                                   .order_by(Hashtag.post_count.desc(), Hashtag.id)).all()
+        middle = tags[len(tags) // 2]
         cases = [([tags[0].id], f"#{tags[0].name} ({tags[0].post_count:,} posts)"),
-                 ([tags[len(tags) // 2].id], f"#{tags[len(tags) // 2].name} ({tags[len(tags) // 2].post_count:,} posts)"),
+                 ([middle.id], f"#{middle.name} ({middle.post_count:,} posts)"),
                  ([tag.id for tag in tags[:8]], "the 8 most used tags"),
                  (None, f"every tag ({len(tags):,}), as the repair command does")]
         print()
@@ -422,7 +423,7 @@ def measure_http(url: str, pages: list[Page], workers: int, threads: int, per_th
                 started = time.perf_counter()
                 deadline = started + seconds
 
-                def client(_):
+                def client(_, target=target, deadline=deadline):
                     done = []
                     while len(done) < per_thread and time.perf_counter() < deadline:
                         done.append(fetch(target))

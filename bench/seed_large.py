@@ -156,7 +156,8 @@ OPENERS = [
     "I wanted to share something small that went well today.", "This is my first post, so please be patient with me.",
     "Quick update from me, since a few of you asked.", "Not much to report, but I promised myself I'd write here more.",
     "Morning, all. The sun came out for the first time in days.", "I've been reading this forum quietly for months.",
-    "Writing this with a cup of tea and the window open.", "Today felt steadier than last week, and I want to remember it.",
+    "Writing this with a cup of tea and the window open.",
+    "Today felt steadier than last week, and I want to remember it.",
 ]
 MIDDLES = [
     "I managed to keep my evening routine four nights in a row, which is a record for me.",

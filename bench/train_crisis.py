@@ -129,7 +129,7 @@ def out_of_fold_scores(corpus: Corpus, train: np.ndarray) -> tuple[np.ndarray, n
     validation = train[corpus.validatable[train]]
     scores = np.zeros(len(validation))
     folds = GroupKFold(n_splits=FOLDS)
-    for fit_part, score_part in folds.split(validation, groups=corpus.groups[validation]):
+    for _fit_part, score_part in folds.split(validation, groups=corpus.groups[validation]):
         # Train on every training row outside the scored rows' groups (including rows never validated on).
         held = set(corpus.groups[validation[score_part]])
         fit_rows = train[~np.isin(corpus.groups[train], list(held))]
@@ -143,7 +143,7 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
     return np.array([
         LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
                           int(corpus.defused[i]), int(corpus.length[i]))]
-        for i, s in zip(rows, scores)])
+        for i, s in zip(rows, scores, strict=True)])
 
 
 def validation_weights(corpus: Corpus, rows: np.ndarray) -> np.ndarray:
@@ -157,8 +157,9 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     """The four thresholds, from validation rows and their out-of-fold scores (weighed by validation_weights).
 
     help: the highest model threshold at which help cards (from either stage) reach HELP_RECALL of the
-    crisis rows any threshold could reach (short texts need SHORT_TEXT_HELP); alarm: the thresholds (with the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where
-    the lexicon's context rules lowered a phrase) with the best F-beta, ALARM_BETA < 1 weighing precision
+    crisis rows any threshold could reach (short texts need SHORT_TEXT_HELP); alarm: the thresholds (with
+    the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where the lexicon's context rules lowered
+    a phrase) with the best F-beta, ALARM_BETA < 1 weighing precision
     above recall.  (The labels are too noisy for a fixed precision target: many subreddit-labelled rows are
     mislabelled either way, so no threshold reaches 0.85 on them with useful recall; the figures on
     annotated data are in the cross-source table.)

@@ -122,7 +122,8 @@ def crisis_scan(since) -> None:
     db.session.commit()
     opened = sorted(open_item_ids() - before)
     click.echo(f"Assessed {len(work)}: " + ", ".join(f"{count} {level}" for level, count in levels.items()))
-    click.echo(f"Newly opened moderation items: {len(opened)}" + (f" (ids {', '.join(map(str, opened))})" if opened else ""))
+    ids = f" (ids {', '.join(map(str, opened))})" if opened else ""
+    click.echo(f"Newly opened moderation items: {len(opened)}{ids}")
 
 
 @click.command("backup")

@@ -36,7 +36,7 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple[Any, ...]:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError
-        return tuple(_cursor_value(value, kind) for value, kind in zip(raw, kinds))
+        return tuple(_cursor_value(value, kind) for value, kind in zip(raw, kinds, strict=True))
     except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
         raise BadCursor(cursor) from error
 

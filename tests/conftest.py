@@ -6,8 +6,8 @@ import contextvars
 import os
 
 import pytest
-from flask.testing import FlaskClient
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 

@@ -13,7 +13,7 @@ from tests.helpers import make_member, make_post, make_reply
 
 def answered_post(author, replier, tag_body, waited: timedelta):
     post = make_post(author, title="q", body=tag_body)
-    reply = make_reply(replier, post)
+    make_reply(replier, post)
     post = db.session.get(Post, post.id)
     post.created_at = utcnow() - timedelta(days=1)
     post.first_response_at = post.created_at + waited
@@ -37,7 +37,8 @@ def test_usual_wait_says_nothing_without_enough_data(app, member, other_member):
     assert usual_first_reply_wait(tag_ids) is None
 
 
-@pytest.mark.parametrize("wait,words", [(timedelta(minutes=1), "about 1 minute"), (timedelta(minutes=50), "about 50 minutes"),
+@pytest.mark.parametrize("wait,words", [(timedelta(minutes=1), "about 1 minute"),
+                                        (timedelta(minutes=50), "about 50 minutes"),
                                         (timedelta(hours=3), "about 3 hours"), (timedelta(days=3), "about 3 days")])
 def test_waits_are_described_plainly(wait, words):
     assert describe_wait(wait) == words

@@ -43,7 +43,7 @@ def test_blocked_members_replies_disappear_for_the_blocker(signed_in, member, bl
 
 
 def test_others_still_see_the_blocked_members_words(client, blocked):
-    theirs = make_post(blocked, title="Still public")
+    make_post(blocked, title="Still public")
     assert "Still public" in client.get("/").get_data(as_text=True)
 
 
@@ -72,7 +72,7 @@ def test_blocked_member_cannot_heart_the_blockers_posts(signed_in_other, member,
 def test_blocking_twice_keeps_one_row_and_unblock_restores(signed_in, blocked):
     signed_in.post(f"/u/{blocked.username}/block")
     assert db.session.scalar(select(func.count()).select_from(Block)) == 1
-    theirs = make_post(blocked, title="Back again")
+    make_post(blocked, title="Back again")
     signed_in.post(f"/u/{blocked.username}/unblock")
     assert "Back again" in signed_in.get("/").get_data(as_text=True)
 

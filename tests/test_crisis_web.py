@@ -65,14 +65,16 @@ def test_nobody_else_sees_the_authors_panel(client, signed_in_other, member):
     assert GUIDANCE in signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("body,heading", [(CRISIS_TEXT, PANEL), (CONCERN_TEXT, CONCERN_CARD)], ids=["crisis", "concern"])
+@pytest.mark.parametrize("body,heading", [(CRISIS_TEXT, PANEL), (CONCERN_TEXT, CONCERN_CARD)],
+                         ids=["crisis", "concern"])
 def test_a_post_that_signals_distress_lands_its_author_on_the_help(signed_in, body, heading):
     response = write_post(signed_in, body)
     assert response.headers["Location"].endswith(f"#{HELP_ANCHOR}")
     assert f'<h2 id="{HELP_ANCHOR}" tabindex="-1">{heading}' in landing(signed_in, response)
 
 
-@pytest.mark.parametrize("body,heading", [(CRISIS_REPLY, PANEL), (CONCERN_TEXT, CONCERN_CARD)], ids=["crisis", "concern"])
+@pytest.mark.parametrize("body,heading", [(CRISIS_REPLY, PANEL), (CONCERN_TEXT, CONCERN_CARD)],
+                         ids=["crisis", "concern"])
 def test_a_reply_that_signals_distress_lands_its_author_on_the_help_then_offers_their_reply(
         signed_in_other, member, body, heading):
     post = make_post(member, body="Rough week, anyone else?")
@@ -169,7 +171,8 @@ def test_everyday_post_with_heavy_hashtags_raises_nothing(signed_in):
 
 def test_crisis_reply_shows_its_author_the_panel_and_queues_the_reply(signed_in_other, member):
     post = make_post(member, body="Rough week, anyone else?")
-    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": "Same. This is my last post, goodbye everyone."})
+    response = signed_in_other.post(f"/posts/{post.id}/replies",
+                                    {"body": "Same. This is my last post, goodbye everyone."})
     page = signed_in_other.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
     assert PANEL in page
     reply = db.session.scalars(select(Reply)).one()

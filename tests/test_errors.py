@@ -1,6 +1,4 @@
 """Errors answer with a friendly page, or JSON when JSON was asked for; never a traceback."""
-import pytest
-from flask import abort
 
 from forum import create_app
 from tests.helpers import make_post

@@ -2,10 +2,9 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post, PostStatus, utcnow
+from forum.models import PostStatus, utcnow
 from tests.helpers import Visitor, count_queries, make_member, make_post, make_reply
 
 

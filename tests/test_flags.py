@@ -8,8 +8,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import (Flag, FlagReason, MemberNotice, ModerationAction, ModerationItem, Post, Priority, ReasonKind,
-                          Reply, utcnow)
+from forum.models import (
+    Flag,
+    FlagReason,
+    MemberNotice,
+    ModerationAction,
+    ModerationItem,
+    Post,
+    Priority,
+    ReasonKind,
+    Reply,
+    utcnow,
+)
 from forum.services.flags import AlreadyFlagged, flag_content
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason

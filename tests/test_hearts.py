@@ -110,7 +110,8 @@ def test_deleting_a_post_takes_its_hearts(app, member, other_member):
 def notified(monkeypatch) -> list[tuple[int, int]]:
     """Stand in for notify_heart, noting (heart rows, the target's heart_count) when it is called."""
     calls: list[tuple[int, int]] = []
-    monkeypatch.setattr(heart_service, "notify_heart", lambda sender, target: calls.append((hearts(), target.heart_count)))
+    monkeypatch.setattr(heart_service, "notify_heart",
+                        lambda sender, target: calls.append((hearts(), target.heart_count)))
     return calls
 
 

@@ -56,7 +56,8 @@ def test_nul_bytes_in_text_and_urls_are_refused(signed_in, post_id):
     assert misses(signed_in, NUL_BYTES, post=post_id) == []
 
 
-@pytest.mark.parametrize("form", [{"username": "new\x00one", "password": "long enough pw", "confirm": "long enough pw"}])
+@pytest.mark.parametrize("form", [{"username": "new\x00one", "password": "long enough pw",
+                                   "confirm": "long enough pw"}])
 def test_nul_bytes_in_sign_up_are_refused(visitor, form):
     assert visitor.post("/register", form).status_code == 400
     assert visitor.post("/login", {"username": "river\x00", "password": "x"}).status_code == 400

@@ -183,7 +183,7 @@ def test_nothing_after_an_edit_or_a_heart_is_committed_touches_the_database(sign
         assert after_commit.committed.is_set() and after_commit.statements == [], url
 
 
-def test_redis_lost_after_the_write_leaves_its_answer_alone(app, database_url, member, redis_door,
+def test_redis_lost_after_the_write_leaves_its_answer_alone(app, database_url, member, redis_door,  # noqa: F811
                                                             limiter_sees_redis_fresh, caplog):  # noqa: F811
     """The limit is counted before the view; after it, nothing asks Redis anything (no rate-limit headers),
     so Redis lost mid-request can't fail a saved post or flip the limits to memory."""

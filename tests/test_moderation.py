@@ -6,8 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import (Flag, MemberNotice, ModerationAction, ModerationItem, Post, Priority, ReasonKind, Role,
-                          User, utcnow)
+from forum.models import (
+    MemberNotice,
+    ModerationAction,
+    ModerationItem,
+    Post,
+    Priority,
+    ReasonKind,
+    Role,
+    User,
+    utcnow,
+)
 from forum.services.moderation.actions import AlreadyHandled, take_action
 from forum.services.moderation.queue import add_reason, open_queue
 from tests.helpers import Visitor, make_member, make_post, make_reply
@@ -66,14 +75,14 @@ def test_queue_puts_crisis_first_then_at_risk_flags_then_the_rest(app, member, o
     routine_two_reasons, item = queued_post(member, "routine with two reasons")
     add_reason(routine_two_reasons, ReasonKind.FLAG.value, {"label": "Spam"}, Priority.ROUTINE)
     at_risk, _ = queued_post(member, "at risk", Priority.AT_RISK_FLAG)
-    crisis = make_post(other_member, title="crisis", body=CRISIS_TEXT)
+    make_post(other_member, title="crisis", body=CRISIS_TEXT)
     db.session.commit()
     order = [entry.post.title for entry in open_queue()]
     assert order == ["crisis", "at risk", "routine with two reasons", "routine old"]
 
 
 def test_queue_page_shows_reasons_and_waiting_time(mod_visitor, member):
-    post = make_post(member, body=CRISIS_TEXT)
+    make_post(member, body=CRISIS_TEXT)
     item = db.session.scalars(select(ModerationItem)).one()
     item.opened_at = utcnow() - timedelta(minutes=40)
     db.session.commit()

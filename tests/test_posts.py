@@ -10,7 +10,7 @@ from forum.services.moderation.actions import take_action, undo_action
 from forum.services.moderation.queue import add_reason
 from forum.services.posts import create_post
 from forum.services.text import tag_path
-from tests.helpers import Visitor, make_post
+from tests.helpers import make_post
 
 
 def write(visitor, title="Rough night", body="Couldn't sleep again. #Insomnia #Depression", tags=""):

@@ -1,13 +1,12 @@
 """Members own their words: export them, or leave and take them (or leave them anonymously)."""
 import json
 
-import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Hashtag, Heart, Post, Reply, User
 from forum.services.hearts import set_heart
-from tests.helpers import PASSWORD, make_member, make_post, make_reply
+from tests.helpers import PASSWORD, make_post, make_reply
 
 
 def count(model) -> int:

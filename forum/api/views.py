@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from forum.crisis import assess
 from forum.extensions import limiter

@@ -11,9 +11,9 @@ Two actions follow from the level, and they cost different things when wrong:
 
 The lexicon judges context the model cannot (negation, someone else, the past, idioms), so a lexicon
 crisis needs only a low score, one that says the model does not positively disagree (and none at all for
-warning signs and the kinds of danger the model never learned); the model hears what no phrase list holds (not wanting to exist,
-being a burden, goodbyes), so its score alone can raise the alarm when it is high.  The thresholds are
-chosen on validation data by ``bench/train_crisis.py`` and shipped in ``model.json``.
+warning signs and the kinds of danger the model never learned); the model hears what no phrase list holds
+(not wanting to exist, being a burden, goodbyes), so its score alone can raise the alarm when it is high.  The
+thresholds are chosen on validation data by ``bench/train_crisis.py`` and shipped in ``model.json``.
 """
 from __future__ import annotations
 

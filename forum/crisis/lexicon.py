@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from re import _parser as _sre_parse  # the engine's own parse of a regex: its structure, exactly
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from re import _parser as _sre_parse  # the engine's own parse of a regex: its structure, exactly
 
 from .matcher import AnchorScanner, PhraseFamily
 from .patterns import build, lead, parse_pattern
@@ -98,10 +98,10 @@ class Cue:
 
     def last(self, text: str, pos: int, endpos: int) -> tuple[int, int] | None:
         """The last cue of a left-to-right scan of text[pos:endpos]."""
-        found = None
+        last = None
         for found in self.regex.finditer(text, pos - 1 if pos else 0, endpos):
-            pass
-        return found.span(1) if found else None
+            last = found
+        return last.span(1) if last else None
 
     def match(self, text: str, pos: int) -> bool:
         """Does a cue start exactly at ``pos``?"""

@@ -362,7 +362,7 @@ class AnchorScanner:
                 if len(unions) > 10_000:
                     unions.clear()
                 union = unions[key] = tuple(
-                    frozenset().union(*per_family) for per_family in zip(*(groups[n] for n in hit)))
+                    frozenset().union(*per_family) for per_family in zip(*(groups[n] for n in hit), strict=True))
             found[k] = union
         return True, found, bounds
 

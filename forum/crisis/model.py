@@ -1,8 +1,8 @@
 """The learned stage of the crisis detector: a linear model over words and word pairs.
 
 Pure Python, no numpy: a post becomes the set of its words and adjacent word pairs (lower case, ASCII
-letters and digits only, apostrophes dropped, hashtags left out), each known term weighs ``weight * idf``, the sum is divided by
-the vector's length (TF-IDF with binary counts and L2 norm) and a logistic function turns it into a
+letters and digits only, apostrophes dropped, hashtags left out), each known term weighs ``weight * idf``, the
+sum is divided by the vector's length (TF-IDF with binary counts and L2 norm) and a logistic function turns it into a
 score between 0 and 1.  The weights come from ``model.json``, which ``bench/train_crisis.py`` rebuilds
 from the public labelled texts; the model card (MODEL_CARD.md beside this file) says what it was trained
 on and how well it does on sources it never saw.
@@ -47,7 +47,7 @@ def _terms(text: str) -> tuple[set[bytes], int]:
     """The words and word pairs of ``text``, and how many words it has."""
     words = _words(text)
     found = set(words)
-    found.update(map(b" ".join, zip(words, words[1:])))
+    found.update(map(b" ".join, zip(words, words[1:], strict=False)))
     return found, len(words)
 
 
@@ -95,8 +95,8 @@ class Model:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
         vocabulary = data["vocabulary"]
-        idf = dict(zip(vocabulary, data["idf"]))
-        weights = {term: coef * idf[term] for term, coef in zip(vocabulary, data["coef"]) if coef}
+        idf = dict(zip(vocabulary, data["idf"], strict=True))
+        weights = {term: coef * idf[term] for term, coef in zip(vocabulary, data["coef"], strict=True) if coef}
         return cls(weights, idf, data["bias"], data.get("meta", {}))
 
     def score(self, text: str, explain: int = 0, explain_from: float = 0.0) -> ModelScore:

@@ -42,7 +42,7 @@ def _build_fold_table() -> dict[int, str]:
     for cp in range(0xFF01, 0xFF5F):
         table[cp] = chr(cp - 0xFEE0).lower()
     # Cyrillic and Greek letters that look like Latin ones.
-    for src, dst in zip("асеорхуікмтвнїєαειορτυνκ", "aceopxyikmtbhieaeioptvnk"):
+    for src, dst in zip("асеорхуікмтвнїєαειορτυνκ", "aceopxyikmtbhieaeioptvnk", strict=True):
         table[ord(src)] = dst
     for cp in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x0060, 0x00B4):
         table[cp] = "'"

@@ -9,15 +9,22 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.forms import EmptyForm
-from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, User, utcnow
+from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
 from forum.moderation.access import moderate_blueprint
 from forum.moderation.forms import ActionForm
 from forum.moderation.highlight import highlight
 from forum.safe_input import parse_id
 from forum.services import DomainError
 from forum.services.accounts import find_member
-from forum.services.moderation.actions import (ACTION_LABELS, AUTOMATIC_ACTIONS, OTHER_LOGGED_ACTIONS, AlreadyHandled,
-                                               content_of, take_action, undo_action)
+from forum.services.moderation.actions import (
+    ACTION_LABELS,
+    AUTOMATIC_ACTIONS,
+    OTHER_LOGGED_ACTIONS,
+    AlreadyHandled,
+    content_of,
+    take_action,
+    undo_action,
+)
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
 from forum.services.safety import assessed_text
 

@@ -7,8 +7,10 @@ from wtforms.validators import DataRequired, Length, Optional
 class SettingsForm(FlaskForm):
     country = SelectField("Where are you?", validators=[Optional()],
                           description="We show the crisis lines for this country first. It is never shown to anyone.")
-    bio = TextAreaField("About you (optional)", validators=[Optional(), Length(max=500, message="Up to 500 characters, please.")],
-                        description="A line or two other members see on your profile. No need for anything identifying.")
+    bio = TextAreaField("About you (optional)",
+                        validators=[Optional(), Length(max=500, message="Up to 500 characters, please.")],
+                        description="A line or two other members see on your profile. "
+                                    "No need for anything identifying.")
     pronouns = StringField("Pronouns (optional)", validators=[Optional(), Length(max=40)])
     hide_activity = BooleanField("Keep my posts, replies and followed tags off my public profile")
     content_warnings = RadioField("Posts with a content warning", default="fold",

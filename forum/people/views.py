@@ -5,23 +5,21 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
+from forum.feed.views import page_of
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
-from forum.services import DomainError
-from forum.services.privacy import delete_account, export_member
-from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.people.forms import DeleteAccountForm, SettingsForm
-from wtforms.fields.choices import SelectChoice
-
-from forum.feed.views import page_of
-from forum.services import feeds
+from forum.services import DomainError, feeds
 from forum.services.accounts import find_member
-from forum.services.blocks import block, blocked_members, has_blocked, unblock
+from forum.services.blocks import block, has_blocked, unblock
 from forum.services.following import followed_tags
+from forum.services.notices import mark_all_read, notices_for, request_second_review
+from forum.services.privacy import delete_account, export_member
 
 bp = Blueprint("people", __name__)
 

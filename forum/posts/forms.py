@@ -7,7 +7,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum.models.post import POST_BODY_MAX, REPLY_BODY_MAX, TITLE_MAX
 
-
 CONTENT_WARNINGS = ["suicide", "self-harm", "abuse", "eating disorders", "substance use", "graphic"]
 
 

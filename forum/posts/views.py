@@ -1,19 +1,23 @@
 """A post's page, writing and editing posts and replies, and hearts."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum.errors import wants_json
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
+from forum.help.views import viewer_country
 from forum.models import Post, Reply
 from forum.pagination import BadCursor
+from forum.posts.care import (
+    care_for_author,
+    own_reply_in_distress,
+    replies_need_gentleness,
+    signals_distress,
+    someone_else_in_crisis,
+)
 from forum.posts.forms import HeartForm, PostForm, ReplyForm
-from forum.help.views import viewer_country
-from forum.posts.care import (care_for_author, own_reply_in_distress, replies_need_gentleness, signals_distress,
-                              someone_else_in_crisis)
 from forum.posts.loaders import get_post, get_reply
 from forum.posts.submissions import SUBMITTED, Landing, create_once
 from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply

@@ -9,8 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import (FLAG_REASON_LABELS, Flag, FlagReason, ModerationItem, Post, Priority, ReasonKind, Reply,
-                          User, utcnow)
+from forum.models import (
+    FLAG_REASON_LABELS,
+    Flag,
+    FlagReason,
+    ModerationItem,
+    Post,
+    Priority,
+    ReasonKind,
+    Reply,
+    User,
+    utcnow,
+)
 from forum.services import DomainError, NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.moderation.actions import hide_automatically

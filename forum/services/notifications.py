@@ -13,14 +13,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import (ColumnElement, Select, String, and_, case, cast, delete, exists, func, insert, literal, or_,
-                        select, update)
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.hashtags import strip_code
-from forum.models import (Block, Hashtag, MemberNotice, Notification, NotificationKind, Post, PostStatus, Reply,
-                          TagFollow, User, utcnow)
+from forum.models import (
+    Block,
+    Hashtag,
+    MemberNotice,
+    Notification,
+    NotificationKind,
+    Post,
+    PostStatus,
+    Reply,
+    TagFollow,
+    User,
+    utcnow,
+)
 from forum.models.user import username_key
 from forum.services.visibility import visible_posts, visible_replies
 

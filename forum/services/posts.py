@@ -6,10 +6,10 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
-from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
 from forum.services.accounts import ensure_can_participate
 from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
+from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
 from forum.services.text import excerpt, render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words, watched_warnings
 
@@ -85,7 +85,8 @@ def delete_post(post: Post) -> None:
 
 def extra_tags_field(post: Post) -> str:
     """The composer's tags field for editing: the post's tags that its title and body don't name."""
-    in_text = {hashtag_key(name) for name in extract_hashtags(post.title, limit=None) + extract_hashtags(post.body, limit=None)}
+    named = extract_hashtags(post.title, limit=None) + extract_hashtags(post.body, limit=None)
+    in_text = {hashtag_key(name) for name in named}
     return " ".join(f"#{tag.name}" for tag in post.hashtags if tag.key not in in_text)
 
 

@@ -6,8 +6,19 @@ import secrets
 from sqlalchemy import delete, func, select, update
 
 from forum.extensions import db
-from forum.models import (Block, Flag, Heart, MemberNotice, Post, PostStatus, Reply, TagFollow, User, post_hashtags,
-                          utcnow)
+from forum.models import (
+    Block,
+    Flag,
+    Heart,
+    MemberNotice,
+    Post,
+    PostStatus,
+    Reply,
+    TagFollow,
+    User,
+    post_hashtags,
+    utcnow,
+)
 from forum.services import DomainError
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts

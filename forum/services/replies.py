@@ -8,10 +8,10 @@ from sqlalchemy import func, select, update
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
-from forum.services.posts import keep_revision
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import has_blocked
 from forum.services.notifications import notify_mentions, notify_reply
+from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words

@@ -17,8 +17,19 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.hashtags import WORD_CHARS
-from forum.models import (ItemStatus, ModerationAction, Post, PostStatus, Priority, ReasonKind, Reply, User, WatchedAction,
-                          WatchedWord, utcnow)
+from forum.models import (
+    ItemStatus,
+    ModerationAction,
+    Post,
+    PostStatus,
+    Priority,
+    ReasonKind,
+    Reply,
+    User,
+    WatchedAction,
+    WatchedWord,
+    utcnow,
+)
 from forum.services import DomainError
 from forum.services.moderation.queue import add_reason, item_for, open_reasons
 from forum.services.tags import tag_counts_changed

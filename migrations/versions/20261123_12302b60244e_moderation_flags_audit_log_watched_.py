@@ -4,9 +4,8 @@ Revision ID: 12302b60244e
 Revises: bedb1c888b1c
 Create Date: 2026-11-23 19:41:08.798563
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '12302b60244e'
 down_revision = 'bedb1c888b1c'

@@ -4,9 +4,8 @@ Revision ID: a65430c356b6
 Revises: 12302b60244e
 Create Date: 2026-11-23 19:48:57.881696
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'a65430c356b6'
 down_revision = '12302b60244e'

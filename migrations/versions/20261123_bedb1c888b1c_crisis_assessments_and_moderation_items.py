@@ -4,9 +4,8 @@ Revision ID: bedb1c888b1c
 Revises: caecd428c942
 Create Date: 2026-11-23 19:23:47.391245
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'bedb1c888b1c'
 down_revision = 'caecd428c942'

@@ -1,12 +1,11 @@
 """core forum: members, posts, replies, hashtags, hearts
 
 Revision ID: caecd428c942
-Revises: 
+Revises:
 Create Date: 2026-11-23 19:12:57.095405
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'caecd428c942'
 down_revision = None

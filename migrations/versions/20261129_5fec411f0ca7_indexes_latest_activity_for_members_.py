@@ -6,7 +6,6 @@ Create Date: 2026-11-29 21:58:00.000000
 """
 from alembic import op
 
-
 revision = '5fec411f0ca7'
 down_revision = 'a65430c356b6'
 branch_labels = None

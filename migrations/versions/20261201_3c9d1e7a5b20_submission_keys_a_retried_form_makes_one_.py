@@ -4,9 +4,8 @@ Revision ID: 3c9d1e7a5b20
 Revises: 5fec411f0ca7
 Create Date: 2026-12-01 10:00:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3c9d1e7a5b20'
 down_revision = '5fec411f0ca7'

@@ -9,9 +9,8 @@ The form's rule ended in `$`, which also matches before a final newline, so `adm
 to the name without the characters the rule refuses (a suffix when that name is taken or kept by the
 site), then a CHECK makes the database refuse them for good.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '7b1e4d2c9a30'
 down_revision = '3c9d1e7a5b20'

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import forum.crisis as crisis
-from forum.crisis import Assessment, Category, Level, Match, assess_lexicon as assess
+from forum.crisis import Assessment, Category, Level, Match
+from forum.crisis import assess_lexicon as assess
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from forum.crisis import Category, Level, assess_lexicon as assess
+from forum.crisis import Category, Level
+from forum.crisis import assess_lexicon as assess
 
 SUICIDE, OVERDOSE = Category.SUICIDE, Category.OVERDOSE
 

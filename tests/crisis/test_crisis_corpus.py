@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from forum.crisis import Category, Level, assess_lexicon as assess
+from forum.crisis import Category, Level
+from forum.crisis import assess_lexicon as assess
 
 HERE = Path(__file__).parent
 CORPUS_FILES = sorted(HERE.glob("corpus_*.toml"))

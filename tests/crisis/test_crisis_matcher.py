@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from forum.crisis import assess_lexicon as assess
 from forum.crisis.lexicon import LEXICON
-from tests.crisis import corpus
 from forum.crisis.normalise import normalise, quick_text
+from tests.crisis import corpus
 
 TEXTS = corpus.texts()
 LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "s": "5$", "t": "7"}

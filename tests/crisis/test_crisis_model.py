@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import Level, assess, hotlines_for, load_model
-from forum.crisis import assess_lexicon
+from forum.crisis import Level, assess, assess_lexicon, hotlines_for, load_model
 from forum.crisis.combined import MODEL_HELP_MIN_WORDS, OperatingPoints, decide, lexicon_is_firm, operating_points
 from forum.crisis.model import MODEL_PATH, Model, terms
 

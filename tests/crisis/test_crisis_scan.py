@@ -15,10 +15,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum.crisis import assess_lexicon as assess, matcher
+from forum.crisis import assess_lexicon as assess
+from forum.crisis import matcher
 from forum.crisis.lexicon import LEXICON
-from tests.crisis import corpus
 from forum.crisis.normalise import quick_text
+from tests.crisis import corpus
 
 TEXTS = corpus.texts()
 SENTENCES = sorted({p for t in TEXTS for p in re.split(r"(?<=[.!?])\s+", t) if p.strip()})

@@ -11,8 +11,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from forum.extensions import db
-from forum.models import (Flag, ItemStatus, MemberNotice, ModerationAction, ModerationItem, Post, PostStatus,
-                          Reply, User, utcnow)
+from forum.models import (
+    Flag,
+    ItemStatus,
+    MemberNotice,
+    ModerationAction,
+    ModerationItem,
+    Post,
+    PostStatus,
+    Reply,
+    User,
+    utcnow,
+)
 from forum.services import DomainError
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications import notify_moderation
@@ -148,7 +158,8 @@ def _approve(item, content, record, moderator, **_):
     # The author was told it was held or hidden while waiting; they hear when it's back.
     if record.detail["before"]["status"] in (PostStatus.PENDING.value, PostStatus.HIDDEN.value):
         db.session.flush()
-        notify_author(content, record, "approved", "A moderator approved what you wrote, and it's now visible to everyone.")
+        notify_author(content, record, "approved",
+                      "A moderator approved what you wrote, and it's now visible to everyone.")
 
 
 def _hide(item, content, record, moderator, **_):
