@@ -38,11 +38,12 @@ def live_server(app, database_url):
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                raise AssertionError("the test server did not start")
+                log = server.communicate(timeout=10)[1].decode(errors="replace")
+                raise AssertionError(f"the test server did not start:\n{log[-2000:]}") from None
             time.sleep(0.1)
     yield base
     server.terminate()
-    server.wait(timeout=10)
+    server.communicate(timeout=10)  # reads the rest of its log and closes the pipe
 
 
 @pytest.fixture

@@ -46,13 +46,13 @@ def two_servers(database_url):
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                for port in ports]
     try:
-        for port, server in zip(ports, servers):
+        for port, server in zip(ports, servers, strict=True):
             wait_until_up(port, server)
         yield ports
     finally:
         for server in servers:
             server.terminate()
-            server.wait(timeout=10)
+            server.communicate(timeout=10)  # reads the rest of its log and closes the pipe
 
 
 def status_of_login_attempt(port: int) -> int:
