@@ -9,7 +9,6 @@ from typing import TypeVar
 from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, login_manager
@@ -40,6 +39,7 @@ def register(app: Flask) -> None:
     from forum.posts import bp as posts_bp
     from forum.tags import bp as tags_bp
 
+    set_sqlite_pragmas(app)
     safe_input.register(app)  # before the blueprints: their routes take its id converter
     for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
                       notifications_bp, people_bp, posts_bp, tags_bp):
@@ -188,14 +188,20 @@ def timeago(moment: datetime | None, now: datetime | None = None) -> str:
     return "just now"
 
 
-@event.listens_for(Engine, "connect")
+def set_sqlite_pragmas(app: Flask) -> None:
+    """Set the app's SQLite connections' pragmas as they open: only its own engines, so another engine in the
+    same process (a backup's check, a test's) keeps SQLite's defaults."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """Make SQLite enforce foreign keys (cascading deletes) and let readers work beside a writer."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -2,9 +2,11 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from config import DEV_SECRET_KEY, normalise_database_url
 from forum import create_app
+from forum.extensions import db
 from tests.helpers import make_post
 
 
@@ -21,6 +23,25 @@ def test_production_refuses_the_development_secret_key():
 def test_production_starts_with_a_real_secret_key():
     app = create_app({"FLASK_CONFIG": "production", "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def sqlite_pragmas(engine: sa.Engine) -> tuple[int, str]:
+    with engine.connect() as connection:
+        return (connection.exec_driver_sql("PRAGMA foreign_keys").scalar(),
+                connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+
+
+def test_sqlite_pragmas_are_set_on_the_apps_engine_and_no_other(tmp_path):
+    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}"})
+    other = sa.create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        with app.app_context():
+            assert sqlite_pragmas(db.engine) == (1, "wal")
+        assert sqlite_pragmas(other) == (0, "delete")
+    finally:
+        other.dispose()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize("url,expected", [
