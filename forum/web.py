@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, login_manager
 from forum.models import User, utcnow
+from forum.timewords import how_long
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -177,15 +178,8 @@ def timeago(moment: datetime | None, now: datetime | None = None) -> str:
     """Say how long ago, the way people do: "just now", "5 minutes ago", "3 days ago"."""
     if moment is None:
         return ""
-    seconds = int(((now or utcnow()) - moment).total_seconds())
-    if seconds < 60:
-        return "just now"
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
-                       ("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            amount = seconds // size
-            return f"{amount} {unit}{'s' if amount != 1 else ''} ago"
-    return "just now"
+    words = how_long((now or utcnow()) - moment)
+    return f"{words} ago" if words else "just now"
 
 
 def set_sqlite_pragmas(app: Flask) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Heart, Post, PostStatus, Reply, User, post_hashtags, utcnow
 from forum.services.hearts import set_heart
+from forum.timewords import how_long
 
 #: How far back the usual-wait figure looks, and how many answered posts it reads at most.
 WAIT_WINDOW_DAYS = 90
@@ -50,11 +51,4 @@ def thank_everyone(author: User, post: Post) -> int:
 
 def describe_wait(wait: timedelta) -> str:
     """Say a wait the way people do: "about 40 minutes", "about 3 hours", "about 2 days"."""
-    minutes = wait.total_seconds() / 60
-    if minutes < 90:
-        amount, unit = max(1, round(minutes)), "minute"
-    elif minutes < 36 * 60:
-        amount, unit = round(minutes / 60), "hour"
-    else:
-        amount, unit = round(minutes / 1440), "day"
-    return f"about {amount} {unit}{'s' if amount != 1 else ''}"
+    return f"about {how_long(wait) or '1 minute'}"

@@ -1,0 +1,55 @@
+"""Lengths of time in words: one rule for a post's age ("5 minutes ago") and a usual wait ("about 3 hours")."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from forum.services.acknowledgement import describe_wait
+from forum.timewords import how_long
+from forum.web import timeago
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("span,words", [
+    (timedelta(seconds=59), None),
+    (timedelta(minutes=1), "1 minute"),
+    (timedelta(minutes=1, seconds=59), "1 minute"),
+    (timedelta(minutes=50), "50 minutes"),
+    (timedelta(minutes=119), "1 hour"),
+    (timedelta(hours=3), "3 hours"),
+    (timedelta(hours=47), "1 day"),
+    (timedelta(days=3), "3 days"),
+    (timedelta(days=14), "2 weeks"),
+    (timedelta(days=60), "2 months"),
+    (timedelta(days=365), "1 year"),
+    (timedelta(days=800), "2 years"),
+])
+def test_a_span_is_told_in_its_largest_whole_unit(span, words):
+    assert how_long(span) == words
+
+
+@pytest.mark.parametrize("ago,words", [
+    (timedelta(seconds=0), "just now"),
+    (timedelta(seconds=59), "just now"),
+    (timedelta(minutes=5), "5 minutes ago"),
+    (timedelta(days=1), "1 day ago"),
+])
+def test_timeago_says_how_long_ago(ago, words):
+    assert timeago(NOW - ago, now=NOW) == words
+
+
+def test_timeago_of_nothing_is_empty():
+    assert timeago(None) == ""
+
+
+def test_a_moment_in_the_future_is_just_now():
+    assert timeago(NOW + timedelta(minutes=5), now=NOW) == "just now"
+
+
+@pytest.mark.parametrize("span", [timedelta(minutes=m) for m in (1, 7, 61, 60 * 30, 60 * 24 * 9, 60 * 24 * 400)])
+def test_a_wait_and_an_age_say_the_same_length_of_time(span):
+    assert describe_wait(span) == "about " + timeago(NOW - span, now=NOW).removesuffix(" ago")
+
+
+def test_a_wait_under_a_minute_is_about_a_minute():
+    assert describe_wait(timedelta(seconds=20)) == "about 1 minute"
