@@ -35,11 +35,13 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "No chromium and no root apt-get: the browser tests will say they skipped."; fi
 
-# Install and run the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set),
+# Install, lint with ruff (configured in pyproject.toml; any finding fails the run) and run
+# the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set),
 # in TEST_WORKERS processes (pytest-xdist; each has its own databases); TEST_WORKERS=0 runs it in this one.
 # Three beat two on two cores: the PostgreSQL, server and browser tests spend much of their time waiting.
 TEST_WORKERS ?= 3
 test: install browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Serve with gunicorn, as in production (set SECRET_KEY and FLASK_CONFIG=production)
