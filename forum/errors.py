@@ -65,6 +65,11 @@ def _handle_database_unavailable(error: OperationalError):
     """The database is unreachable, restarting, or gave up on a lock: nothing for the reader to fix."""
     log.error("Database unavailable on %s %s: %s", request.method, request.path, error.orig or error)
     rollback_quietly()
+    return database_unavailable_response()
+
+
+def database_unavailable_response():
+    """The 503 page (or JSON) that asks to try again shortly."""
     response, code = error_response(503, *MESSAGES[503])
     response = make_response(response, code)
     response.headers["Retry-After"] = "30"

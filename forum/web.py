@@ -59,13 +59,21 @@ def register(app: Flask) -> None:
     app.after_request(_security_headers)
 
 
+#: What loading the signed-in member gives when the database fails (None means no such member).
+_UNREACHABLE = object()
+
+
 def _load_member(member_id: str) -> User | None:
     try:
         member_key = int(member_id)
     except ValueError:
         return None
     # With the database down, the member reads on as a visitor: the help page still reaches them.
-    return unless_database_fails(lambda: db.session.get(User, member_key), None, "the signed-in member")
+    member = unless_database_fails(lambda: db.session.get(User, member_key), _UNREACHABLE, "the signed-in member")
+    if member is _UNREACHABLE:
+        g.member_unreachable = True  # not signed out: a page only members may use says "try again", not "sign in"
+        return None
+    return member
 
 
 def rollback_quietly() -> None:
@@ -87,9 +95,12 @@ def unless_database_fails(read: Callable[[], T], fallback: T, what: str) -> T:
 
 
 def _sign_in_first():
-    """Scripts get a JSON 401; people are sent to sign in and brought back afterwards."""
-    from forum.errors import error_response, wants_json
+    """Scripts get a JSON 401; people are sent to sign in and brought back afterwards. A member the database
+    couldn't load is signed in still: they are asked to try again (503), not to sign in."""
+    from forum.errors import database_unavailable_response, error_response, wants_json
 
+    if g.get("member_unreachable"):
+        return database_unavailable_response()
     if wants_json():
         return error_response(401, "Please sign in", "Sign in to do that.")
     flash(login_manager.login_message, login_manager.login_message_category)

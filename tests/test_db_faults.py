@@ -201,7 +201,10 @@ def assert_failed_cleanly(answer) -> None:
     assert SUBMITTED_MARKER not in page
 
 
-@pytest.mark.parametrize("statement", [r"INSERT INTO posts\b", r"INSERT INTO (hashtags|post_hashtags)\b", "COMMIT"])
+#: Killed while loading the signed-in member, while storing the post and its hashtags, and at the commit.
+@pytest.mark.parametrize("statement", [r"FROM users\b", r"INSERT INTO posts\b",
+                                       r"INSERT INTO (hashtags|post_hashtags)\b",
+                                       "COMMIT"])
 def test_a_new_post_killed_midway_fails_cleanly_and_its_retry_makes_it_once(killed_app, author, member, statement):
     key = form_key(author, "/posts/new")
     sent = {**NEW_POST, "body": NEW_POST["body"] + " #Insomnia", "submission_key": key}
