@@ -46,7 +46,8 @@ def count(stmt) -> int:
 
 # --- Redis unreachable ---------------------------------------------------------------------------
 
-def test_every_rate_limited_form_works_while_redis_is_unreachable(app, database_url, other_member, caplog):
+def test_every_rate_limited_form_works_while_redis_is_unreachable(app, database_url, other_member, caplog,
+                                                                  limiter_sees_redis_fresh):
     post = make_post(other_member, body="Some days are heavier than others. #Anxiety")
     post_id = post.id
     visitor = Visitor(rate_limited_app(database_url, CLOSED_REDIS).test_client())
