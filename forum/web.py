@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, login_manager
+from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library
 from forum.models import User, utcnow
 from forum.timewords import how_long
 
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
     from forum.flags import bp as flags_bp
+    from forum.guides.views import bp as guides_bp
     from forum.help import bp as help_bp
     from forum.moderation.rules_views import bp as moderation_rules_bp
     from forum.moderation.views import bp as moderation_bp
@@ -45,6 +47,9 @@ def register(app: Flask) -> None:
     for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
                       notifications_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
+    # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
+    app.extensions["kindred_guides"] = load_library(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
+    app.register_blueprint(guides_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to do that. Pseudonyms are welcome."
@@ -61,6 +66,11 @@ def register(app: Flask) -> None:
 
 #: What loading the signed-in member gives when the database fails (None means no such member).
 _UNREACHABLE = object()
+
+
+def guide_library() -> GuideLibrary:
+    """The treatment guides this app loaded and checked at start-up."""
+    return current_app.extensions["kindred_guides"]
 
 
 def _load_member(member_id: str) -> User | None:

@@ -10,6 +10,7 @@ from forum.feed.views import page_of
 from forum.models import Hashtag
 from forum.services import feeds, following
 from forum.services.tags import find_hashtag
+from forum.web import guide_library
 
 bp = Blueprint("tags", __name__)
 
@@ -56,7 +57,7 @@ def show(name: str):
             return redirect(url_for("tags.show", name=target.name), code=301)
     return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag),
                            mode=following.tag_mode(current_user, tag), followers=following.follower_count(tag),
-                           related=following.related_tags(current_user, tag))
+                           related=following.related_tags(current_user, tag), guides=guide_library().tagged(tag.name))
 
 
 @bp.post("/tags/<name>/<any(follow, unfollow, mute, unmute):action>")

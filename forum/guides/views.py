@@ -1,0 +1,33 @@
+"""The treatment guide library: /guides, filterable by tag, and one page per guide."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from forum.hashtags import hashtag_key, is_valid_hashtag
+from forum.rendering import render_markdown
+from forum.services.guides import community_tags
+from forum.web import guide_library
+
+bp = Blueprint("guides", __name__)
+
+
+@bp.get("/guides")
+def index():
+    library = guide_library()
+    wanted = request.args.get("tag", "").strip().lstrip("#")
+    # Anything typed into the address is answered calmly: an unknown or impossible tag just matches nothing.
+    tag = wanted[:64] if wanted and is_valid_hashtag(wanted[:64]) else None
+    guides = library.tagged(tag) if tag else list(library)
+    return render_template("guides/index.html", guides=guides, tag=tag, asked=bool(wanted),
+                           tag_names=library.tag_names(), current_key=hashtag_key(tag) if tag else None,
+                           hashtag_key=hashtag_key)
+
+
+@bp.get("/guides/<slug>")
+def show(slug: str):
+    guide = guide_library().get(slug)
+    if guide is None:
+        abort(404)
+    body = render_markdown(guide.body, tag_url=lambda name: url_for("tags.show", name=name))
+    return render_template("guides/show.html", guide=guide, body=body,
+                           communities=community_tags(guide.tags), hashtag_key=hashtag_key)

@@ -1,0 +1,18 @@
+"""What the forum's own records add to a treatment guide: the community pages of its tags."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.hashtags import hashtag_key
+from forum.models import Hashtag
+
+
+def community_tags(names: Iterable[str]) -> dict[str, Hashtag]:
+    """The hashtags among names that have a page here (someone has used them), by hashtag key."""
+    keys = {hashtag_key(name) for name in names}
+    if not keys:
+        return {}
+    return {tag.key: tag for tag in db.session.scalars(select(Hashtag).where(Hashtag.key.in_(keys)))}
