@@ -10,6 +10,7 @@ import pytest
 from forum import create_app
 from forum.guides.loader import LIBRARY_DIR, Guide, GuideError, GuideLibrary, load_library, parse_guide
 from forum.guides.search import search_guides, stem
+from forum.hashtags import extract_hashtags
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
@@ -50,6 +51,13 @@ def test_every_shipped_guide_parses_and_validates(path):
 def test_every_shipped_guide_says_when_to_seek_emergency_help(path):
     body = parse_guide(path, path.read_text(encoding="utf-8")).body
     assert "emergency" in body.casefold() and "988" in body
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+def test_no_guide_body_holds_a_hashtag(path):
+    # A hashtag in the text becomes a link to its tag's page, which is a 404 until someone posts with it;
+    # the page's "Talk to people who've been there" panel links only the tags that have a page.
+    assert extract_hashtags(parse_guide(path, path.read_text(encoding="utf-8")).body) == []
 
 
 def test_a_valid_guide_parses_into_its_fields(tmp_path):
