@@ -136,6 +136,15 @@ def make_guide(slug: str, title: str, body: str, summary: str = "A short summary
                        + body + "\n" + VALID_BODY)
 
 
+def test_a_tags_guides_come_first_where_it_is_their_first_tag():
+    library = GuideLibrary([
+        make_guide("alpha", "Alpha", "Words.", tags=("Recovery", "Caregiving")),
+        make_guide("beta", "Beta", "Words.", tags=("caregiving",)),
+        make_guide("gamma", "Gamma", "Words.", tags=("Recovery",)),
+    ])
+    assert [guide.slug for guide in library.tagged("CAREGIVING")] == ["beta", "alpha"]
+
+
 @pytest.mark.parametrize(("forms", "same"), [
     (("relapse", "relapsed", "relapses", "relapsing"), True),
     (("programme", "programmes", "program", "programs"), True),

@@ -67,6 +67,15 @@ def test_a_tag_page_shows_the_guides_carrying_that_tag(client, member):
         assert (f'href="/guides/{guide.slug}"' in main) is guide.has_tag("Caregiving")
 
 
+def test_a_tag_with_many_guides_shows_a_few_and_links_to_the_rest(client, member):
+    carrying = [guide for guide in GUIDES if guide.has_tag("Addiction")]
+    assert len(carrying) > 3
+    make_post(member, "Day thirty", "A month in and still here. #Addiction")
+    panel = page(client, "/tags/Addiction").split('class="guide-panel"', 1)[1].split("</aside>", 1)[0]
+    assert len(re.findall(r'href="/guides/[a-z0-9-]+"', panel)) == 3
+    assert f'href="/guides?tag=Addiction">{len(carrying) - 3} more guides on #Addiction</a>' in panel
+
+
 def test_a_tag_page_without_guides_has_no_guides_panel(client, member):
     make_post(member, "A poem", "Words for a grey day. #Poetry")
     assert "guide-panel" not in page(client, "/tags/Poetry")

@@ -191,8 +191,11 @@ class GuideLibrary:
         return self._by_slug.get(slug)
 
     def tagged(self, name: str) -> list[Guide]:
-        """The guides carrying a hashtag, matched the way hashtags are (case- and width-insensitive)."""
-        return [guide for guide in self.guides if guide.has_tag(name)]
+        """The guides carrying a hashtag, matched the way hashtags are (case- and width-insensitive): first
+        those that list it first (mostly about it), then by title."""
+        key = hashtag_key(name)
+        carrying = [guide for guide in self.guides if guide.has_tag(name)]
+        return sorted(carrying, key=lambda guide: [hashtag_key(tag) for tag in guide.tags].index(key))
 
     def tag_names(self) -> list[str]:
         """Every tag some guide carries, first spelling kept, in alphabetical order."""
