@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, login_manager
-from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library
+from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library_once
 from forum.models import User, utcnow
 from forum.timewords import how_long
 
@@ -48,7 +48,7 @@ def register(app: Flask) -> None:
                       notifications_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
     # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
-    app.extensions["kindred_guides"] = load_library(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
+    app.extensions["kindred_guides"] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
     app.register_blueprint(guides_bp)
 
     login_manager.login_view = "auth.login"

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from forum import create_app
-from forum.guides.loader import LIBRARY_DIR, Guide, GuideError, GuideLibrary, load_library, parse_guide
+from forum.guides.loader import (
+    LIBRARY_DIR,
+    Guide,
+    GuideError,
+    GuideLibrary,
+    load_library,
+    load_library_once,
+    parse_guide,
+)
 from forum.guides.search import search_guides, stem
 from forum.hashtags import extract_hashtags
 
@@ -119,6 +127,17 @@ def test_a_file_name_that_cannot_be_an_address_is_refused(tmp_path):
 def test_an_empty_library_is_refused(tmp_path):
     with pytest.raises(GuideError, match="holds no guides"):
         load_library(tmp_path)
+
+
+def test_a_library_loaded_once_is_read_again_when_a_guide_changes(tmp_path):
+    path = write_guide(tmp_path, VALID_FRONT + VALID_BODY)
+    first = load_library_once(tmp_path)
+    assert load_library_once(tmp_path) is first
+    path.write_text(VALID_FRONT.replace("A guide for the tests", "A retitled guide") + VALID_BODY, encoding="utf-8")
+    assert [guide.title for guide in load_library_once(tmp_path)] == ["A retitled guide"]
+    path.write_text(VALID_FRONT.replace("2026-12-01", '"soon"') + VALID_BODY, encoding="utf-8")
+    with pytest.raises(GuideError, match="last_reviewed"):
+        load_library_once(tmp_path)
 
 
 def test_the_app_refuses_to_start_with_a_malformed_guide(tmp_path):

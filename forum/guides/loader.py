@@ -219,3 +219,23 @@ def load_library(directory: Path = LIBRARY_DIR) -> GuideLibrary:
             raise GuideError(path, None, f"is not UTF-8 text ({error.reason})") from None
         guides.append(parse_guide(path, text))
     return GuideLibrary(guides)
+
+
+#: Libraries already loaded in this process, by directory and the name, size and time of each file in it.
+_loaded: dict[tuple, GuideLibrary] = {}
+
+
+def load_library_once(directory: Path = LIBRARY_DIR) -> GuideLibrary:
+    """load_library, parsed again only when a guide file changes: every app built in one process (the test
+    suite builds thousands) shares the checked library instead of parsing it again each time."""
+    directory = Path(directory)
+    files = sorted(directory.glob("*.md"))
+    key = (str(directory.resolve()), tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                                           for path in files))
+    library = _loaded.get(key)
+    if library is None:
+        library = load_library(directory)  # raises for a malformed guide: nothing is remembered then
+        if len(_loaded) > 8:
+            _loaded.clear()
+        _loaded[key] = library
+    return library

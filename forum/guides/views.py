@@ -1,7 +1,7 @@
 """The treatment guide library: /guides, filterable by tag, and one page per guide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from forum.hashtags import hashtag_key, is_valid_hashtag
 from forum.rendering import render_markdown
@@ -28,6 +28,10 @@ def show(slug: str):
     guide = guide_library().get(slug)
     if guide is None:
         abort(404)
-    body = render_markdown(guide.body, tag_url=lambda name: url_for("tags.show", name=name))
+    # A guide never changes while the app runs: render it once (the sanitiser is most of a page's time).
+    rendered = current_app.extensions.setdefault("kindred_guide_html", {})
+    body = rendered.get(slug)
+    if body is None:
+        body = rendered[slug] = render_markdown(guide.body, tag_url=lambda name: url_for("tags.show", name=name))
     return render_template("guides/show.html", guide=guide, body=body,
                            communities=community_tags(guide.tags), hashtag_key=hashtag_key)
