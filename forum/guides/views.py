@@ -17,7 +17,10 @@ def index():
     wanted = request.args.get("tag", "").strip().lstrip("#")
     # Anything typed into the address is answered calmly: an unknown or impossible tag just matches nothing.
     tag = wanted if wanted and is_valid_hashtag(wanted) else None
-    guides = library.tagged(tag) if tag else [] if wanted else list(library)
+    if not wanted:
+        guides = list(library)
+    else:
+        guides = library.tagged(tag) if tag else []
     return render_template("guides/index.html", guides=guides, tag=tag, asked=bool(wanted),
                            tag_names=library.tag_names(), current_key=hashtag_key(tag) if tag else None,
                            hashtag_key=hashtag_key)
