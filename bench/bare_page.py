@@ -1,4 +1,4 @@
-"""The yardstick for bench/http.py: the least a Flask app can do to show the same pages as Kindred.
+"""The yardstick for bench/http_bench.py: the least a Flask app can do to show the same pages as Kindred.
 
 Plain `sqlite3` on the same database file, one Jinja template per page, no ORM, no sign-in, no caching.
 It renders what a reader sees on Kindred's pages (20 post cards with title, author, excerpt, hashtags and

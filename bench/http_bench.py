@@ -1,9 +1,11 @@
-# ruff: noqa: E402  (the path must be fixed before the standard library's `http` is imported: see below)
 """Kindred beside a bare Flask page, through gunicorn on 127.0.0.1, in one run.
 
+(Not bench/http.py: run as a script, a file of that name would hide the standard library's `http` package
+from every other script in this folder.)
+
     .venv/bin/python bench/seed_large.py --reset --posts 100000     # once
-    .venv/bin/python bench/http.py                                 # 3 interleaved rounds, 5 s per measurement
-    .venv/bin/python bench/http.py --rounds 5 --seconds 10 --clients 8 --workers 2
+    .venv/bin/python bench/http_bench.py                                 # 3 interleaved rounds, 5 s per measurement
+    .venv/bin/python bench/http_bench.py --rounds 5 --seconds 10 --clients 8 --workers 2
 
 Two servers run side by side, each `gunicorn -w WORKERS` (sync workers): Kindred (`forum:create_app()`,
 production settings, rate limits off so the load is not refused) and bench/bare_page.py, which renders
@@ -16,15 +18,7 @@ answered write must be there exactly once. Last, each gunicorn worker's resident
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file is named like the standard library's `http` package, and Python puts its folder first on the
-# path: take the folder off until the real `http` is imported, then put it back last for pages/seed_large.
-BENCH = str(Path(__file__).resolve().parent)
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(BENCH)]
 import argparse
-import http.client  # noqa: F401  (the real one, now)
 import os
 import re
 import secrets
@@ -32,6 +26,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -39,13 +34,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
-sys.path.append(BENCH)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import OPENER, free_port, percentile
-from seed_large import PASSWORD, REPO, database_url, describe, make_app
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
+from pages import OPENER, free_port, percentile  # noqa: E402
+from seed_large import PASSWORD, REPO, database_url, describe, make_app  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SUBMISSION_FIELD = re.compile(r'name="submission_key"[^>]*value="([^"]+)"')
