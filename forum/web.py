@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library_once
 from forum.models import User, utcnow
+from forum.services.visibility import load_viewer
 from forum.timewords import how_long
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def _load_member(member_id: str) -> User | None:
     except ValueError:
         return None
     # With the database down, the member reads on as a visitor: the help page still reaches them.
-    member = unless_database_fails(lambda: db.session.get(User, member_key), _UNREACHABLE, "the signed-in member")
+    member = unless_database_fails(lambda: load_viewer(member_key), _UNREACHABLE, "the signed-in member")
     if member is _UNREACHABLE:
         g.member_unreachable = True  # not signed out: a page only members may use says "try again", not "sign in"
         return None
@@ -134,33 +135,27 @@ def _nav_count(name: str, count: Callable[[], T], nothing: T) -> T:
 
 
 def _template_globals() -> dict:
-    def needs_reply_count() -> int:
-        from forum.services.feeds import needs_reply_count as count
+    def counts():
+        """Every nav count in one query, the first time the layout asks for one (the help and error pages
+        render without them if the database fails)."""
+        from forum.services.nav_counts import NavCounts, nav_counts
 
-        return _nav_count("needs_reply_count", count, 0)
+        return _nav_count("nav_counts", lambda: nav_counts(current_user), NavCounts())
+
+    def needs_reply_count() -> int:
+        return counts().needs_reply
 
     def moderation_counts() -> tuple[int, int]:
-        """(open items, open crisis items) for moderators' nav; nobody else pays for the query."""
-        if not (current_user.is_authenticated and current_user.is_moderator):
-            return 0, 0
-        from forum.services.moderation.queue import open_counts
-
-        return _nav_count("moderation_counts", open_counts, (0, 0))
+        """(open items, open crisis items) for moderators' nav; zero for everyone else."""
+        found = counts()
+        return found.open_items, found.crisis_items
 
     def unread_notices() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        from forum.services.notices import unread_count
-
-        return _nav_count("unread_notices", lambda: unread_count(current_user), 0)
+        return counts().unread_notices
 
     def unread_notifications() -> int:
         """Unread notification lines (groups, as the page shows them), for members' nav."""
-        if not current_user.is_authenticated:
-            return 0
-        from forum.services.notifications import unread_count
-
-        return _nav_count("unread_notifications", lambda: unread_count(current_user), 0)
+        return counts().unread_notifications
 
     return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
             "unread_notices": unread_notices, "unread_notifications": unread_notifications, "viewer": current_user}

@@ -24,7 +24,7 @@ from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible
 from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
-from forum.services.hearts import hearted_post_ids, hearted_reply_ids, set_heart
+from forum.services.hearts import hearted_in_thread, set_heart
 from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field, warned_by_moderators
 from forum.services.replies import add_reply, delete_reply, edit_reply
 
@@ -130,6 +130,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (describe_wait(found[0]), found[1]) if found else None
     own_reply = own_reply_in_distress(page.replies(), current_user) if care else None
+    hearted_post, hearted_replies = hearted_in_thread(current_user, post.id, reply_ids)
     return render_template(
         "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
@@ -139,8 +140,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
         gentle_replies=replies_need_gentleness(post, signals, current_user),
         is_author=is_author,
         unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
-        hearted_post=post.id in hearted_post_ids(current_user, [post.id]),
-        hearted_replies=hearted_reply_ids(current_user, reply_ids), submitted=submitted,
+        hearted_post=hearted_post, hearted_replies=hearted_replies, submitted=submitted,
     ), status
 
 

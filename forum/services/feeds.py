@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
@@ -34,7 +34,12 @@ def needs_reply(viewer: User | None, cursor: str | None, per_page: int) -> Page[
 
 
 def needs_reply_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Post).where(*_needs_reply_clause()))
+    return db.session.scalar(needs_reply_count_query())
+
+
+def needs_reply_count_query() -> Select:
+    """How many posts wait for a first reply (the nav's badge; forum.services.nav_counts asks it with the rest)."""
+    return select(func.count()).select_from(Post).where(*_needs_reply_clause())
 
 
 def tagged(viewer: User | None, tag: Hashtag, cursor: str | None, per_page: int) -> Page[Post]:

@@ -63,8 +63,22 @@ def tag_mode(viewer: User | None, tag: Hashtag) -> str | None:
 
 
 def follower_count(tag: Hashtag) -> int:
-    return db.session.scalar(select(func.count()).select_from(TagFollow)
-                             .where(TagFollow.hashtag_id == tag.id, TagFollow.mode == FOLLOW))
+    return db.session.scalar(_follower_count_query(tag))
+
+
+def _follower_count_query(tag: Hashtag):
+    return select(func.count()).select_from(TagFollow).where(TagFollow.hashtag_id == tag.id, TagFollow.mode == FOLLOW)
+
+
+def mode_and_followers(viewer: User | None, tag: Hashtag) -> tuple[str | None, int]:
+    """tag_mode and follower_count together, in one query (the tag page shows both)."""
+    member_id = viewer_id(viewer)
+    if member_id is None:
+        return None, follower_count(tag)
+    mode = (select(TagFollow.mode).where(TagFollow.user_id == member_id, TagFollow.hashtag_id == tag.id)
+            .scalar_subquery())
+    found_mode, followers = db.session.execute(select(mode, _follower_count_query(tag).scalar_subquery())).one()
+    return found_mode, followers
 
 
 def _tags_in_mode(member: User, mode: str) -> list[Hashtag]:

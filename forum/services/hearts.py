@@ -1,7 +1,7 @@
 """Hearts. Requests say which state they want, so a double-submitted form changes nothing twice."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -46,16 +46,17 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
     return changed
 
 
-def hearted_post_ids(member: User | None, post_ids: list[int]) -> set[int]:
-    """Which of these posts the member has hearted, in one query."""
-    if member is None or not member.is_authenticated or not post_ids:
-        return set()
-    return set(db.session.scalars(select(Heart.post_id).where(Heart.user_id == member.id,
-                                                               Heart.post_id.in_(post_ids))))
-
-
-def hearted_reply_ids(member: User | None, reply_ids: list[int]) -> set[int]:
-    if member is None or not member.is_authenticated or not reply_ids:
-        return set()
-    return set(db.session.scalars(select(Heart.reply_id).where(Heart.user_id == member.id,
-                                                                Heart.reply_id.in_(reply_ids))))
+def hearted_in_thread(member: User | None, post_id: int, reply_ids: list[int]) -> tuple[bool, set[int]]:
+    """Whether the member hearted the post, and which of these replies: one query for a post's page."""
+    if member is None or not member.is_authenticated:
+        return False, set()
+    rows = db.session.execute(select(Heart.post_id, Heart.reply_id).where(
+        Heart.user_id == member.id,
+        or_(Heart.post_id == post_id, Heart.reply_id.in_(reply_ids)) if reply_ids else Heart.post_id == post_id))
+    post_hearted, replies = False, set()
+    for hearted_post, hearted_reply in rows:
+        if hearted_reply is not None:
+            replies.add(hearted_reply)
+        elif hearted_post == post_id:
+            post_hearted = True
+    return post_hearted, replies

@@ -1,7 +1,7 @@
 """Messages from moderators to a member, and the member's one request for a second review."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from forum.extensions import db
 from forum.models import MemberNotice, Post, Priority, ReasonKind, Reply, User, utcnow
@@ -18,8 +18,12 @@ def notices_for(member: User, limit: int = 100) -> list[MemberNotice]:
 
 
 def unread_count(member: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(MemberNotice).where(
-        MemberNotice.member_id == member.id, MemberNotice.read_at.is_(None)))
+    return db.session.scalar(unread_count_query(member))
+
+
+def unread_count_query(member: User) -> Select:
+    return select(func.count()).select_from(MemberNotice).where(MemberNotice.member_id == member.id,
+                                                                MemberNotice.read_at.is_(None))
 
 
 def mark_all_read(member: User) -> None:

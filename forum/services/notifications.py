@@ -343,8 +343,12 @@ def _unread(member: User) -> ColumnElement[bool]:
 
 def unread_count(member: User) -> int:
     """How many unread lines the page shows: groups, not single notifications ("Sam and 4 others" is one)."""
-    return db.session.scalar(_from_notifications().add_columns(func.count(func.distinct(Notification.group_key)))
-                             .where(*_shown_to(member), _unread(member)))
+    return db.session.scalar(unread_count_query(member))
+
+
+def unread_count_query(member: User) -> Select:
+    return (_from_notifications().add_columns(func.count(func.distinct(Notification.group_key)))
+            .where(*_shown_to(member), _unread(member)))
 
 
 def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES) -> list[NotificationLine]:

@@ -1,7 +1,8 @@
 """The one answer to "what may this viewer see?", used by every list, page and API."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, not_, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, event, func, not_, or_, select
+from sqlalchemy.orm import Session as SessionBase
 
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User
@@ -61,9 +62,48 @@ def _not_blocked(viewer: User) -> ColumnElement[bool]:
 
 
 def _own_non_visible_post_ids(member_id: int) -> list[int]:
-    """The viewer's pending, hidden or removed posts: few, and found through ix_posts_author_id."""
-    return list(db.session.scalars(select(Post.id).where(Post.author_id == member_id,
-                                                         Post.status != PostStatus.VISIBLE.value)))
+    """The viewer's pending, hidden or removed posts: few, and found through ix_posts_author_id.
+
+    A page asks several times (its list, related tags, the nav); the answer is kept in the session until it
+    next writes, commits or rolls back (_forget_own_ids), so a post the member just held or hid is never missed.
+    """
+    remembered = db.session.info.setdefault(_OWN_IDS, {})
+    if member_id not in remembered:
+        remembered[member_id] = list(db.session.scalars(select(Post.id).where(
+            Post.author_id == member_id, Post.status != PostStatus.VISIBLE.value)))
+    return remembered[member_id]
+
+
+_OWN_IDS = "kindred.own_non_visible_post_ids"
+
+
+def load_viewer(member_id: int) -> User | None:
+    """The signed-in member, with the ids of their own posts nobody else sees fetched in the same query
+    (every list the member opens asks for them: see _own_non_visible_post_ids)."""
+    own_ids = (select(func.aggregate_strings(cast(Post.id, String), ","))
+               .where(Post.author_id == User.id, Post.status != PostStatus.VISIBLE.value)
+               .scalar_subquery())
+    found = db.session.execute(select(User, own_ids).where(User.id == member_id)).first()
+    if found is None:
+        return None
+    member, joined = found
+    db.session.info.setdefault(_OWN_IDS, {})[member.id] = [int(post_id) for post_id in joined.split(",")] \
+        if joined else []
+    return member
+
+
+def _forget_own_ids(session, *_args) -> None:
+    session.info.pop(_OWN_IDS, None)
+
+
+def _forget_own_ids_on_write(state) -> None:
+    if not state.is_select:  # an UPDATE or DELETE statement (a moderator's bulk action) may change statuses
+        state.session.info.pop(_OWN_IDS, None)
+
+
+for _moment in ("after_flush", "after_commit", "after_soft_rollback"):
+    event.listen(SessionBase, _moment, _forget_own_ids)
+event.listen(SessionBase, "do_orm_execute", _forget_own_ids_on_write)
 
 
 def visible_replies(viewer: User | None) -> ColumnElement[bool]:

@@ -55,9 +55,10 @@ def show(name: str):
         target = db.session.get(Hashtag, tag.merged_into_id)
         if target is not None:
             return redirect(url_for("tags.show", name=target.name), code=301)
+    mode, followers = following.mode_and_followers(current_user, tag)
     return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag),
-                           mode=following.tag_mode(current_user, tag), followers=following.follower_count(tag),
-                           related=following.related_tags(current_user, tag), guides=guide_library().tagged(tag.name))
+                           mode=mode, followers=followers, related=following.related_tags(current_user, tag),
+                           guides=guide_library().tagged(tag.name))
 
 
 @bp.post("/tags/<name>/<any(follow, unfollow, mute, unmute):action>")

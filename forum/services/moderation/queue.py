@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -67,11 +67,14 @@ def open_queue(limit: int = 100) -> list[ModerationItem]:
 
 def open_counts() -> tuple[int, int]:
     """(open items, open crisis items), for the moderators' nav."""
-    total, crisis = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((ModerationItem.priority >= Priority.CRISIS, 1), else_=0)), 0))
-        .where(ModerationItem.status == ItemStatus.OPEN.value)
-    ).one()
+    total, crisis = db.session.execute(open_counts_query()).one()
     return total, crisis
+
+
+def open_counts_query() -> Select:
+    return (select(func.count(), func.coalesce(func.sum(case((ModerationItem.priority >= Priority.CRISIS, 1),
+                                                              else_=0)), 0))
+            .where(ModerationItem.status == ItemStatus.OPEN.value))
 
 
 @dataclass(frozen=True)
