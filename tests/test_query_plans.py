@@ -1,0 +1,69 @@
+"""No page reads every post or every reply: the plan of each query the busiest pages run uses an index.
+
+At a million posts a full scan is the difference between 5 ms and seconds, and the test data here is small
+enough that a database would happily scan it: so PostgreSQL is told to avoid sequential scans wherever it
+has any other way (enable_seqscan off), and SQLite's plan, which doesn't weigh table sizes the same way, is
+read as it is. A plan that still reads the whole table has no index to use.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from forum.extensions import db
+from tests.helpers import Visitor, make_post, make_reply
+
+PAGES = ["/", "/needs-reply", "/tags/Depression", "post"]
+SQLITE_FULL_SCAN = re.compile(r"^SCAN (posts|replies)\b(?!.*\bUSING\b)")
+POSTGRES_FULL_SCAN = re.compile(r"Seq Scan on (posts|replies)\b")
+
+
+@pytest.fixture
+def thread(app, member, other_member):
+    post = make_post(other_member, title="Sleepless again", body="Third night in a row. #Depression #Sleep")
+    for _ in range(3):
+        make_reply(member, post, "I'm up too. You're not alone in this.")
+    make_post(member, title="Small win", body="Made it to group today. #Recovery")
+    return post
+
+
+def _statements(client, path: str) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return seen
+
+
+def _full_scans(statement: str, parameters) -> list[str]:
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            return [row[-1] for row in rows if SQLITE_FULL_SCAN.match(row[-1])]
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+        connection.rollback()
+        return [row[0] for row in rows if POSTGRES_FULL_SCAN.search(row[0])]
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "member"])
+@pytest.mark.parametrize("page", PAGES)
+def test_busy_pages_read_posts_and_replies_through_indexes(app, thread, member, page, viewer):
+    client = app.test_client()
+    if viewer == "member":
+        Visitor(client).sign_in(member.username)
+    path = f"/posts/{thread.id}" if page == "post" else page
+    statements = _statements(client, path)
+    assert statements, "the page ran no query at all: the listener saw nothing"
+    scans = {statement: found for statement, parameters in statements
+             if (found := _full_scans(statement, parameters))}
+    assert not scans, scans
