@@ -78,6 +78,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     POSTS_PER_PAGE = 20
+    #: Visitors without a cookie are served reading pages kept this many seconds, unless anything was written
+    #: since (forum.page_cache); 0 turns it off. At most PAGE_CACHE_ENTRIES pages per worker process.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "512"))
     #: Top-level replies per page of a post, each with its answers; a 500-reply thread was 356 KiB on one page.
     REPLIES_PER_PAGE = 50
     #: Crisis items waiting longer than this are highlighted in the moderation queue.
@@ -101,6 +105,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    PAGE_CACHE_SECONDS = 0  # tests write around the app (fixtures, raw SQL); tests/test_page_cache.py turns it on
     WTF_CSRF_ENABLED = True
 
 

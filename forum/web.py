@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
+from forum import page_cache
 from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library_once
 from forum.models import User, utcnow
@@ -63,6 +64,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
+    page_cache.init_app(app)
 
 
 #: What loading the signed-in member gives when the database fails (None means no such member).

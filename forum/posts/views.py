@@ -73,11 +73,19 @@ def _new_post_landing(post: Post) -> Landing:
 @bp.get("/posts/<int:post_id>")
 def show(post_id: int):
     post = get_post(post_id)
-    form = ReplyForm()
+    form = ReplyForm(**_visitor_form_options())
     if request.args.get("reply_to", "").isdigit():
         form.parent_id.data = request.args["reply_to"]
     # The key of a form that just went through: the browser lets go of that draft (static/js/kindred.js).
-    return _render_post_page(post, form, submitted=session.pop(SUBMITTED, None))
+    # Only taken when there: popping a missing key still marks the session changed, and sends a cookie.
+    submitted = session.pop(SUBMITTED) if SUBMITTED in session else None
+    return _render_post_page(post, form, submitted=submitted)
+
+
+def _visitor_form_options() -> dict:
+    """A visitor can't send the page's forms (they sign in first), so theirs make no CSRF token: making one
+    starts a session, and a cookie, for someone who only reads (and keeps their page out of the page cache)."""
+    return {} if current_user.is_authenticated else {"meta": {"csrf": False}}
 
 
 @bp.get("/posts/<int:post_id>/replies/<int:reply_id>")
@@ -108,7 +116,7 @@ def _flashes_under_help() -> list[tuple[str, str]]:
     Someone in crisis should meet the help first, not "Your post is up". Flask keeps pending flashes in the
     session under `_flashes`; once taken, base.html finds none.
     """
-    return session.pop("_flashes", [])
+    return session.pop("_flashes") if "_flashes" in session else []
 
 
 def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, submitted: str | None = None):
@@ -133,13 +141,14 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
     hearted_post, hearted_replies = hearted_in_thread(current_user, post.id, reply_ids)
     return render_template(
         "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
-        heart_form=HeartForm(), csrf_hint=CSRF_EXPIRED_HINT,
+        heart_form=HeartForm(**_visitor_form_options()), csrf_hint=CSRF_EXPIRED_HINT,
         care=care, care_context="published", help_anchor=HELP_ANCHOR,
         flashes_under_help=_flashes_under_help() if care else [], own_reply=own_reply,
         show_care_note=someone_else_in_crisis(post, signals, current_user),
         gentle_replies=replies_need_gentleness(post, signals, current_user),
         is_author=is_author,
-        unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait, thank_form=EmptyForm(),
+        unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait,
+        thank_form=EmptyForm(**_visitor_form_options()),
         hearted_post=hearted_post, hearted_replies=hearted_replies, submitted=submitted,
     ), status
 
