@@ -86,6 +86,7 @@ def test_posts_nobody_else_may_see_are_not_found_except_by_their_author(member, 
     assert found(None, "lighthouse") == []
     assert found(other_member, "lighthouse") == [("reply", reply.id)]  # their own reply, not the post
     assert found(member, "lighthouse") == [("post", post.id)]  # their own post
+    assert search(member, "lighthouse").results[0].status == status
 
 
 def test_replies_on_a_post_the_viewer_may_not_see_are_not_found(member, other_member):
@@ -202,6 +203,12 @@ def test_long_junk_and_common_words_answer_calmly(member, query):
     make_post(member, "Relapse", "The day after a relapse.")
     page = search(member, query)
     assert page.results or page.notices or page.query
+
+
+def test_only_common_words_get_a_calm_word(member):
+    make_post(member, "The day", "It was the day and the night.")
+    page = search(member, "the and it")
+    assert page.results == [] and "too common" in page.notices[0]
 
 
 def test_the_page_highlights_matches_and_escapes_everything_else(member, client):

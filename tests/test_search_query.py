@@ -13,6 +13,7 @@ from forum.services.search.query import (
     highlighted,
     parse_query,
     websearch_text,
+    without_common_words,
 )
 
 
@@ -71,3 +72,16 @@ def test_parsing_hostile_text_takes_linear_time():
 ])
 def test_snippets_escape_everything_but_the_marks(raw, html):
     assert str(highlighted(raw)) == html
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("the", ""),
+    ("the and of it", ""),
+    ("The relapse", '("relapse")'),
+    ('"one day at a time"', '("one day at a time")'),
+    ("sleep -the", '("sleep")'),
+    ("the or sleep", '("sleep")'),
+])
+def test_common_single_words_are_left_out_but_phrases_keep_them(text, kept):
+    parsed = without_common_words(parse_query(text))
+    assert (fts5_query(parsed) if not parsed.is_empty else "") == kept

@@ -62,6 +62,8 @@ class SearchResult:
     content_warning: str
     tags: tuple[str, ...]
     score: float
+    #: "visible", or the status of the viewer's own post or reply that others can't see yet.
+    status: str = "visible"
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def search_data(viewer: User | None, text: str | None, filters: SearchFilters | 
         "results": [{"kind": r.kind, "id": r.id, "post_id": r.post_id, "title_html": str(r.title_html),
                      "snippet_html": str(r.snippet_html), "author": r.author,
                      "created_at": r.created_at.isoformat(), "content_warning": r.content_warning,
-                     "tags": list(r.tags), "score": r.score} for r in page.results],
+                     "tags": list(r.tags), "score": r.score, "status": r.status} for r in page.results],
     }
 
 
@@ -214,7 +216,7 @@ def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResu
                 title_html=highlighted(title) if title else escape(post.title),
                 snippet_html=highlighted(snippet) if snippet else escape(post.excerpt),
                 author=post.author.username, created_at=post.created_at, content_warning=post.content_warning,
-                tags=tuple(tag.name for tag in post.hashtags), score=row.score))
+                tags=tuple(tag.name for tag in post.hashtags), score=row.score, status=post.status))
         else:
             reply = replies[row.id]
             results.append(SearchResult(
@@ -223,7 +225,7 @@ def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResu
                 author=reply.author.username, created_at=reply.created_at,
                 # A reply sits under its post's warning as well as its own.
                 content_warning=reply.content_warning or reply.post.content_warning,
-                tags=tuple(tag.name for tag in reply.post.hashtags), score=row.score))
+                tags=tuple(tag.name for tag in reply.post.hashtags), score=row.score, status=reply.status))
     return results
 
 

@@ -29,6 +29,18 @@ MARK_STOP = "\ue001"
 _MARKS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 
 
+#: Words too common to tell posts apart, left out of single-word terms as PostgreSQL's English dictionary
+#: leaves them out (a phrase keeps them: "one day at a time"). On SQLite "the" alone matched every post.
+COMMON_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her
+here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+now of off on once only or other our ours ourselves out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours yourself yourselves
+""".split())
+
+
 @dataclass(frozen=True)
 class Term:
     """A word, or the words of a quoted phrase in order; `excluded` for a leading minus."""
@@ -89,6 +101,16 @@ def parse_query(text: str | None) -> ParsedQuery:
     alternatives.append(tuple(current))
     searchable = tuple(terms for terms in alternatives if any(not term.excluded for term in terms))
     return ParsedQuery(alternatives=searchable, shortened=shortened)
+
+
+def without_common_words(parsed: ParsedQuery) -> ParsedQuery:
+    """The query minus single words in COMMON_WORDS; alternatives left with nothing to look for go too."""
+    alternatives = []
+    for terms in parsed.alternatives:
+        kept = tuple(term for term in terms if term.is_phrase or term.words[0].casefold() not in COMMON_WORDS)
+        if any(not term.excluded for term in kept):
+            alternatives.append(kept)
+    return ParsedQuery(alternatives=tuple(alternatives), shortened=parsed.shortened)
 
 
 def fts5_query(parsed: ParsedQuery) -> str:

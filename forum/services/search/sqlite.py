@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import bindparam, column, func, literal_column, select, table, text
 
 from forum.extensions import db
-from forum.services.search.query import MARK_START, MARK_STOP, ParsedQuery, fts5_query
+from forum.services.search.query import MARK_START, MARK_STOP, ParsedQuery, fts5_query, without_common_words
 from forum.services.search.schema import SQLITE_TABLE
 
 documents = table(SQLITE_TABLE, column("rowid"), column("title"), column("body"), column("tags"))
@@ -25,7 +25,7 @@ _TAGS_OF_POST = ("coalesce((SELECT group_concat(hashtags.name, ' ') FROM post_ha
 
 
 def _matching(parsed: ParsedQuery):
-    return _fts.op("MATCH")(bindparam("search_query", fts5_query(parsed)))
+    return _fts.op("MATCH")(bindparam("search_query", fts5_query(without_common_words(parsed))))
 
 
 def _scored(parsed: ParsedQuery):
@@ -46,8 +46,8 @@ class SqliteSearch:
         return select((-scored.c.rowid).label("reply_id"), scored.c.score).where(scored.c.rowid < 0)
 
     def only_common_words(self, parsed: ParsedQuery) -> bool:
-        """FTS5 keeps every word, so there is no word too common to search for."""
-        return False
+        """Whether every word is one like "the" or "and", which would match nearly every post."""
+        return without_common_words(parsed).is_empty
 
     def marked_texts(self, parsed: ParsedQuery, post_ids: Iterable[int], reply_ids: Iterable[int]) -> dict:
         """{(kind, id): (title marked up, body snippet marked up)}; marks are MARK_START/MARK_STOP."""
