@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Float, bindparam, case, cast, func, literal_column, select, text
+from sqlalchemy import Float, bindparam, case, cast, func, literal_column, select, text, union
 
 from forum.extensions import db
 from forum.models import Hashtag, Post, Reply, post_hashtags
@@ -33,10 +33,15 @@ class PostgresSearch:
         query = _tsquery(parsed)
         # A hashtag answers when its name alone matches the whole query: few rows, read once per search.
         tag_ids = select(Hashtag.id).where(func.to_tsvector(ENGLISH, Hashtag.name).op("@@")(query))
-        tagged = Post.id.in_(select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id.in_(tag_ids)))
+        tagged_posts = select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id.in_(tag_ids))
+        # A UNION, not "matches OR tagged": with the OR PostgreSQL tested every post's vector in turn
+        # (67 ms at 20k posts for a word found nowhere); each half of the UNION has an index to itself.
+        candidates = union(select(Post.id.label("post_id")).where(post_vector.op("@@")(query)),
+                           tagged_posts).subquery()
+        tagged = Post.id.in_(tagged_posts)
         score = cast(func.ts_rank(post_vector, query), Float) + case((tagged, TAG_BONUS), else_=0.0)
         return (select(Post.id.label("post_id"), cast(score, Float).label("score"))
-                .where(post_vector.op("@@")(query) | tagged))
+                .join(candidates, candidates.c.post_id == Post.id))
 
     def reply_matches(self, parsed: ParsedQuery):
         query = _tsquery(parsed)
