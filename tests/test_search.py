@@ -219,6 +219,12 @@ def test_the_page_highlights_matches_and_escapes_everything_else(member, client)
     assert "<script>alert" not in page and "<b>again" not in page
 
 
+def test_results_name_staff_as_staff(client):
+    make_post(make_member("helper_mod", Role.MODERATOR), "Grounding", "Grounding ideas for hard moments.")
+    page = client.get("/search?q=grounding").get_data(as_text=True)
+    assert '<a href="/u/helper_mod">helper_mod</a> <span class="role-badge">moderator</span>' in page
+
+
 def test_a_content_warning_folds_the_snippet(member, client):
     post = make_post(member, "Hard night", "A hard night with heavy thoughts.")
     post.content_warning = "heavy topics"

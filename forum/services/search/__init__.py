@@ -57,6 +57,8 @@ class SearchResult:
     #: A stretch of the text around the matches, marked up the same way.
     snippet_html: Markup
     author: str
+    #: "member", "moderator" or "admin": staff carry their role wherever their name shows.
+    author_role: str
     created_at: datetime
     #: The post's (or reply's) content warning: pages fold the snippet behind it as they fold the post.
     content_warning: str
@@ -124,7 +126,7 @@ def search_data(viewer: User | None, text: str | None, filters: SearchFilters | 
         "notices": list(page.notices),
         "next_cursor": page.next_cursor,
         "results": [{"kind": r.kind, "id": r.id, "post_id": r.post_id, "title_html": str(r.title_html),
-                     "snippet_html": str(r.snippet_html), "author": r.author,
+                     "snippet_html": str(r.snippet_html), "author": r.author, "author_role": r.author_role,
                      "created_at": r.created_at.isoformat(), "content_warning": r.content_warning,
                      "tags": list(r.tags), "score": r.score, "status": r.status} for r in page.results],
     }
@@ -200,6 +202,7 @@ def _ranked(search_backend, parsed: ParsedQuery, viewer: User | None, filters: S
 
 
 def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResult]:
+    """The rows as results, in their order, with the backend's highlighted titles and snippets."""
     post_ids = [row.id for row in rows if row.kind == "post"]
     reply_ids = [row.id for row in rows if row.kind == "reply"]
     posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids)))}
@@ -210,23 +213,30 @@ def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResu
     for row in rows:
         title, snippet = marked.get((row.kind, row.id), (None, None))
         if row.kind == "post":
-            post = posts[row.id]
-            results.append(SearchResult(
-                kind="post", id=post.id, post_id=post.id,
-                title_html=highlighted(title) if title else escape(post.title),
-                snippet_html=highlighted(snippet) if snippet else escape(post.excerpt),
-                author=post.author.username, created_at=post.created_at, content_warning=post.content_warning,
-                tags=tuple(tag.name for tag in post.hashtags), score=row.score, status=post.status))
+            results.append(_post_result(posts[row.id], title, snippet, row.score))
         else:
-            reply = replies[row.id]
-            results.append(SearchResult(
-                kind="reply", id=reply.id, post_id=reply.post_id, title_html=escape(reply.post.title),
-                snippet_html=highlighted(snippet) if snippet else escape(reply.body[:200]),
-                author=reply.author.username, created_at=reply.created_at,
-                # A reply sits under its post's warning as well as its own.
-                content_warning=reply.content_warning or reply.post.content_warning,
-                tags=tuple(tag.name for tag in reply.post.hashtags), score=row.score, status=reply.status))
+            results.append(_reply_result(replies[row.id], snippet, row.score))
     return results
+
+
+def _post_result(post: Post, title: str | None, snippet: str | None, score: float) -> SearchResult:
+    return SearchResult(
+        kind="post", id=post.id, post_id=post.id,
+        title_html=highlighted(title) if title else escape(post.title),
+        snippet_html=highlighted(snippet) if snippet else escape(post.excerpt),
+        author=post.author.username, author_role=post.author.role, created_at=post.created_at,
+        content_warning=post.content_warning, tags=tuple(tag.name for tag in post.hashtags), score=score,
+        status=post.status)
+
+
+def _reply_result(reply: Reply, snippet: str | None, score: float) -> SearchResult:
+    return SearchResult(
+        kind="reply", id=reply.id, post_id=reply.post_id, title_html=escape(reply.post.title),
+        snippet_html=highlighted(snippet) if snippet else escape(reply.body[:200]),
+        author=reply.author.username, author_role=reply.author.role, created_at=reply.created_at,
+        # A reply sits under its post's warning as well as its own.
+        content_warning=reply.content_warning or reply.post.content_warning,
+        tags=tuple(tag.name for tag in reply.post.hashtags), score=score, status=reply.status)
 
 
 def reindex(advance: Callable[[int], None] = lambda done: None) -> int:
