@@ -198,11 +198,19 @@ def test_hostile_queries_give_results_or_a_calm_message(member, query):
     json.dumps(search_data(member, query))
 
 
-@pytest.mark.parametrize("query", ["x" * 2000, "@#$%^&*()_+-=[]{}|;':,./<>? " * 80, "the and of it was"])
-def test_long_junk_and_common_words_answer_calmly(member, query):
-    make_post(member, "Relapse", "The day after a relapse.")
+@pytest.mark.parametrize("query, notice", [
+    ("x" * 2000, "long search"),
+    ("@#$%^&*()+=[]{}|;':,./<>? " * 80, "long search"),
+    ("@#$%^&*()+=[]{}|;':,./<>?", "couldn't find any words"),
+    ('"" ** ^^ :: NEAR(', None),
+])
+def test_long_junk_and_operators_answer_calmly(member, query, notice):
+    make_post(member, "Near the sea", "A relapse, then calm.")
     page = search(member, query)
-    assert page.results or page.notices or page.query
+    if notice:
+        assert page.results == [] and any(notice in text for text in page.notices)
+    else:  # only "NEAR" is a word here, searched as one
+        assert [r.id for r in page.results] == [r.id for r in search(member, "near").results]
 
 
 def test_only_common_words_get_a_calm_word(member):
