@@ -21,7 +21,14 @@ from forum.pagination import decode_cursor, encode_cursor
 from forum.services.accounts import find_member
 from forum.services.following import not_muted
 from forum.services.search.postgres import PostgresSearch
-from forum.services.search.query import MAX_QUERY_CHARACTERS, ParsedQuery, clean_query, highlighted, parse_query
+from forum.services.search.query import (
+    MAX_QUERY_CHARACTERS,
+    MAX_TERMS,
+    ParsedQuery,
+    clean_query,
+    highlighted,
+    parse_query,
+)
 from forum.services.search.sqlite import SqliteSearch
 from forum.services.tags import find_hashtag
 from forum.services.visibility import visible_posts, visible_replies
@@ -94,8 +101,8 @@ def search(viewer: User | None, text: str | None, filters: SearchFilters | None 
     query = clean_query(text)
     notices: list[str] = []
     if parsed.shortened:
-        notices.append(f"That was a long search, so we used its first {MAX_QUERY_CHARACTERS} characters "
-                       "and first dozen words.")
+        notices.append(f"That was a long search, so we looked for its first {MAX_TERMS} words or phrases "
+                       f"within its first {MAX_QUERY_CHARACTERS} characters.")
     if parsed.is_empty:
         if query:
             notices.append("We couldn't find any words to search for there. Try a word or two, like "
