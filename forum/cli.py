@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tags)
     app.cli.add_command(crisis)
+    app.cli.add_command(search)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 
@@ -124,6 +125,24 @@ def crisis_scan(since) -> None:
     click.echo(f"Assessed {len(work)}: " + ", ".join(f"{count} {level}" for level, count in levels.items()))
     ids = f" (ids {', '.join(map(str, opened))})" if opened else ""
     click.echo(f"Newly opened moderation items: {len(opened)}{ids}")
+
+
+@click.group()
+def search() -> None:
+    """The full-text search index."""
+
+
+@search.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from every post and reply (writes keep it in step; this is a repair tool)."""
+    from forum.services.search import backend, reindex, reindex_steps
+
+    with click.progressbar(length=reindex_steps(), label="Indexing", show_pos=True) as bar:
+        documents = reindex(bar.update)
+    db.session.commit()
+    how = ("FTS5 table rebuilt" if backend().name == "sqlite"
+           else "GIN indexes rebuilt from the generated columns")
+    click.echo(f"Search index ready: {documents} posts and replies ({how}).")
 
 
 @click.command("backup")

@@ -42,12 +42,13 @@ def register(app: Flask) -> None:
     from forum.notifications import bp as notifications_bp
     from forum.people import bp as people_bp
     from forum.posts import bp as posts_bp
+    from forum.search import bp as search_bp
     from forum.tags import bp as tags_bp
 
     set_sqlite_pragmas(app)
     safe_input.register(app)  # before the blueprints: their routes take its id converter
     for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
-                      notifications_bp, people_bp, posts_bp, tags_bp):
+                      notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
         app.register_blueprint(blueprint)
     # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
     app.extensions["kindred_guides"] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)

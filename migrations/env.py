@@ -10,6 +10,7 @@ from alembic import context
 from flask import current_app
 
 from forum.models.base import UTCDateTime
+from forum.services.search.schema import include_object
 
 if context.config.config_file_name:
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
@@ -35,14 +36,15 @@ def skip_empty_revision(migration_context, revision, directives):
 
 def run_migrations_offline() -> None:
     context.configure(url=str(migrate_ext.db.engine.url), target_metadata=target_metadata,
-                      literal_binds=True, render_item=render_item, compare_type=True)
+                      literal_binds=True, render_item=render_item, compare_type=True,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
     options = {"process_revision_directives": skip_empty_revision, "render_item": render_item,
-               "compare_type": True, **migrate_ext.configure_args}
+               "compare_type": True, "include_object": include_object, **migrate_ext.configure_args}
     with migrate_ext.db.engine.connect() as connection:
         on_sqlite = connection.dialect.name == "sqlite"
         if on_sqlite:

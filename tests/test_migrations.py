@@ -5,11 +5,14 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from forum.extensions import db
+from forum.services.search.schema import include_object
 
 
 def schema_differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The search index (an FTS5 table, or generated columns) lives only in the database, by design.
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 

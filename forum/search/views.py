@@ -1,0 +1,33 @@
+"""/search: a plain GET form and its results, usable without JavaScript."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+
+from forum.extensions import limiter
+from forum.pagination import BadCursor
+from forum.services.search import WITHIN, SearchFilters, search
+
+bp = Blueprint("search", __name__)
+
+#: The time filter's choices as the form words them, in order.
+WITHIN_CHOICES = (("", "Any time"), ("day", "Past day"), ("week", "Past week"), ("month", "Past month"),
+                  ("year", "Past year"))
+
+
+@bp.get("/search")
+@limiter.limit("120 per minute")
+def index():
+    args = request.args
+    filters = SearchFilters(tag=args.get("tag", "")[:100], author=args.get("author", "")[:100],
+                            within=args.get("within", "") if args.get("within") in WITHIN else "",
+                            include_muted=args.get("muted") == "1")
+    text = args.get("q", "")
+    page = None
+    if text.strip():
+        try:
+            page = search(current_user, text, filters, args.get("after"), current_app.config["POSTS_PER_PAGE"])
+        except BadCursor:
+            abort(400)
+    return render_template("search/index.html", page=page, text=text, filters=filters,
+                           within_choices=WITHIN_CHOICES)

@@ -1,0 +1,256 @@
+"""Full-text search over posts, replies and their hashtags: one interface, a backend per database.
+
+`search()` answers the search page, `search_data()` the same as plain data (for the JSON API). Both take
+the viewer and apply forum.services.visibility, so search shows exactly what the site's lists would.
+Results are ordered by (score, kind, id), highest first, and paged by that key: another source (treatment
+guides, say) can be merged in by giving its results a kind and a score on the same scale.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from markupsafe import Markup, escape
+from sqlalchemy import and_, literal_column, or_, select, union_all
+from sqlalchemy.orm import joinedload
+
+from forum.extensions import db
+from forum.models import Post, Reply, User, post_hashtags, utcnow
+from forum.pagination import decode_cursor, encode_cursor
+from forum.services.accounts import find_member
+from forum.services.following import not_muted
+from forum.services.search.postgres import PostgresSearch
+from forum.services.search.query import (
+    MAX_QUERY_CHARACTERS,
+    MAX_TERMS,
+    ParsedQuery,
+    clean_query,
+    highlighted,
+    parse_query,
+)
+from forum.services.search.sqlite import SqliteSearch
+from forum.services.tags import find_hashtag
+from forum.services.visibility import visible_posts, visible_replies
+
+#: The time filter's choices: how far back results may have been written.
+WITHIN = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31),
+          "year": timedelta(days=366)}
+#: Results per page at most, whatever a caller asks for.
+MAX_PER_PAGE = 50
+CURSOR_KINDS = (float, str, int)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What narrows a search: a hashtag, an author, how recent, and whether muted tags may show."""
+
+    tag: str = ""
+    author: str = ""
+    within: str = ""
+    include_muted: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One thing found. `kind` says what it is ("post", "reply"; later sources add their own)."""
+
+    kind: str
+    id: int
+    #: The post to open: the post itself, or the one a reply answers.
+    post_id: int
+    #: The title with the query's words in <mark>; everything else escaped.
+    title_html: Markup
+    #: A stretch of the text around the matches, marked up the same way.
+    snippet_html: Markup
+    author: str
+    #: "member", "moderator" or "admin": staff carry their role wherever their name shows.
+    author_role: str
+    created_at: datetime
+    #: The post's (or reply's) content warning: pages fold the snippet behind it as they fold the post.
+    content_warning: str
+    tags: tuple[str, ...]
+    score: float
+    #: "visible", or the status of the viewer's own post or reply that others can't see yet.
+    status: str = "visible"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[SearchResult]
+    next_cursor: str | None
+    #: Calm words for the member about their query ("those words are too common…"); never an error.
+    notices: tuple[str, ...] = ()
+    #: The query as searched (unstorable characters dropped, spaces collapsed).
+    query: str = ""
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+
+def backend():
+    """The search implementation for the database in use."""
+    return PostgresSearch() if db.engine.dialect.name == "postgresql" else SqliteSearch()
+
+
+def search(viewer: User | None, text: str | None, filters: SearchFilters | None = None,
+           cursor: str | None = None, per_page: int = 20) -> SearchPage:
+    """Find what the viewer may see that matches `text`, best first. Raises BadCursor for a cursor not ours."""
+    filters = filters or SearchFilters()
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    after = decode_cursor(cursor, CURSOR_KINDS) if cursor else None
+    parsed = parse_query(text)
+    query = clean_query(text)
+    notices: list[str] = []
+    if parsed.shortened:
+        notices.append(f"That was a long search, so we looked for its first {MAX_TERMS} words or phrases "
+                       f"within its first {MAX_QUERY_CHARACTERS} characters.")
+    if parsed.is_empty:
+        if query:
+            notices.append("We couldn't find any words to search for there. Try a word or two, like "
+                           "“sleep” or “first week sober”.")
+        return SearchPage([], None, tuple(notices), query, filters)
+    search_backend = backend()
+    if search_backend.only_common_words(parsed):
+        notices.append("Those words are too common to search for on their own. Add a word that says more "
+                       "about what you're looking for.")
+        return SearchPage([], None, tuple(notices), query, filters)
+    narrowing, problem = _narrowing(filters)
+    if problem:
+        return SearchPage([], None, (*notices, problem), query, filters)
+    rows = _ranked(search_backend, parsed, viewer, filters, narrowing, after, per_page + 1)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    results = _results(search_backend, parsed, rows)
+    next_cursor = encode_cursor((rows[-1].score, rows[-1].kind, rows[-1].id)) if more else None
+    return SearchPage(results, next_cursor, tuple(notices), query, filters)
+
+
+def search_data(viewer: User | None, text: str | None, filters: SearchFilters | None = None,
+                cursor: str | None = None, per_page: int = 20) -> dict:
+    """search() as plain data for the JSON API: strings, numbers, lists and dicts only."""
+    page = search(viewer, text, filters, cursor, per_page)
+    return {
+        "query": page.query,
+        "notices": list(page.notices),
+        "next_cursor": page.next_cursor,
+        "results": [{"kind": r.kind, "id": r.id, "post_id": r.post_id, "title_html": str(r.title_html),
+                     "snippet_html": str(r.snippet_html), "author": r.author, "author_role": r.author_role,
+                     "created_at": r.created_at.isoformat(), "content_warning": r.content_warning,
+                     "tags": list(r.tags), "score": r.score, "status": r.status} for r in page.results],
+    }
+
+
+@dataclass(frozen=True)
+class _Narrowing:
+    author_id: int | None = None
+    tag_id: int | None = None
+    since: datetime | None = None
+
+
+def _narrowing(filters: SearchFilters) -> tuple[_Narrowing, str | None]:
+    """The filters as ids and a time, or a calm word about the one that names nothing."""
+    author_id = tag_id = since = None
+    if filters.author.strip():
+        name = filters.author.strip().lstrip("@")
+        author = find_member(name)
+        if author is None:
+            return _Narrowing(), f"Nobody here is called “{name}”, so nothing matched. Check the spelling?"
+        author_id = author.id
+    if filters.tag.strip():
+        name = filters.tag.strip().lstrip("#")
+        tag = find_hashtag(name)
+        if tag is None:
+            return _Narrowing(), f"There's no #{name} tag yet, so nothing matched."
+        tag_id = tag.merged_into_id or tag.id
+    if filters.within in WITHIN:
+        since = utcnow() - WITHIN[filters.within]
+    return _Narrowing(author_id, tag_id, since), None
+
+
+def _ranked(search_backend, parsed: ParsedQuery, viewer: User | None, filters: SearchFilters,
+            narrowing: _Narrowing, after: tuple | None, limit: int) -> list:
+    """(kind, id, score) rows the viewer may see, best first, starting after the cursor's key."""
+
+    def on_post(post_filters: list) -> list:
+        clauses = [visible_posts(viewer)]
+        if not filters.include_muted:
+            clauses.append(not_muted(viewer))
+        if narrowing.tag_id is not None:
+            clauses.append(Post.id.in_(select(post_hashtags.c.post_id)
+                                       .where(post_hashtags.c.hashtag_id == narrowing.tag_id)))
+        return clauses + post_filters
+
+    def own_filters(model) -> list:
+        clauses = []
+        if narrowing.author_id is not None:
+            clauses.append(model.author_id == narrowing.author_id)
+        if narrowing.since is not None:
+            clauses.append(model.created_at >= narrowing.since)
+        return clauses
+
+    post_matches = search_backend.post_matches(parsed).subquery()
+    posts = (select(literal_column("'post'").label("kind"), Post.id.label("id"), post_matches.c.score)
+             .join_from(post_matches, Post, Post.id == post_matches.c.post_id)
+             .where(*on_post(own_filters(Post))))
+    reply_matches = search_backend.reply_matches(parsed).subquery()
+    replies = (select(literal_column("'reply'").label("kind"), Reply.id.label("id"), reply_matches.c.score)
+               .join_from(reply_matches, Reply, Reply.id == reply_matches.c.reply_id)
+               .join(Post, Post.id == Reply.post_id)
+               .where(Reply.deleted_at.is_(None), visible_replies(viewer), *on_post(own_filters(Reply))))
+    found = union_all(posts, replies).subquery()
+    stmt = select(found.c.kind, found.c.id, found.c.score)
+    if after is not None:
+        score, kind, key = after
+        # (score, kind, id) < the cursor's, spelled out: both databases read it the same way.
+        stmt = stmt.where(or_(found.c.score < score,
+                              and_(found.c.score == score, found.c.kind < kind),
+                              and_(found.c.score == score, found.c.kind == kind, found.c.id < key)))
+    stmt = stmt.order_by(found.c.score.desc(), found.c.kind.desc(), found.c.id.desc()).limit(limit)
+    return list(db.session.execute(stmt))
+
+
+def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResult]:
+    """The rows as results, in their order, with the backend's highlighted titles and snippets."""
+    post_ids = [row.id for row in rows if row.kind == "post"]
+    reply_ids = [row.id for row in rows if row.kind == "reply"]
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids)))}
+    replies = {reply.id: reply for reply in db.session.scalars(
+        select(Reply).where(Reply.id.in_(reply_ids)).options(joinedload(Reply.post)))}
+    marked = search_backend.marked_texts(parsed, post_ids, reply_ids)
+    results = []
+    for row in rows:
+        title, snippet = marked.get((row.kind, row.id), (None, None))
+        if row.kind == "post":
+            results.append(_post_result(posts[row.id], title, snippet, row.score))
+        else:
+            results.append(_reply_result(replies[row.id], snippet, row.score))
+    return results
+
+
+def _post_result(post: Post, title: str | None, snippet: str | None, score: float) -> SearchResult:
+    return SearchResult(
+        kind="post", id=post.id, post_id=post.id,
+        title_html=highlighted(title) if title else escape(post.title),
+        snippet_html=highlighted(snippet) if snippet else escape(post.excerpt),
+        author=post.author.username, author_role=post.author.role, created_at=post.created_at,
+        content_warning=post.content_warning, tags=tuple(tag.name for tag in post.hashtags), score=score,
+        status=post.status)
+
+
+def _reply_result(reply: Reply, snippet: str | None, score: float) -> SearchResult:
+    return SearchResult(
+        kind="reply", id=reply.id, post_id=reply.post_id, title_html=escape(reply.post.title),
+        snippet_html=highlighted(snippet) if snippet else escape(reply.body[:200]),
+        author=reply.author.username, author_role=reply.author.role, created_at=reply.created_at,
+        # A reply sits under its post's warning as well as its own.
+        content_warning=reply.content_warning or reply.post.content_warning,
+        tags=tuple(tag.name for tag in reply.post.hashtags), score=score, status=reply.status)
+
+
+def reindex(advance: Callable[[int], None] = lambda done: None) -> int:
+    """Rebuild the search index from the posts and replies (a repair tool: writes keep it in step)."""
+    return backend().reindex(advance)
+
+
+def reindex_steps() -> int:
+    """How many steps reindex() will report: documents on SQLite, indexes on PostgreSQL."""
+    return backend().reindex_steps()
