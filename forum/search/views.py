@@ -5,8 +5,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from forum.extensions import limiter
+from forum.guides.search import search_guides
 from forum.pagination import BadCursor
 from forum.services.search import WITHIN, SearchFilters, search
+from forum.web import guide_library
 
 bp = Blueprint("search", __name__)
 
@@ -24,10 +26,23 @@ def index():
                             include_muted=args.get("muted") == "1")
     text = args.get("q", "")
     page = None
+    guides = []
     if text.strip():
         try:
             page = search(current_user, text, filters, args.get("after"), current_app.config["POSTS_PER_PAGE"])
         except BadCursor:
             abort(400)
-    return render_template("search/index.html", page=page, text=text, filters=filters,
+        if not args.get("after") and not filters.author:  # guides have no author; shown above the first page
+            guides = matching_guides(text, filters.tag)
+    return render_template("search/index.html", page=page, text=text, filters=filters, guides=guides,
                            within_choices=WITHIN_CHOICES)
+
+
+def matching_guides(text: str, tag: str = "", limit: int = 3) -> list:
+    """The treatment guides that answer the search (and carry the tag, when one is asked for)."""
+    found = search_guides(guide_library(), text, limit=limit if not tag else 50)
+    if tag:
+        wanted = tag.lstrip("#").casefold()
+        tagged = {guide.slug for guide in guide_library().tagged(wanted)}
+        found = [match for match in found if match.slug in tagged][:limit]
+    return found
