@@ -15,7 +15,7 @@ from sqlalchemy import event
 from forum.extensions import db
 from tests.helpers import Visitor, make_post, make_reply
 
-PAGES = ["/", "/needs-reply", "/tags/Depression", "post"]
+PAGES = ["/", "/needs-reply", "/tags/Depression", "post", "/search?q=night"]
 SQLITE_FULL_SCAN = re.compile(r"^SCAN (posts|replies)\b(?!.*\bUSING\b)")
 POSTGRES_FULL_SCAN = re.compile(r"Seq Scan on (posts|replies)\b")
 
