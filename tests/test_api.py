@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from forum import create_app
 from forum.extensions import db
 from forum.models import Flag, ModerationItem, Notification, Post, PostStatus, Reply
 from forum.services.blocks import block
 from tests.api_support import AUTHS, ApiClient
-from tests.helpers import make_post, make_reply
+from tests.conftest import RequestInItsOwnContext
+from tests.helpers import Visitor, make_post, make_reply
 
 CRISIS_TEXT = "I can't keep going. I want to die and I think tonight is the night."
 
@@ -315,3 +317,22 @@ def test_a_body_that_isnt_a_json_object_is_a_400(caller):
 def test_the_site_keeps_its_html_error_pages(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and response.content_type.startswith("text/html")
+
+
+# --- rate limits: the site's own, shared with it ------------------------------------------------------------------
+
+def test_new_posts_share_the_sites_hourly_limit_and_the_429_says_when_to_retry(app, database_url, member):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the limit is the same whatever the database; once is enough")
+    limited = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    limited.test_client_class = RequestInItsOwnContext
+    browser = Visitor(limited.test_client())
+    browser.sign_in(member.username)
+    client = ApiClient(limited, "write_token", member)
+    site = [browser.post("/posts/new", {"title": f"Site {i}", "body": "Words."}).status_code for i in range(15)]
+    api = [client.post("/posts", json={"title": f"API {i}", "body": "Words."}).status_code for i in range(16)]
+    assert site == [302] * 15 and api == [201] * 15 + [429]  # 30 an hour in all, as on the site
+    refused = client.post("/posts", json={"title": "One more", "body": "Words."})
+    assert refused.get_json()["error"]["code"] == 429 and 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 30
