@@ -21,6 +21,7 @@ BEARER = re.compile(r"Bearer[ \t]+(\S+)[ \t]*", re.IGNORECASE)
 NO_SUCH_TOKEN = ("That token doesn't open anything: it may have been revoked, or mistyped. Make a new one "
                  "in your settings.")
 READ_ONLY_TOKEN = "This token can only read. Make one that can read and write in your settings to do this."
+SIGN_IN = "Sign in first: send a personal access token as 'Authorization: Bearer kdr_…', or use the site's session."
 CSRF_NEEDED = ("Signed in with the browser, writes need the page's CSRF token in the X-CSRFToken header "
                "(or use a personal access token).")
 
@@ -67,7 +68,7 @@ def member_required(*, writes: bool) -> Callable:
             if not current_user.is_authenticated:
                 if g.get("member_unreachable"):
                     return database_unavailable_response()
-                abort(401)
+                abort(401, description=SIGN_IN)
             token = calling_token()
             if writes and token is not None and not token.can_write:
                 abort(403, description=READ_ONLY_TOKEN)
