@@ -7,6 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from markupsafe import escape
 
+from forum.api.docs import inline_code
 from forum.api.v1.openapi import DOCUMENT
 from tests.api_support import PREFIX, ApiClient, openapi_path
 
@@ -67,3 +68,12 @@ def test_the_docs_page_describes_every_route_from_the_document(client):
         for method, operation in item.items():
             assert f"{method.upper()} {PREFIX}{path}" in html and str(escape(operation["summary"])) in html
     assert "<script" not in html.split("</header>", 1)[-1].split("<footer", 1)[0]  # nothing to run, nothing fetched
+
+
+@pytest.mark.parametrize("text,html", [
+    ("`cursor` from before", "<code>cursor</code> from before"),
+    ("<b>`x<y`</b>", "&lt;b&gt;<code>x&lt;y</code>&lt;/b&gt;"),
+    ("an odd ` left open", "an odd <code> left open</code>"),
+])
+def test_descriptions_show_names_as_code_and_escape_everything_else(text, html):
+    assert str(inline_code(text)) == html

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import AccessToken
+from forum.models import AccessToken, utcnow
+from forum.services.privacy import delete_account
 from forum.services.tokens import USE_RESOLUTION, create_token, note_use, secret_hash, token_for_secret
 from tests.api_support import ApiClient
 
@@ -96,3 +97,20 @@ def test_using_a_token_shows_in_settings(app, signed_in):
 
 def test_settings_link_to_the_tokens(signed_in):
     assert 'href="/settings/tokens"' in signed_in.get("/settings").get_data(as_text=True)
+
+
+def test_deleting_the_account_ends_its_tokens(app, member):
+    _, secret = create_token(member, "script", "write")
+    db.session.commit()
+    delete_account(member, keep_words_anonymously=False)
+    db.session.commit()
+    assert db.session.scalars(select(AccessToken)).all() == []
+    assert ApiClient(app).get("/posts", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_suspended_member_reads_but_cannot_write_with_their_token(app, member):
+    client = ApiClient(app, "write_token", member)
+    member.suspended_until = utcnow() + timedelta(days=1)
+    db.session.commit()
+    assert client.get("/posts").status_code == 200
+    assert client.post("/posts", json={"title": "Hello", "body": "Words."}).status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
+from markupsafe import Markup, escape
 
 from forum.api.v1.openapi import DOCUMENT
 from forum.api.views import bp
@@ -52,6 +53,18 @@ def operations(document: dict = DOCUMENT) -> list[Operation]:
                                    operation["parameters"], _schema_name(body) or ("object" if body else None),
                                    responses))
     return found
+
+
+def inline_code(text: str) -> Markup:
+    """The document's short descriptions mark names with `backticks`: show those as code, escape the rest."""
+    parts = str(text).split("`")
+    return Markup("").join(Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
+
+
+@bp.app_template_filter("inline_code")
+def _inline_code_filter(text: str) -> Markup:
+    return inline_code(text)
 
 
 @bp.get("")

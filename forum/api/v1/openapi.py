@@ -270,8 +270,9 @@ del PATHS["/notifications/read"]["post"]["responses"]["404"]
 DESCRIPTION = f"""Kindred's JSON API: read the forum as the site shows it to you, and write as yourself.
 
 **Signing in.** Either the browser session (writes then need the page's CSRF token in an `X-CSRFToken` header),
-or a personal access token made in Settings → Access tokens, sent as `Authorization: Bearer kdr_…`. A token
-either reads, or reads and writes; revoking it stops it at once. Tokens need no CSRF header.
+or a personal access token made in Settings → Apps and the API (`/settings/tokens`), sent as
+`Authorization: Bearer kdr_…`. A token either reads, or reads and writes; revoking it stops it at once. Tokens
+need no CSRF header.
 
 **The site's rules hold.** You see exactly what the site would show you: nothing hidden, held for a moderator
 or by someone you blocked (your own held words you do see, marked by `status`). Writes go through the same
