@@ -163,9 +163,15 @@ def _get(summary: str, ok: Schema, *, errors: dict | None = None, params: list |
 
 
 def _write(summary: str, responses: dict, *, body: str | None = None, params: list | None = None,
-           tag: str, description: str = "") -> Schema:
-    operation: Schema = {"summary": summary, "tags": [tag], "security": WRITERS, "parameters": params or [],
-                         "responses": {**responses, **ALWAYS, **WRITES, **FOUND}}
+           tag: str, description: str = "", takes_fields: bool = False) -> Schema:
+    """A write: answers 404 only when its path names something to find, and 422 only when it takes fields."""
+    params = params or []
+    refusals = {**WRITES}
+    if not (body or takes_fields):
+        del refusals["422"]
+    finds = FOUND if any(param["in"] == "path" for param in params) else {}
+    operation: Schema = {"summary": summary, "tags": [tag], "security": WRITERS, "parameters": params,
+                         "responses": {**responses, **ALWAYS, **refusals, **finds}}
     if description:
         operation["description"] = description
     if body:
@@ -256,7 +262,7 @@ PATHS: dict[str, Schema] = {
         "post": {**_write("Mark your notifications read.", {"200": _json("Marked.", _object({
             "marked": {"type": "integer"}, "unread": {"type": "integer"}}))}, tag="Notifications",
             description="Send {\"up_to\": id} with the newest id you showed, so one that arrived meanwhile "
-                        "stays unread; an empty body marks everything."),
+                        "stays unread; an empty body marks everything.", takes_fields=True),
             "requestBody": {"required": False, "content": {"application/json": {"schema": _object(
                 {"up_to": {"type": "integer", "minimum": 1}}, optional=("up_to",))}}}},
     },
@@ -264,8 +270,6 @@ PATHS: dict[str, Schema] = {
         "get": _get("This document.", _json("OpenAPI 3.1.", {"type": "object"}), tag="About"),
     },
 }
-# Reading notifications and marking them read: no post or reply to find, so no 404.
-del PATHS["/notifications/read"]["post"]["responses"]["404"]
 
 DESCRIPTION = f"""Kindred's JSON API: read the forum as the site shows it to you, and write as yourself.
 
