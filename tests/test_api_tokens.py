@@ -89,10 +89,11 @@ def test_last_use_is_written_at_most_once_a_minute(app, member):
 
 def test_using_a_token_shows_in_settings(app, signed_in):
     _, secret = make_token(signed_in)
-    assert "never" in signed_in.get("/settings/tokens").get_data(as_text=True)
+    assert "never used" in signed_in.get("/settings/tokens").get_data(as_text=True)
     ApiClient(app).get("/posts", headers={"Authorization": f"Bearer {secret}"})
     db.session.expire_all()
     assert db.session.scalars(select(AccessToken)).one().last_used_at is not None
+    assert "last used" in signed_in.get("/settings/tokens").get_data(as_text=True)
 
 
 def test_settings_link_to_the_tokens(signed_in):
