@@ -56,6 +56,12 @@ def check_against_document(app, method: str, url: str, response) -> None:
         f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])
 
 
+def schema_errors(body, name: str) -> list[str]:
+    """What in `body` breaks the document's schema `name` (empty when it fits)."""
+    validator = Draft202012Validator({"$ref": f"{DOCUMENT_URI}#/components/schemas/{name}"}, registry=REGISTRY)
+    return [error.message for error in validator.iter_errors(body)]
+
+
 class ApiClient:
     """A test client for /api/v1, signed in as `auth` says, that checks every answer against the document."""
 

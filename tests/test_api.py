@@ -10,7 +10,7 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Flag, ModerationItem, Notification, Post, PostStatus, Reply
 from forum.services.blocks import block
-from tests.api_support import AUTHS, ApiClient
+from tests.api_support import AUTHS, ApiClient, schema_errors
 from tests.conftest import RequestInItsOwnContext
 from tests.helpers import Visitor, make_post, make_reply
 
@@ -312,6 +312,29 @@ def test_413_for_more_than_a_megabyte(caller):
 def test_a_body_that_isnt_a_json_object_is_a_400(caller):
     response = caller("write_token").post("/posts", json=["title", "body"])
     assert response.status_code == 400 and response.get_json()["error"]["fields"] == {}
+
+
+def test_a_bug_is_a_json_500_that_shows_nothing_of_it(database_url, caplog):
+    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise ZeroDivisionError("a bug")
+
+    response = app.test_client().get("/api/v1/boom")
+    assert response.status_code == 500 and schema_errors(response.get_json(), "Error") == []
+    assert "ZeroDivisionError" not in response.get_data(as_text=True)
+    assert "Unhandled error on GET /api/v1/boom" in caplog.text
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer kdr_" + "a" * 43}], ids=["visitor", "token"])
+def test_without_the_database_the_api_answers_503_and_when_to_retry(headers):
+    """A token can't be checked either: that is the database's trouble (503), not a bad token (401)."""
+    down = create_app({"FLASK_CONFIG": "testing",
+                       "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-kindred-directory/kindred.sqlite3"})
+    response = ApiClient(down).get("/posts", headers=headers)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
 
 
 def test_the_site_keeps_its_html_error_pages(client):
