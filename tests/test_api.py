@@ -123,6 +123,7 @@ def test_token_writes_need_no_csrf_and_leave_no_session(caller, world):
     response = client.put(f"/posts/{world['others'].id}/heart")
     assert response.status_code == 200 and response.get_json() == {"hearted": True, "heart_count": 1, "changed": True}
     assert "Set-Cookie" not in response.headers and response.headers["Cache-Control"] == "no-store"
+    assert "Authorization" in response.headers["Vary"]
 
 
 # --- the site's rules, through the API --------------------------------------------------------------------------
