@@ -3,9 +3,12 @@ schemas are valid JSON Schema, and the docs page at /api is made from it. (Every
 checked against it as they run: tests/api_support.py.)"""
 from __future__ import annotations
 
+import json
+
 import pytest
 from jsonschema import Draft202012Validator
 from markupsafe import escape
+from openapi_spec_validator import validate
 
 from forum.api.docs import inline_code
 from forum.api.v1.openapi import DOCUMENT
@@ -34,6 +37,11 @@ def test_every_path_parameter_is_described(app):
         for method, operation in item.items():
             described = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
             assert described == named, f"{method.upper()} {path}"
+
+
+def test_the_document_is_valid_openapi_3_1():
+    validate(json.loads(json.dumps(DOCUMENT)))  # as served: JSON, not Python tuples
+    assert DOCUMENT["openapi"] == "3.1.0"
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENT["components"]["schemas"]))
