@@ -158,6 +158,16 @@ def test_the_author_reading_their_post_sees_the_help_and_others_do_not(app, memb
     assert ApiClient(app, "read_token", other_member).get(f"/posts/{post.id}").get_json()["care"] is None
 
 
+def test_a_new_members_held_post_waits_for_the_moderators_and_shows_only_to_its_author(app, caller, other_member):
+    app.config["NEW_MEMBER_HOLD_POSTS"] = 1
+    response = caller("write_token").post("/posts", json={"title": "Hello", "body": "My first words here."})
+    post = response.get_json()["post"]
+    assert response.status_code == 201 and post["status"] == "pending"
+    assert db.session.scalars(select(ModerationItem).where(ModerationItem.post_id == post["id"])).one()
+    assert ApiClient(app, "read_token", other_member).get(f"/posts/{post['id']}").status_code == 404
+    assert post["id"] in [p["id"] for p in caller("read_token").get("/posts").get_json()["posts"]]
+
+
 def test_a_retried_post_with_the_same_idempotency_key_is_made_once(caller):
     client = caller("write_token")
     key = {"Idempotency-Key": "retry-key-0123456789"}
