@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed
 
 from forum.web import rollback_quietly
 
@@ -19,7 +20,9 @@ MESSAGES = {
     403: ("That isn't yours to change", "You can read it, but only its author can change it."),
     404: ("We couldn't find that page", "It may have been deleted by its author, or the link is mistyped."),
     405: ("That doesn't work here", "This page can't be used that way. Try the link from the site instead."),
+    409: ("That's done already", "Nothing needed changing."),
     413: ("That was too much to send at once", "Please shorten it and try again."),
+    422: ("Some of that needs another look", "Please check what you sent and try again."),
     429: ("Let's slow down a little", "That was a lot of requests in a short time. Wait a minute and try again."),
     500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
     503: ("We can't reach our records right now",
@@ -37,10 +40,17 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(code: int, title: str, detail: str):
+def error_response(code: int, title: str, detail: str, fields: dict[str, list[str]] | None = None):
+    """The error page, or for scripts the one JSON shape every error has: {"error": {code, title, message,
+    fields}}, where `fields` names what to fix in the request ({} when the problem isn't one field's)."""
     if wants_json():
-        return jsonify(error={"code": code, "title": title, "message": detail}), code
+        return jsonify(error={"code": code, "title": title, "message": detail, "fields": fields or {}}), code
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def _said_by_the_view(error: HTTPException) -> bool:
+    """Whether the view gave this error its own description, rather than Werkzeug's stock one."""
+    return bool(error.description) and error.description != type(error).description
 
 
 def _handle_http(error: HTTPException):
@@ -48,7 +58,28 @@ def _handle_http(error: HTTPException):
     title, detail = MESSAGES.get(code, (error.name, error.description or ""))
     if code == 403 and error.description and not error.description.startswith("You don't have"):
         detail = error.description
-    return error_response(code, title, detail)
+    elif request.path.startswith("/api/") and code != 429 and _said_by_the_view(error):
+        detail = error.description  # a script's author needs the exact reason; a person gets the plain words
+    response = make_response(*error_response(code, title, detail, getattr(error, "fields", None)))
+    if code == 429:
+        response.headers["Retry-After"] = str(_seconds_until_the_limit_resets(error))
+    elif code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _seconds_until_the_limit_resets(error: HTTPException) -> int:
+    """When the breached rate limit lets requests through again; its whole window if the store can't say."""
+    from forum.extensions import limiter
+
+    try:
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, int(current.reset_at - time.time()))
+    except Exception:  # the limit store (Redis) may be gone by now; the window is a safe upper bound
+        log.warning("Could not read the rate limit's reset time", exc_info=True)
+    limit = getattr(error, "limit", None)
+    return int(limit.limit.get_expiry()) if limit is not None else 60
 
 
 def _handle_csrf(error: CSRFError):

@@ -32,6 +32,8 @@ CONTENT_SECURITY_POLICY = (
 def register(app: Flask) -> None:
     from forum import safe_input
     from forum.api import bp as api_bp
+    from forum.api import tokens_bp as api_tokens_bp
+    from forum.api import v1_bp as api_v1_bp
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
     from forum.flags import bp as flags_bp
@@ -47,8 +49,8 @@ def register(app: Flask) -> None:
 
     set_sqlite_pragmas(app)
     safe_input.register(app)  # before the blueprints: their routes take its id converter
-    for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
-                      notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
+    for blueprint in (api_bp, api_v1_bp, api_tokens_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp,
+                      moderation_rules_bp, notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
         app.register_blueprint(blueprint)
     # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
     app.extensions["kindred_guides"] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)

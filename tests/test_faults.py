@@ -178,7 +178,7 @@ def test_rate_limits_fall_back_when_redis_is_lost_and_return_to_it_when_it_is_ba
 
     def heart_counters() -> list[bytes]:
         """The hearts' rate-limit counters in Redis (only these tests heart through a Redis-backed app)."""
-        return redis.keys("LIMITS:*posts.heart_post*")
+        return redis.keys("LIMITS:*/hearts/*")  # the shared bucket of forum.limits.hearts
 
     def forget_heart_counters() -> None:
         if keys := heart_counters():

@@ -27,6 +27,7 @@ from wtforms.fields.core import UnboundField
 from forum import create_app
 from forum.extensions import db
 from forum.models import (
+    AccessToken,
     FlagReason,
     MemberNotice,
     ModerationAction,
@@ -40,6 +41,7 @@ from forum.models import (
 from forum.safe_input import MAX_ID
 from forum.services.flags import flag_content
 from forum.services.moderation.actions import take_action
+from forum.services.tokens import create_token
 from forum.services.watched import add_watched_word
 from tests.helpers import PASSWORD, Visitor, make_member, make_post, make_reply
 
@@ -118,6 +120,7 @@ class World:
         item = db.session.scalars(select(ModerationItem).where(ModerationItem.reply_id == own_reply.id)).one()
         take_action(self.moderator, item, item.version, "warn", reason="Please keep it kind.")
         add_watched_word(self.moderator, "casino", "flag")
+        create_token(self.member, "fuzzed script", "write")
         db.session.commit()
         self.names = {"river_stone", "MapleAndTea", "river_mod"}
 
@@ -138,7 +141,7 @@ class World:
 
 #: Which table a URL's id names, by the argument's name.
 ID_KINDS = {"post_id": Post, "reply_id": Reply, "item_id": ModerationItem, "action_id": ModerationAction,
-            "word_id": WatchedWord, "notice_id": MemberNotice}
+            "word_id": WatchedWord, "notice_id": MemberNotice, "token_id": AccessToken}
 
 
 def url_values(rule, world: World):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forum.extensions import db, limiter
+from forum import limits
+from forum.extensions import db
 from forum.flags.forms import FlagForm
 from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.models import Flag, FlagReason, Post, Reply
@@ -18,7 +19,7 @@ bp = Blueprint("flags", __name__)
 
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 @login_required
-@limiter.limit("60 per hour", methods=["POST"])
+@limits.flags
 @form_checks_csrf
 def flag_post(post_id: int):
     return _flag(get_post(post_id))
@@ -26,7 +27,7 @@ def flag_post(post_id: int):
 
 @bp.route("/replies/<int:reply_id>/flag", methods=["GET", "POST"])
 @login_required
-@limiter.limit("60 per hour", methods=["POST"])
+@limits.flags
 @form_checks_csrf
 def flag_reply(reply_id: int):
     return _flag(get_reply(reply_id))

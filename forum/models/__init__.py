@@ -19,9 +19,11 @@ from forum.models.moderation import (
 from forum.models.post import Post, PostStatus, Reply
 from forum.models.social import Block, Notification, NotificationKind, TagFollow
 from forum.models.tag import Hashtag, post_hashtags
+from forum.models.token import AccessToken, TokenScope
 from forum.models.user import Role, User
 
 __all__ = [
+    "AccessToken", "TokenScope",
     "Block", "Notification", "NotificationKind", "TagFollow", "FLAG_REASON_LABELS", "Flag", "FlagReason",
     "MemberNotice", "ModerationAction", "Revision", "WatchedAction", "WatchedWord", "Hashtag", "Heart", "ItemStatus",
     "ModerationItem", "ModerationReason", "Priority", "ReasonKind", "Post", "PostStatus", "Reply", "Role", "User",

@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.models import Post, Reply
 
 Content = TypeVar("Content", Post, Reply)
+Answer = TypeVar("Answer")
 
 #: Where the landing page learns which submit went through, so the browser can let go of that draft.
 SUBMITTED = "submitted"
@@ -39,26 +40,37 @@ def create_once(model: type[Content], author_id: int, key: str | None, create: C
                 landing: Callable[[Content], Landing]):
     """Create content with `create` and commit it, once per form; a resubmit lands where the first one did.
 
-    The landing is worked out before the commit: nothing after it touches the database, so a member whose
+    DomainError from `create` propagates, with the session as `create` left it.
+    """
+    landed, _ = save_once(model, author_id, key, create, landing)
+    return _answer(landed, key)
+
+
+def save_once(model: type[Content], author_id: int, key: str | None, create: Callable[[], Content],
+              answer: Callable[[Content], Answer]) -> tuple[Answer, bool]:
+    """Create content with `create` and commit it, once per key; return `answer(content)` and whether this
+    call made it (False: an earlier submit with the same key had, and the answer is about that one).
+
+    The answer is worked out before the commit: nothing after it touches the database, so a member whose
     words are saved is never answered with an error (and never tempted to send them again).
     DomainError from `create` propagates, with the session as `create` left it.
     """
     earlier = earlier_submit(model, author_id, key)
     if earlier is not None:
-        return _answer(landing(earlier), key)
+        return answer(earlier), False
     content = create()
     content.submission_key = key
     try:
         db.session.flush()  # a submit with the same key that got here first shows up now, or at the commit
-        landed = landing(content)
+        answered = answer(content)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         earlier = earlier_submit(model, author_id, key)
         if earlier is None:
             raise
-        landed = landing(earlier)
-    return _answer(landed, key)
+        return answer(earlier), False
+    return answered, True
 
 
 def _answer(landed: Landing, key: str | None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from forum import limits
 from forum.errors import wants_json
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
@@ -46,7 +47,7 @@ def _invalid_status(form) -> int:
 
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per hour", methods=["POST"])
+@limits.new_posts
 @form_checks_csrf
 def new():
     form = PostForm()
@@ -206,7 +207,7 @@ def delete(post_id: int):
 
 @bp.post("/posts/<int:post_id>/replies")
 @login_required
-@limiter.limit("60 per hour")
+@limits.new_replies
 @form_checks_csrf
 def reply(post_id: int):
     post = get_post(post_id)
@@ -280,7 +281,7 @@ def delete_reply_view(reply_id: int):
 
 @bp.post("/posts/<int:post_id>/heart")
 @login_required
-@limiter.limit("300 per hour")
+@limits.hearts
 def heart_post(post_id: int):
     post = get_post(post_id)
     return _heart(post, url_for("posts.show", post_id=post.id, _anchor="post"))
@@ -288,7 +289,7 @@ def heart_post(post_id: int):
 
 @bp.post("/replies/<int:reply_id>/heart")
 @login_required
-@limiter.limit("300 per hour")
+@limits.hearts
 def heart_reply(reply_id: int):
     reply_ = get_reply(reply_id)
     return _heart(reply_, _reply_url(reply_))
