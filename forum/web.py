@@ -28,6 +28,7 @@ CONTENT_SECURITY_POLICY = (
 
 def register(app: Flask) -> None:
     from forum import safe_input
+    from forum.account import bp as account_bp
     from forum.api import bp as api_bp
     from forum.auth import bp as auth_bp
     from forum.feed import bp as feed_bp
@@ -42,7 +43,7 @@ def register(app: Flask) -> None:
 
     set_sqlite_pragmas(app)
     safe_input.register(app)  # before the blueprints: their routes take its id converter
-    for blueprint in (api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
+    for blueprint in (account_bp, api_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp, moderation_rules_bp,
                       notifications_bp, people_bp, posts_bp, tags_bp):
         app.register_blueprint(blueprint)
 
@@ -63,13 +64,13 @@ def register(app: Flask) -> None:
 _UNREACHABLE = object()
 
 
-def _load_member(member_id: str) -> User | None:
-    try:
-        member_key = int(member_id)
-    except ValueError:
-        return None
+def _load_member(sign_in_token: str) -> User | None:
+    """The member whose live sign-in the session or remember-me cookie names (forum.services.sign_ins)."""
+    from forum.services.sign_ins import member_signed_in_with
+
     # With the database down, the member reads on as a visitor: the help page still reaches them.
-    member = unless_database_fails(lambda: db.session.get(User, member_key), _UNREACHABLE, "the signed-in member")
+    member = unless_database_fails(lambda: member_signed_in_with(sign_in_token), _UNREACHABLE,
+                                   "the signed-in member")
     if member is _UNREACHABLE:
         g.member_unreachable = True  # not signed out: a page only members may use says "try again", not "sign in"
         return None
@@ -157,7 +158,7 @@ def _template_globals() -> dict:
 
 
 #: Pages private to whoever asks, signed in or not yet (they redirect to sign-in): never kept by a cache.
-PRIVATE_BLUEPRINTS = frozenset({"moderation", "moderation_rules", "notifications"})
+PRIVATE_BLUEPRINTS = frozenset({"account", "moderation", "moderation_rules", "notifications"})
 PRIVATE_ENDPOINTS = frozenset({"people.settings", "people.export", "people.delete_account_view", "people.notices"})
 
 
