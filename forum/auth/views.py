@@ -11,6 +11,7 @@ from forum.extensions import db, limiter
 from forum.forms import form_checks_csrf
 from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
+from forum.services.credentials import create_recovery_code
 from forum.sessions import sign_in_here, sign_out_here
 
 bp = Blueprint("auth", __name__)
@@ -40,8 +41,11 @@ def register():
             form[error.field or "username"].errors.append(error.message)
         else:
             sign_in_here(member)
+            code = create_recovery_code(member) if form.recovery_code.data else None
             db.session.commit()
             flash(f"Welcome, {member.username}. We're glad you're here.", "success")
+            if code:  # shown in this answer only: nothing kept could show it again
+                return render_template("account/recovery_code_shown.html", code=code)
             return redirect(url_for("feed.latest"))
     return render_template("auth/register.html", form=form)
 

@@ -100,6 +100,10 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def set_recovery_code(self, code: str) -> None:
+        """Keep only a hash of the code, slow to guess as a password's (forum.services.credentials)."""
+        self.recovery_code_hash = generate_password_hash(code)
+
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 
