@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import SignIn, User
 from forum.services.credentials import create_recovery_code, reset_password_with_recovery_code
 from tests.helpers import PASSWORD, Visitor
+from tests.test_concurrency import race
 from tests.test_sessions import cookies_of, opens_an_account, replay, sign_in
 
 NEW_PASSWORD = "lanterns along the harbour wall"
@@ -212,3 +213,15 @@ def test_guessing_recovery_codes_is_rate_limited_per_account(app, member, limite
                                   "/forgot-password"])
 def test_account_pages_are_never_stored(client, path):
     assert "no-store" in client.get(path).headers["Cache-Control"]
+
+
+def test_a_recovery_code_used_by_several_at_once_works_once(app, member):
+    code = make_code(member)
+    visitors = [Visitor(app.test_client()) for _ in range(5)]
+    assert all(visitor.token for visitor in visitors)
+    statuses = race([lambda visitor=visitor, n=n: recover(visitor, "river_stone", code, new=f"{NEW_PASSWORD} {n}")
+                     for n, visitor in enumerate(visitors)])
+    assert sorted(statuses) == [302, 422, 422, 422, 422]
+    winner = statuses.index(302)
+    db.session.expire_all()
+    assert member.check_password(f"{NEW_PASSWORD} {winner}") and member.recovery_code_hash is None
