@@ -147,3 +147,10 @@ def test_kept_names_are_unique_in_the_database(app, member, other_member):
 def test_a_newcomer_registering_a_free_name_is_unaffected(visitor):
     make_member("someone_else")
     assert register(visitor, "fresh_start").status_code == 302
+
+
+def test_the_data_export_lists_names_kept_for_the_member(signed_in, member):
+    rename(signed_in, "harbour_light")
+    exported = signed_in.get("/settings/export").get_json()
+    assert exported["member"]["username"] == "harbour_light"
+    assert [past["username"] for past in exported["member"]["past_usernames"]] == ["river_stone"]

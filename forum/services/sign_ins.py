@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from forum.extensions import db
 from forum.models import SignIn, User, utcnow
@@ -63,8 +63,3 @@ def end_every_sign_in(member: User, except_this_one: bool = False) -> int:
         statement = statement.where(SignIn.token_hash != token_hash(member.sign_in_token))
     return db.session.execute(statement).rowcount or 0
 
-
-def live_sign_in_count(member: User, now: datetime | None = None) -> int:
-    """How many browsers are signed in to the member's account now."""
-    return db.session.scalar(select(func.count()).select_from(SignIn).where(
-        SignIn.member_id == member.id, SignIn.expires_at > (now or utcnow())))
