@@ -46,14 +46,14 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            ended = change_password(current_user, form.current_password.data, form.new_password.data)
+            change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error, "current_password")
         else:
             db.session.commit()
-            flash("Your password is changed. Every other device that was signed in to your account is signed out"
-                  + (f" ({ended})" if ended else "") + "; you're still signed in here.", "success")
+            flash("Your password is changed, and you're still signed in here. Every other device that was signed "
+                  "in to your account is now signed out.", "success")
             return redirect(url_for("people.settings"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200
 
