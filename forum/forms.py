@@ -2,8 +2,25 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.validators import Regexp, ValidationError
 
 from forum.extensions import csrf
+from forum.models.user import USERNAME_PATTERN
+from forum.passwords import password_problem
+from forum.services.accounts import USERNAME_MESSAGE
+
+# `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
+USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def hard_to_guess(form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class EmptyForm(FlaskForm):

@@ -15,7 +15,6 @@ from forum import page_cache
 from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library_once
 from forum.models import User, utcnow
-from forum.services.visibility import load_viewer
 from forum.timewords import how_long
 
 log = logging.getLogger(__name__)
@@ -31,6 +30,7 @@ CONTENT_SECURITY_POLICY = (
 
 def register(app: Flask) -> None:
     from forum import safe_input
+    from forum.account import bp as account_bp
     from forum.api import bp as api_bp
     from forum.api import tokens_bp as api_tokens_bp
     from forum.api import v1_bp as api_v1_bp
@@ -49,8 +49,8 @@ def register(app: Flask) -> None:
 
     set_sqlite_pragmas(app)
     safe_input.register(app)  # before the blueprints: their routes take its id converter
-    for blueprint in (api_bp, api_v1_bp, api_tokens_bp, auth_bp, feed_bp, flags_bp, help_bp, moderation_bp,
-                      moderation_rules_bp, notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
+    for blueprint in (account_bp, api_bp, api_v1_bp, api_tokens_bp, auth_bp, feed_bp, flags_bp, help_bp,
+                      moderation_bp, moderation_rules_bp, notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
         app.register_blueprint(blueprint)
     # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
     app.extensions["kindred_guides"] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
@@ -79,13 +79,13 @@ def guide_library() -> GuideLibrary:
     return current_app.extensions["kindred_guides"]
 
 
-def _load_member(member_id: str) -> User | None:
-    try:
-        member_key = int(member_id)
-    except ValueError:
-        return None
+def _load_member(sign_in_token: str) -> User | None:
+    """The member whose live sign-in the session or remember-me cookie names (forum.services.sign_ins)."""
+    from forum.services.sign_ins import member_signed_in_with
+
     # With the database down, the member reads on as a visitor: the help page still reaches them.
-    member = unless_database_fails(lambda: load_viewer(member_key), _UNREACHABLE, "the signed-in member")
+    member = unless_database_fails(lambda: member_signed_in_with(sign_in_token), _UNREACHABLE,
+                                   "the signed-in member")
     if member is _UNREACHABLE:
         g.member_unreachable = True  # not signed out: a page only members may use says "try again", not "sign in"
         return None
@@ -167,7 +167,7 @@ def _template_globals() -> dict:
 
 
 #: Pages private to whoever asks, signed in or not yet (they redirect to sign-in): never kept by a cache.
-PRIVATE_BLUEPRINTS = frozenset({"moderation", "moderation_rules", "notifications"})
+PRIVATE_BLUEPRINTS = frozenset({"account", "moderation", "moderation_rules", "notifications"})
 PRIVATE_ENDPOINTS = frozenset({"people.settings", "people.export", "people.delete_account_view", "people.notices"})
 
 

@@ -13,6 +13,8 @@ from forum.services.posts import create_post
 from forum.services.replies import add_reply
 
 PASSWORD = "a long enough password"
+#: Forms that can sign a visitor in (forum.sessions.sign_in_here clears the session they had).
+SESSION_STARTING_PATHS = {"/login", "/register", "/forgot-password"}
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -57,7 +59,10 @@ class Visitor:
         return self.client.get(url, **kwargs)
 
     def post(self, url, data=None, **kwargs):
-        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+        response = self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+        if url.split("?")[0] in SESSION_STARTING_PATHS:
+            self._token = None  # signing in starts a new session, and with it a new CSRF token
+        return response
 
     def sign_in(self, username: str, password: str = PASSWORD):
         response = self.post("/login", {"username": username, "password": password})

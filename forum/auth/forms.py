@@ -1,23 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo
 
-from forum.models.user import USERNAME_PATTERN
-from forum.passwords import password_problem
-from forum.services.accounts import USERNAME_MESSAGE
-
-# `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
-USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
-
-
-def strip_whitespace(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def hard_to_guess(form, field) -> None:
-    problem = password_problem(field.data or "")
-    if problem:
-        raise ValidationError(problem)
+from forum.forms import USERNAME_RULE, hard_to_guess, strip_whitespace
 
 
 class RegisterForm(FlaskForm):
@@ -31,6 +16,7 @@ class RegisterForm(FlaskForm):
         DataRequired("Type the password once more."),
         EqualTo("password", message="The two passwords don't match."),
     ])
+    recovery_code = BooleanField("Make me a recovery code, in case I lose my password", default=True)
 
 
 class LoginForm(FlaskForm):

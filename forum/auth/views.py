@@ -4,13 +4,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from forum.auth.forms import LoginForm, RegisterForm
 from forum.extensions import db, limiter
 from forum.forms import form_checks_csrf
 from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
+from forum.services.credentials import create_recovery_code
+from forum.sessions import sign_in_here, sign_out_here
 
 bp = Blueprint("auth", __name__)
 
@@ -38,9 +40,12 @@ def register():
         except DomainError as error:
             form[error.field or "username"].errors.append(error.message)
         else:
+            sign_in_here(member)
+            code = create_recovery_code(member) if form.recovery_code.data else None
             db.session.commit()
-            login_user(member)
             flash(f"Welcome, {member.username}. We're glad you're here.", "success")
+            if code:  # shown in this answer only: nothing kept could show it again
+                return render_template("account/recovery_code_shown.html", code=code)
             return redirect(url_for("feed.latest"))
     return render_template("auth/register.html", form=form)
 
@@ -59,7 +64,8 @@ def login():
         if member is None:
             form.password.errors.append("That username and password don't match. Please try again.")
         else:
-            login_user(member, remember=form.remember.data)
+            sign_in_here(member, remember=form.remember.data)
+            db.session.commit()
             flash(f"Welcome back, {member.username}.", "success")
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
@@ -69,6 +75,7 @@ def login():
 @login_required
 def logout():
     # The app-wide CSRF check has already run: a forged logout never reaches this line.
-    logout_user()
+    sign_out_here(current_user._get_current_object())
+    db.session.commit()
     flash("You've signed out. Take care of yourself.", "info")
     return redirect(url_for("feed.latest"))

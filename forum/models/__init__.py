@@ -1,4 +1,5 @@
 """The data Kindred keeps: members, posts and replies, hashtags, hearts."""
+from forum.models.account import PastUsername, SignIn
 from forum.models.base import utcnow
 from forum.models.heart import Heart
 from forum.models.moderation import (
@@ -27,5 +28,5 @@ __all__ = [
     "Block", "Notification", "NotificationKind", "TagFollow", "FLAG_REASON_LABELS", "Flag", "FlagReason",
     "MemberNotice", "ModerationAction", "Revision", "WatchedAction", "WatchedWord", "Hashtag", "Heart", "ItemStatus",
     "ModerationItem", "ModerationReason", "Priority", "ReasonKind", "Post", "PostStatus", "Reply", "Role", "User",
-    "post_hashtags", "utcnow",
+    "post_hashtags", "utcnow", "PastUsername", "SignIn",
 ]

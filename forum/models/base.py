@@ -6,6 +6,12 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+#: Every table with a numeric id ends its `__table_args__` with this. Without AUTOINCREMENT, SQLite hands the
+#: highest id out again once its row is deleted: a deleted member's id went to the next member to register (and
+#: with it their old sign-ins), a deleted post's to the next post (and with it old links and notifications).
+#: PostgreSQL's sequences never reuse an id, and it ignores this option.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, in UTC."""

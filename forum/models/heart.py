@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class Heart(db.Model):
@@ -17,6 +17,7 @@ class Heart(db.Model):
         UniqueConstraint("user_id", "post_id"),
         UniqueConstraint("user_id", "reply_id"),
         CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from forum.models.post import Post, Reply
 from forum.models.user import User
 
@@ -48,6 +48,7 @@ class ModerationItem(db.Model):
         CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
         CheckConstraint("status IN ('open', 'resolved')", name="status_known"),
         Index("ix_moderation_items_queue", "status", "priority", "opened_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +81,7 @@ class ModerationReason(db.Model):
     """One reason an item is in the queue: a detector finding, a flag, a watched word…"""
 
     __tablename__ = "moderation_reasons"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("moderation_items.id", ondelete="CASCADE"), index=True)
@@ -118,6 +120,7 @@ class Flag(db.Model):
         UniqueConstraint("user_id", "post_id"),
         UniqueConstraint("user_id", "reply_id"),
         CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +138,7 @@ class ModerationAction(db.Model):
     """The audit log: every moderator action, who took it, on what, when and why."""
 
     __tablename__ = "moderation_actions"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -166,6 +170,7 @@ class WatchedWord(db.Model):
     """A word or phrase moderators watch for, and what happens when a member writes it."""
 
     __tablename__ = "watched_words"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Case-folded phrase; matched on word boundaries.
@@ -181,6 +186,7 @@ class MemberNotice(db.Model):
     """A message to a member from the moderators: why something was hidden, a warning, a kind word."""
 
     __tablename__ = "member_notices"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -200,7 +206,7 @@ class Revision(db.Model):
     """A post's or reply's earlier words, kept on every edit so moderators can see what changed."""
 
     __tablename__ = "revisions"
-    __table_args__ = (CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),)
+    __table_args__ = (CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from forum.models.tag import Hashtag, post_hashtags
 from forum.models.user import User
 
@@ -66,6 +66,7 @@ class Post(CrisisAssessed, Moderated, SubmittedOnce, db.Model):
         Index("ix_posts_last_activity", "last_activity_at", "id"),
         # A form submitted twice (a retry, a double click, two at once) makes one post.
         Index("ix_posts_author_submission_key", "author_id", "submission_key", unique=True),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +110,7 @@ class Reply(CrisisAssessed, Moderated, SubmittedOnce, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
         Index("ix_replies_author_submission_key", "author_id", "submission_key", unique=True),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

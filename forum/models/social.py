@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from forum.models.tag import Hashtag
 from forum.models.user import User
 
@@ -55,7 +55,8 @@ class Notification(db.Model):
     ("Sam and 4 others sent hearts")."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient_unread", "recipient_id", "read_at", "created_at"),)
+    __table_args__ = (Index("ix_notifications_recipient_unread", "recipient_id", "read_at", "created_at"),
+                      NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

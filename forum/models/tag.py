@@ -5,6 +5,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
+from forum.models.base import NEVER_REUSE_IDS
 
 # One row per (post, hashtag); the composite primary key means a post carries a tag once.
 post_hashtags = Table(
@@ -19,6 +20,7 @@ post_hashtags = Table(
 
 class Hashtag(db.Model):
     __tablename__ = "hashtags"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Case-folded identity: `#Depression` and `#depression` are one tag (see forum.hashtags.hashtag_key).

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from forum.models.user import User
 
 TOKEN_NAME_MAX = 60
@@ -26,7 +26,7 @@ class AccessToken(db.Model):
     the API as anyone, and the member sees the secret once, when it is made."""
 
     __tablename__ = "access_tokens"
-    __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope_known"),)
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope_known"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models.base import UTCDateTime, utcnow
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):
@@ -47,6 +47,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_known"),
         CheckConstraint(USERNAME_CHECK, name="username_valid"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,17 +70,39 @@ class User(UserMixin, db.Model):
     muted_notifications: Mapped[list] = mapped_column(JSON, default=list)
     #: While in the future, the member can read but not post, reply, heart or flag.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the member last chose a new username (one change every 30 days); None if never.
+    username_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Hash of the member's one-time recovery code, as a password's; None when they have none (or used it).
+    recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
+
+    #: The token of the sign-in this object was loaded for (forum.services.sign_ins), never stored: Flask-Login
+    #: keeps `get_id()` in the session and the remember-me cookie, so a cookie names one sign-in, not an id.
+    sign_in_token = None
 
     def __init__(self, username: str, password: str, role: Role | str = Role.MEMBER, **kwargs):
         super().__init__(username=username, username_key=username_key(username),
                          role=Role(role).value, **kwargs)
         self.set_password(password)
 
+    def get_id(self) -> str:
+        if not self.sign_in_token:  # an id alone in a cookie is what let old cookies open a reused id
+            raise RuntimeError("sign members in through forum.services.sign_ins.start_sign_in")
+        return self.sign_in_token
+
+    # Flask-Login's UserMixin compares members by get_id(); one row is one member, whichever sign-in loaded it.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def set_recovery_code(self, code: str) -> None:
+        """Keep only a hash of the code, slow to guess as a password's (forum.services.credentials)."""
+        self.recovery_code_hash = generate_password_hash(code)
 
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or utcnow())

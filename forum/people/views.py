@@ -15,7 +15,7 @@ from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
 from forum.people.forms import DeleteAccountForm, SettingsForm
 from forum.services import DomainError, feeds
-from forum.services.accounts import find_member
+from forum.services.accounts import find_member, member_by_past_name
 from forum.services.blocks import block, has_blocked, unblock
 from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
@@ -28,7 +28,9 @@ bp = Blueprint("people", __name__)
 def profile(username: str):
     member = find_member(username)
     if member is None:
-        abort(404)
+        # A name its member gave up lately: old links lead to them (302: in a while the name is anyone's).
+        renamed = member_by_past_name(username) or abort(404)
+        return redirect(url_for("people.profile", username=renamed.username))
     is_self = current_user.is_authenticated and current_user.id == member.id
     show_activity = is_self or not member.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
     i_blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, member.id)

@@ -47,6 +47,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.user import username_key
+from forum.services.accounts import member_ids_named
 from forum.services.visibility import visible_posts, visible_replies
 
 Kind = NotificationKind
@@ -105,7 +106,7 @@ def notify_mentions(content: Post | Reply) -> None:
     keys = mentioned_keys(f"{content.title}\n\n{content.body}" if is_post else content.body)
     if not keys:
         return
-    named = set(db.session.scalars(select(User.id).where(User.username_key.in_(keys))))
+    named = member_ids_named(keys)  # a name given up lately still reaches its member
     post_id = content.id if is_post else content.post_id
     reply_id = None if is_post else content.id
     if reply_id is not None:  # "Sam replied to your post" already says it

@@ -11,6 +11,7 @@ from forum.models import (
     Flag,
     Heart,
     MemberNotice,
+    PastUsername,
     Post,
     PostStatus,
     Reply,
@@ -45,7 +46,10 @@ def export_member(member: User) -> dict:
         "member": {"username": member.username, "joined_at": when(member.joined_at), "role": member.role,
                    "bio": member.bio, "pronouns": member.pronouns, "country": member.country,
                    "hide_activity": member.hide_activity, "content_warnings": member.content_warnings,
-                   "muted_notifications": member.muted_notifications},
+                   "muted_notifications": member.muted_notifications,
+                   "past_usernames": [{"username": past.username, "kept_until": when(past.kept_until)}
+                                      for past in db.session.scalars(select(PastUsername).where(
+                                          PastUsername.member_id == member.id).order_by(PastUsername.id))]},
         "posts": [{"id": p.id, "title": p.title, "body": p.body, "created_at": when(p.created_at),
                    "edited_at": when(p.edited_at), "status": p.status, "content_warning": p.content_warning,
                    "hashtags": [t.name for t in p.hashtags]} for p in posts],

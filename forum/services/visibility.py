@@ -77,19 +77,18 @@ def _own_non_visible_post_ids(member_id: int) -> list[int]:
 _OWN_IDS = "kindred.own_non_visible_post_ids"
 
 
-def load_viewer(member_id: int) -> User | None:
-    """The signed-in member, with the ids of their own posts nobody else sees fetched in the same query
-    (every list the member opens asks for them: see _own_non_visible_post_ids)."""
-    own_ids = (select(func.aggregate_strings(cast(Post.id, String), ","))
-               .where(Post.author_id == User.id, Post.status != PostStatus.VISIBLE.value)
-               .scalar_subquery())
-    found = db.session.execute(select(User, own_ids).where(User.id == member_id)).first()
-    if found is None:
-        return None
-    member, joined = found
+def own_hidden_post_ids_column():
+    """A column for a query that loads the viewer (see forum.services.sign_ins): the ids of their own posts
+    nobody else sees, joined by commas, so every list the member opens needn't ask for them again."""
+    return (select(func.aggregate_strings(cast(Post.id, String), ","))
+            .where(Post.author_id == User.id, Post.status != PostStatus.VISIBLE.value)
+            .scalar_subquery())
+
+
+def remember_own_hidden_post_ids(member: User, joined: str | None) -> None:
+    """Keep what own_hidden_post_ids_column() found for _own_non_visible_post_ids (until the session writes)."""
     db.session.info.setdefault(_OWN_IDS, {})[member.id] = [int(post_id) for post_id in joined.split(",")] \
         if joined else []
-    return member
 
 
 def _forget_own_ids(session, *_args) -> None:

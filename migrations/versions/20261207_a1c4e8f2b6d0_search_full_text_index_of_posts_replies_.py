@@ -1,7 +1,7 @@
 """search: a full-text index of posts, replies and their hashtags
 
 Revision ID: a1c4e8f2b6d0
-Revises: 7b1e4d2c9a30
+Revises: d4b8f0a2c6e1
 Create Date: 2026-12-07 00:20:00.000000
 
 SQLite: one FTS5 table, `search_documents` (porter stemming over unicode61 words), holding every post
@@ -21,7 +21,7 @@ SQLite (batch mode copies and drops the table) drops their triggers with it and 
 from alembic import op
 
 revision = 'a1c4e8f2b6d0'
-down_revision = '7b1e4d2c9a30'
+down_revision = 'd4b8f0a2c6e1'
 branch_labels = None
 depends_on = None
 

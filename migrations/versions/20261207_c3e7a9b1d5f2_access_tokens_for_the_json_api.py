@@ -33,6 +33,7 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_access_tokens')),
         sa.UniqueConstraint('secret_hash', name=op.f('uq_access_tokens_secret_hash')),
+        sqlite_autoincrement=True,  # ids never reused (see d4b8f0a2c6e1)
     )
     with op.batch_alter_table('access_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_access_tokens_user_id'), ['user_id'], unique=False)

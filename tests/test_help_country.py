@@ -1,0 +1,81 @@
+"""Anyone can choose whose crisis lines lead the help page: a visitor's choice stays in their browser, a member's
+in their settings; the page never shows how the server is laid out."""
+import re
+
+import pytest
+
+from forum.extensions import db
+from forum.help.views import COUNTRY_COOKIE, viewer_country
+
+LOCAL_HEADING = re.compile(r"Where you are \((\w+)\)")
+
+
+def shown_country(visitor) -> str:
+    return LOCAL_HEADING.search(visitor.get("/help").get_data(as_text=True)).group(1)
+
+
+def test_a_visitor_chooses_a_country_and_the_browser_remembers_it(visitor):
+    assert shown_country(visitor) == "US"
+    response = visitor.post("/help/country", {"country": "GB"})
+    assert response.status_code == 302 and response.headers["Location"] == "/help"
+    cookie = visitor.client.get_cookie(COUNTRY_COOKIE)
+    assert cookie.value == "GB" and cookie.http_only
+    page = visitor.get("/help").get_data(as_text=True)
+    assert "Where you are (GB)" in page and "Samaritans" in page
+    assert '<option selected value="GB">' in page
+
+
+def test_another_visitor_still_sees_the_sites_default(app, visitor):
+    visitor.post("/help/country", {"country": "GB"})
+    assert LOCAL_HEADING.search(app.test_client().get("/help").get_data(as_text=True)).group(1) == "US"
+
+
+def test_the_chosen_country_leads_the_care_shown_elsewhere_too(app):
+    """Care beside a post and the composer's crisis check ask viewer_country too."""
+    with app.test_request_context("/", headers={"Cookie": f"{COUNTRY_COOKIE}=GB"}):
+        assert viewer_country() == "GB"
+
+
+@pytest.mark.parametrize("value", ["XX", "", "gb'><script>", "G" * 500])
+def test_a_country_nobody_lists_is_refused_calmly(visitor, value):
+    response = visitor.post("/help/country", {"country": value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Please choose once more" in page
+    assert "988 Suicide &amp; Crisis Lifeline" in page  # the lines stay on screen
+    assert visitor.client.get_cookie(COUNTRY_COOKIE) is None
+
+
+@pytest.mark.parametrize("value", ["XX", "../../etc", "gb\n"])
+def test_a_forged_cookie_is_ignored(client, value):
+    client.set_cookie(COUNTRY_COOKIE, value)
+    assert LOCAL_HEADING.search(client.get("/help").get_data(as_text=True)).group(1) == "US"
+
+
+def test_without_the_csrf_token_the_page_still_answers_with_help(client):
+    response = client.post("/help/country", data={"country": "GB"})
+    assert response.status_code == 422 and "Please choose once more" in response.get_data(as_text=True)
+    assert client.get_cookie(COUNTRY_COOKIE) is None
+
+
+def test_a_member_choosing_on_the_help_page_saves_it_to_their_settings(signed_in, member):
+    assert signed_in.post("/help/country", {"country": "IE"}).status_code == 302
+    db.session.expire_all()
+    assert member.country == "IE"
+    assert shown_country(signed_in) == "IE"
+
+
+def test_a_members_saved_country_wins_over_the_browsers(signed_in, member):
+    member.country = "CA"
+    db.session.commit()
+    signed_in.client.set_cookie(COUNTRY_COOKIE, "GB")
+    assert shown_country(signed_in) == "CA"
+
+
+def test_the_help_page_shows_no_internal_file_path(visitor):
+    page = visitor.get("/help").get_data(as_text=True)
+    assert not re.search(r"forum/|\.toml|\.py\b|/work/|/srv/", page)
+
+
+def test_shared_caches_do_not_keep_a_visitors_help_page(visitor):
+    response = visitor.get("/help")
+    assert "private" in response.headers["Cache-Control"] and "Cookie" in response.headers["Vary"]
