@@ -86,6 +86,9 @@ class Config:
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     #: Unsettled flags from this many different members hide visible content until a moderator looks.
     FLAG_HIDE_THRESHOLD = int(os.environ.get("FLAG_HIDE_THRESHOLD", "3"))
+    #: Flags from accounts younger than this many hours (or that have written nothing) reach the queue but
+    #: don't count toward auto-hiding: a few throwaway accounts must not be able to hide anyone's words.
+    FLAG_MIN_ACCOUNT_AGE_HOURS = float(os.environ.get("FLAG_MIN_ACCOUNT_AGE_HOURS", "24"))
     SITE_NAME = os.environ.get("SITE_NAME", "Kindred")
 
 
