@@ -67,6 +67,8 @@ class Config:
     # at that moment would answer a saved post with an error (or, as it is, flip limits to memory for nothing).
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kindred")
+    #: How many reverse proxies stand in front of the app (each adds to X-Forwarded-For); 0 trusts no header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Forms carrying a member's words stay valid for a long writing session.
