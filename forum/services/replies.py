@@ -10,6 +10,7 @@ from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import has_blocked
+from forum.services.erasure import empty_placeholder_reply
 from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
@@ -76,8 +77,7 @@ def delete_reply(reply: Reply) -> None:
     has_answers = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
     if has_answers:
         reply.deleted_at = utcnow()
-        reply.body = ""
-        reply.body_html = ""
+        empty_placeholder_reply(reply)
     else:
         db.session.delete(reply)
     db.session.flush()
