@@ -15,6 +15,7 @@ from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
+from forum.services.visibility import can_view_reply
 from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
@@ -29,6 +30,8 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
     if parent is not None:
         if parent.post_id != post.id:
             raise NotAllowed("That reply belongs to another post.")
+        if not can_view_reply(author, parent):
+            raise NotAllowed("That reply isn't here any more.")
         # Threads nest one level: answering a nested reply joins its thread.
         if parent.parent_id is not None:
             parent = db.session.get(Reply, parent.parent_id)
