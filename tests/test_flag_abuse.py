@@ -121,3 +121,12 @@ def test_a_crisis_post_is_never_hidden_by_flags_and_goes_to_the_top_of_the_queue
     assert status_of(post) == PostStatus.VISIBLE.value
     db.session.expire_all()
     assert item_of(post).status == "open" and item_of(post).priority == Priority.CRISIS
+
+
+def test_moderators_see_why_a_flag_did_not_count(app, member, moderator):
+    post = make_post(member)
+    assert flag_through_the_site(app, make_member("brand_new"), post) == 302
+    staff = Visitor(app.test_client())
+    staff.sign_in(moderator.username)
+    page = staff.get(f"/moderation/items/{item_of(post).id}").get_data(as_text=True)
+    assert "Doesn't count toward hiding it: the account is newer than the minimum age for counting flags." in page
