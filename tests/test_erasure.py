@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import JSON, String, Text, cast, func, select
 
 from forum.extensions import db
-from forum.models import FlagReason, Hashtag, Post, Reply
+from forum.models import FlagReason, Hashtag, MemberNotice, ModerationItem, Post, Reply
 from forum.services.flags import flag_content
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.notices import request_second_review
 from forum.services.posts import delete_post, edit_post
 from forum.services.privacy import delete_account
 from forum.services.replies import delete_reply, edit_reply
@@ -40,6 +41,10 @@ def traces_of(text: str) -> list[str]:
     return found
 
 
+def item_of(post) -> ModerationItem:
+    return db.session.scalars(select(ModerationItem).where(ModerationItem.post_id == post.id)).one()
+
+
 def crisis_phrases(content) -> list[str]:
     phrases = [match["phrase"] for match in content.crisis_matches]
     assert phrases, "the detector should have matched something"
@@ -65,7 +70,7 @@ def test_the_scan_sees_every_copy_before_deleting(member, flagger):
             "flags.note", "moderation_reasons.detail"} <= set(traces_of(MARKER))
 
 
-def test_deleting_a_post_leaves_no_trace(member, flagger, other_member):
+def test_deleting_a_post_leaves_no_trace(member, flagger, other_member, moderator):
     post = make_post(member, title=f"Title {MARKER}", body=f"First words {MARKER}. #{MARKER}tag #Depression")
     edit_post(post, post.title, f"{CRISIS_TEXT} {MARKER} #{MARKER}tag")
     db.session.commit()
@@ -73,7 +78,13 @@ def test_deleting_a_post_leaves_no_trace(member, flagger, other_member):
     flag_content(flagger, post, FlagReason.OTHER, f"Worried about {MARKER}")
     make_reply(other_member, post, body="With you.")
     db.session.commit()
-    assert len(traces_of(MARKER)) >= 8
+    # A moderator hides it, and the author asks for a second look in words that quote it.
+    item = item_of(post)
+    take_action(moderator, item, item.version, "hide", reason="Hidden while we check in with you")
+    notice = db.session.scalars(select(MemberNotice).where(MemberNotice.post_id == post.id)).one()
+    request_second_review(member, notice, f"Please read it again, I only meant {MARKER}")
+    db.session.commit()
+    assert len(traces_of(MARKER)) >= 9
 
     delete_post(post)
     db.session.commit()

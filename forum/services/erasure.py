@@ -18,9 +18,11 @@ from forum.extensions import db
 from forum.models import (
     Flag,
     Hashtag,
+    MemberNotice,
     ModerationAction,
     ModerationItem,
     ModerationReason,
+    Post,
     Reply,
     Revision,
     User,
@@ -40,7 +42,19 @@ def empty_placeholder_reply(reply: Reply) -> None:
     db.session.execute(delete(Flag).where(Flag.reply_id == reply.id))
     # The item's reasons quote the words (matched phrases, flag notes); the audit log keeps its entries.
     db.session.execute(delete(ModerationItem).where(ModerationItem.reply_id == reply.id))
+    forget_review_notes(reply)
     db.session.flush()
+
+
+def forget_review_notes(content: Post | Reply) -> None:
+    """Clear what the author wrote when asking for a second review of this content: it speaks of their words.
+
+    Called before the content goes: the notices stay with the member (they explain what moderators did),
+    but lose their link to the content when it is deleted.
+    """
+    column = MemberNotice.post_id if isinstance(content, Post) else MemberNotice.reply_id
+    db.session.execute(update(MemberNotice).where(column == content.id).values(review_note=""),
+                       execution_options={"synchronize_session": False})
 
 
 def forget_unused_hashtags(tag_ids: Iterable[int]) -> None:

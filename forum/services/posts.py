@@ -7,7 +7,7 @@ from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
-from forum.services.erasure import forget_unused_hashtags
+from forum.services.erasure import forget_review_notes, forget_unused_hashtags
 from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
@@ -82,6 +82,7 @@ def delete_post(post: Post) -> None:
     tag_ids = [tag.id for tag in post.hashtags]
     tag_counts_changed(visible, tag_ids, False, ())
     # Revisions, moderation items and their reasons, and flags go with the row (ON DELETE CASCADE).
+    forget_review_notes(post)
     db.session.delete(post)
     db.session.flush()
     forget_unused_hashtags(tag_ids)

@@ -10,7 +10,7 @@ from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import has_blocked
-from forum.services.erasure import empty_placeholder_reply
+from forum.services.erasure import empty_placeholder_reply, forget_review_notes
 from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
@@ -82,6 +82,7 @@ def delete_reply(reply: Reply) -> None:
         reply.deleted_at = utcnow()
         empty_placeholder_reply(reply)
     else:
+        forget_review_notes(reply)
         db.session.delete(reply)
     db.session.flush()
     if parent_id is not None:
