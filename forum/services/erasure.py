@@ -29,8 +29,9 @@ from forum.models import (
     post_hashtags,
 )
 
-#: What a departed member's name becomes inside moderation reasons and the audit log.
-FORMER_MEMBER_NAME = "former-member"
+#: Stands in as the author of words a departed member left behind, or that others' replies still answer,
+#: and for their name inside moderation reasons and the audit log.
+FORMER_MEMBER = "former-member"
 
 
 def empty_placeholder_reply(reply: Reply) -> None:
@@ -91,11 +92,11 @@ def erase_member_from_moderation(member: User) -> None:
                                                                     ModerationReason.item_id.in_(flagged_items))):
         detail = dict(reason.detail or {})
         if detail.get("flag_id") in flag_ids or (detail.get("by") or "").casefold() == member.username_key:
-            detail.update(by=FORMER_MEMBER_NAME, note="")
+            detail.update(by=FORMER_MEMBER, note="")
             reason.detail = detail
     for record in db.session.scalars(select(ModerationAction).where(ModerationAction.reason.ilike(
             f"%{_like_escaped(member.username)}%", escape="\\"))):
-        record.reason = name.sub(FORMER_MEMBER_NAME, record.reason)
+        record.reason = name.sub(FORMER_MEMBER, record.reason)
     db.session.execute(update(Flag).where(Flag.user_id == member.id).values(note=""))
     db.session.flush()
 

@@ -20,12 +20,14 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
-from forum.services.erasure import empty_placeholder_reply, erase_member_from_moderation, forget_unused_hashtags
+from forum.services.erasure import (
+    FORMER_MEMBER,
+    empty_placeholder_reply,
+    erase_member_from_moderation,
+    forget_unused_hashtags,
+)
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts
-
-#: Stands in as the author of words a departed member left behind, or that others' replies still answer.
-FORMER_MEMBER = "former-member"
 
 
 def export_member(member: User) -> dict:
