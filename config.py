@@ -69,6 +69,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kindred")
     #: RATELIMIT_ENABLED=0 turns every limit off: for load benchmarks, or behind a proxy that limits already.
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    #: How many reverse proxies stand in front of the app (each adds to X-Forwarded-For); 0 trusts no header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # A post is at most 20,000 characters; a megabyte leaves room for any form and stops abuse.
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Forms carrying a member's words stay valid for a long writing session.
@@ -92,6 +94,9 @@ class Config:
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     #: Unsettled flags from this many different members hide visible content until a moderator looks.
     FLAG_HIDE_THRESHOLD = int(os.environ.get("FLAG_HIDE_THRESHOLD", "3"))
+    #: Flags from accounts younger than this many hours (or that have written nothing) reach the queue but
+    #: don't count toward auto-hiding: a few throwaway accounts must not be able to hide anyone's words.
+    FLAG_MIN_ACCOUNT_AGE_HOURS = float(os.environ.get("FLAG_MIN_ACCOUNT_AGE_HOURS", "24"))
     SITE_NAME = os.environ.get("SITE_NAME", "Kindred")
 
 

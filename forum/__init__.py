@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, HOW_TO_MAKE_A_SECRET_KEY, INSTANCE_DIR, weak_secret_key_reason
 
@@ -23,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.from_mapping(overrides)
     refuse_unsafe_production_config(app, config_name)
+    trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from forum import cli, crisis, errors, web
@@ -38,6 +40,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     crisis.warm_up()  # the crisis lexicon compiled and its model loaded now, not on a member's first post
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the visitor's address and scheme from the headers of the TRUSTED_PROXIES proxies in front of us.
+
+    Without this, behind a proxy every visitor has the proxy's address and shares one rate-limit bucket;
+    with more hops than there really are, anyone could choose their own address by sending the header.
+    Only X-Forwarded-For and -Proto are read: a proxy that doesn't overwrite X-Forwarded-Host would let a
+    visitor choose the host our links point to.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def refuse_unsafe_production_config(app: Flask, config_name: str) -> None:

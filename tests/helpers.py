@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import event
 
@@ -21,6 +22,14 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def make_member(username: str, role: Role = Role.MEMBER):
     member = register_member(username, PASSWORD, role)
     db.session.commit()
+    return member
+
+
+def make_established_member(username: str, role: Role = Role.MEMBER):
+    """A member whose flags count toward auto-hiding: joined two days ago and has written a post."""
+    member = make_member(username, role)
+    member.joined_at = member.joined_at - timedelta(days=2)
+    make_post(member, title=f"Hello from {username}", body="Glad to be here.")
     return member
 
 

@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 from forum.extensions import db
 from forum.models import Flag, Heart, ModerationAction, Notification, Post, PostStatus, Reply, TagFollow
 from forum.services.tags import find_hashtag
-from tests.helpers import Visitor, make_member, make_post
+from tests.helpers import Visitor, make_established_member, make_member, make_post
 
 RACERS = 10
 #: Seconds any one request may take before the race counts as hung (a deadlock PostgreSQL failed to break).
@@ -31,12 +31,16 @@ def quick_passwords(monkeypatch):
                         lambda password: generate_password_hash(password, "pbkdf2:sha256:1"))
 
 
-def signed_in_visitors(app, count: int, prefix: str) -> list[Visitor]:
-    """`count` new members, each signed in on their own client, with a CSRF token already in hand."""
+def signed_in_visitors(app, count: int, prefix: str, established: bool = False) -> list[Visitor]:
+    """`count` new members, each signed in on their own client, with a CSRF token already in hand.
+
+    `established` members joined days ago and have written, so their flags count toward auto-hiding.
+    """
     visitors = []
     for i in range(count):
         visitor = Visitor(app.test_client())
-        visitor.sign_in(make_member(f"{prefix}_{i}").username)
+        make = make_established_member if established else make_member
+        visitor.sign_in(make(f"{prefix}_{i}").username)
         assert visitor.token
         visitors.append(visitor)
     return visitors
@@ -75,7 +79,7 @@ def test_members_flagging_one_post_at_once_are_all_stored_and_hide_it_once(app, 
     # every request starts while the post is still visible to its flagger.
     app.config["FLAG_HIDE_THRESHOLD"] = RACERS
     post = make_post(member)
-    flaggers = signed_in_visitors(app, RACERS, "flagger")
+    flaggers = signed_in_visitors(app, RACERS, "flagger", established=True)
 
     url = f"/posts/{post.id}/flag"
     statuses = race([lambda v=v: v.post(url, {"reason": "spam"}) for v in flaggers])
@@ -90,7 +94,7 @@ def test_members_flagging_one_post_at_once_are_all_stored_and_hide_it_once(app, 
 def test_flags_after_the_threshold_wait_their_turn_and_hide_nothing_twice(app, member):
     app.config["FLAG_HIDE_THRESHOLD"] = 3
     post = make_post(member)
-    flaggers = signed_in_visitors(app, RACERS, "flagger")
+    flaggers = signed_in_visitors(app, RACERS, "flagger", established=True)
 
     url = f"/posts/{post.id}/flag"
     statuses = race([lambda v=v: v.post(url, {"reason": "harassment"}) for v in flaggers])

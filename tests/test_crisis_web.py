@@ -61,8 +61,29 @@ def test_nobody_else_sees_the_authors_panel(client, signed_in_other, member):
     for reader in (client, signed_in_other):
         page = reader.get(f"/posts/{post.id}").get_data(as_text=True)
         assert PANEL not in page and HELP_ANCHOR not in page
-        assert CARE_NOTE in page and f"river_stone {WAITING_LINE}" in page
-    assert GUIDANCE in signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
+        assert f"river_stone {WAITING_LINE}" in page
+    page = signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert CARE_NOTE in page and GUIDANCE in page
+
+
+#: Wording that would tell a reader the detector fired, or that moderators were alerted about this post.
+VERDICT_WORDS = ("let know", "have been told", "alerted", "moderators have been", "detector", "flagged automatically")
+
+
+def test_a_visitor_who_is_not_signed_in_learns_nothing_of_the_detectors_verdict(client, member):
+    """What the detector thought is about the author's health: a public page must read the same either way."""
+    post = make_post(member, title="Tonight", body=CRISIS_TEXT)
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert CARE_NOTE not in page and GUIDANCE not in page and 'class="care-note"' not in page
+    assert not [words for words in VERDICT_WORDS if words in page.lower()]
+
+
+@pytest.mark.parametrize("body", [CRISIS_TEXT, CONCERN_TEXT], ids=["crisis", "concern"])
+def test_care_guidance_for_other_members_never_says_a_detector_fired(signed_in_other, member, body):
+    post = make_post(member, body=body)
+    page = signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True).lower()
+    assert CARE_NOTE.lower() in page or GUIDANCE.lower() in page
+    assert not [words for words in VERDICT_WORDS if words in page]
 
 
 @pytest.mark.parametrize("body,heading", [(CRISIS_TEXT, PANEL), (CONCERN_TEXT, CONCERN_CARD)],

@@ -50,7 +50,7 @@ def test_429_when_the_rate_limit_is_reached(database_url):
     app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
                       "RATELIMIT_ENABLED": True, "WTF_CSRF_ENABLED": False})
     client = app.test_client()
-    statuses = [client.post("/login", data={"username": "x", "password": "y"}).status_code for _ in range(21)]
+    statuses = [client.post("/login", data={"username": f"x{n}", "password": "y"}).status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
     assert "slow down" in client.post("/login", data={}).get_data(as_text=True)
 

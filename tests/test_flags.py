@@ -24,7 +24,7 @@ from forum.services.flags import AlreadyFlagged, flag_content
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
 from forum.services.tags import find_hashtag
-from tests.helpers import Visitor, make_member, make_post, make_reply
+from tests.helpers import Visitor, make_established_member, make_member, make_post, make_reply
 
 THRESHOLD = 3
 
@@ -59,7 +59,7 @@ def flag_url(content) -> str:
 def flag_by_others(content, count: int, reason=FlagReason.SPAM) -> None:
     """`count` different members flag the content, through the service."""
     for i in range(count):
-        flag_content(make_member(f"flagger_{i}"), content, reason, "", THRESHOLD)
+        flag_content(make_established_member(f"flagger_{i}"), content, reason, "", THRESHOLD)
     db.session.commit()
 
 
@@ -215,7 +215,8 @@ def test_a_flag_tells_moderators_why_and_who(signed_in_other, other_member, post
     assert reason.kind == ReasonKind.FLAG.value
     assert reason.detail == {"reason": "harassment", "label": "Harassment or bullying",
                              "note": "Mocking someone's diagnosis.", "by": other_member.username,
-                             "flag_id": flag.id}
+                             "flag_id": flag.id, "counts": False,
+                             "why_not_counted": "the account is newer than the minimum age for counting flags"}
 
 
 def test_a_crisis_item_stays_crisis_when_flagged(signed_in_other, post):
@@ -236,7 +237,7 @@ def test_flags_below_the_threshold_leave_a_post_visible(post):
 
 def test_the_threshold_flag_hides_the_post_with_a_plain_note(app, post):
     flag_by_others(post, THRESHOLD - 1)
-    last = visitor_for(app, make_member("last_straw"))
+    last = visitor_for(app, make_established_member("last_straw"))
     assert last.post(flag_url(post), {"reason": "spam"}).status_code == 302
     db.session.expire_all()
     hidden = db.session.get(Post, post.id)
@@ -357,7 +358,7 @@ def test_the_author_hears_when_an_automatically_hidden_post_is_back(moderator, p
 
 def test_the_hide_threshold_comes_from_the_config(app, post):
     app.config["FLAG_HIDE_THRESHOLD"] = 1
-    visitor_for(app, make_member("only_one")).post(flag_url(post), {"reason": "spam"})
+    visitor_for(app, make_established_member("only_one")).post(flag_url(post), {"reason": "spam"})
     db.session.expire_all()
     assert db.session.get(Post, post.id).status == "hidden"
 
@@ -367,7 +368,7 @@ def test_flags_a_moderator_settled_no_longer_count(post):
     for flag in db.session.scalars(select(Flag)):
         flag.settled_at = utcnow()
     db.session.commit()
-    flag_content(make_member("late_flagger"), post, FlagReason.SPAM, "", THRESHOLD)
+    flag_content(make_established_member("late_flagger"), post, FlagReason.SPAM, "", THRESHOLD)
     db.session.commit()
     assert db.session.get(Post, post.id).status == "visible"
 

@@ -151,12 +151,12 @@ def test_a_short_conversation_has_no_pager(client, member, other_member):
     assert 'class="pager"' not in html and "page 1 of" not in html
 
 
-def test_care_on_a_later_page_answers_the_whole_conversation(app, client, member):
+def test_care_on_a_later_page_answers_the_whole_conversation(app, signed_in, member):
     app.config["REPLIES_PER_PAGE"] = 1
     post = make_post(member, title="Hard night")
     make_reply(make_member("worried_one"), post, "I want to kill myself tonight.")
     make_reply(make_member("steady_one"), post, "Sending you strength.")
-    first = client.get(f"/posts/{post.id}").get_data(as_text=True)
-    later = client.get(NEXT.search(first).group(1)).get_data(as_text=True)
+    first = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+    later = signed_in.get(NEXT.search(first).group(1)).get_data(as_text=True)
     assert "I want to kill myself" in first and "I want to kill myself" not in later
     assert 'class="care-note"' in first and 'class="care-note"' in later

@@ -15,7 +15,7 @@ from forum.services.posts import delete_post, edit_post
 from forum.services.privacy import delete_account
 from forum.services.tag_admin import merge_tags
 from forum.services.watched import add_watched_word
-from tests.helpers import make_member, make_post
+from tests.helpers import make_established_member, make_post
 
 
 def wrong_counts() -> dict[str, tuple[int, int]]:
@@ -132,7 +132,7 @@ def test_an_edit_adding_a_held_word_takes_the_post_out_of_its_counts(member, mod
 def test_auto_hide_by_flags_takes_the_post_out_of_its_counts(member):
     post = make_post(member, body="#Depression")
     for n in range(3):
-        flag_content(make_member(f"flagger_{n}"), post, FlagReason.SPAM, "", hide_threshold=3)
+        flag_content(make_established_member(f"flagger_{n}"), post, FlagReason.SPAM, "", hide_threshold=3)
         db.session.commit()
     assert post.status == "hidden"
     assert_exact(Depression=0)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forum.auth.forms import LoginForm, RegisterForm
 from forum.extensions import db, limiter
 from forum.forms import form_checks_csrf
+from forum.models.user import USERNAME_MAX, username_key
 from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
 from forum.services.credentials import create_recovery_code
@@ -50,8 +51,19 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
+def login_account_key() -> str:
+    """The account a sign-in tries, for its own rate limit: many addresses guessing one password share it."""
+    return "account:" + username_key((request.form.get("username") or "").strip()[:USERNAME_MAX])
+
+
+def login_failed(response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"])
+# Only failures count per account, so its owner signing in now and then never meets the limit.
+@limiter.limit("10 per 10 minutes", methods=["POST"], key_func=login_account_key, deduct_when=login_failed)
 @form_checks_csrf
 def login():
     if current_user.is_authenticated:

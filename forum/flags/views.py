@@ -1,6 +1,8 @@
 """Flagging a post or reply: choose a reason, and be thanked for looking out for each other."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -44,7 +46,8 @@ def _flag(content: Post | Reply):
     if form.validate_on_submit():
         try:
             flag = flag_content(current_user, content, FlagReason(form.reason.data), form.note.data or "",
-                                current_app.config["FLAG_HIDE_THRESHOLD"])
+                                current_app.config["FLAG_HIDE_THRESHOLD"],
+                                timedelta(hours=current_app.config["FLAG_MIN_ACCOUNT_AGE_HOURS"]))
         except AlreadyFlagged:
             db.session.rollback()
             return _already_flagged(content)

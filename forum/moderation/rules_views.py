@@ -60,7 +60,12 @@ def add_word():
 def delete_word(word_id: int):
     word = db.session.get(WatchedWord, word_id) or abort(404)
     phrase = word.phrase
-    delete_watched_word(current_user, word)
+    try:
+        delete_watched_word(current_user, word)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("moderation_rules.words"))
     db.session.commit()
     flash(f"No longer watching for “{phrase}”.", "info")
     return redirect(url_for("moderation_rules.words"))

@@ -15,7 +15,7 @@ from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
 from forum.people.forms import DeleteAccountForm, SettingsForm
 from forum.services import DomainError, feeds
-from forum.services.accounts import find_member, member_by_past_name
+from forum.services.accounts import change_profile_words, find_member, member_by_past_name
 from forum.services.blocks import block, has_blocked, unblock
 from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
@@ -78,14 +78,18 @@ def settings():
     form.country.choices = [SelectChoice("", f"Use the site's default ({default})"),
                             *(SelectChoice(code, name) for code, name in countries())]
     if form.validate_on_submit():
-        current_user.country = form.country.data or ""
-        current_user.bio = (form.bio.data or "").strip()
-        current_user.pronouns = (form.pronouns.data or "").strip()
-        current_user.hide_activity = bool(form.hide_activity.data)
-        current_user.content_warnings = form.content_warnings.data or "fold"
-        db.session.commit()
-        flash("Your settings are saved.", "success")
-        return redirect(url_for("people.settings"))
+        try:
+            change_profile_words(current_user, form.bio.data or "", form.pronouns.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.bio.errors = [*form.bio.errors, error.message]
+        else:
+            current_user.country = form.country.data or ""
+            current_user.hide_activity = bool(form.hide_activity.data)
+            current_user.content_warnings = form.content_warnings.data or "fold"
+            db.session.commit()
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("people.settings"))
     return render_template("people/settings.html", form=form), 422 if form.errors else 200
 
 

@@ -38,7 +38,13 @@ def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, 
 
 
 def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:
-    """Whether another member's words on this page signalled crisis (readers get the care note)."""
+    """Whether a signed-in reader should get the care note: another member's words here signalled crisis.
+
+    Never for visitors who aren't signed in: what the detector thought of someone's words is about their
+    health, and a page anyone can fetch must not carry it. The note itself never says a detector fired.
+    """
+    if viewer is None or not viewer.is_authenticated:
+        return False
     member_id = viewer_id(viewer)
     return any(c.crisis_level == "crisis" and c.author_id != member_id and _is_live(c)
                for c in _everything(post, replies))

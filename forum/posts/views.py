@@ -75,8 +75,10 @@ def _new_post_landing(post: Post) -> Landing:
 def show(post_id: int):
     post = get_post(post_id)
     form = ReplyForm(**_visitor_form_options())
-    if request.args.get("reply_to", "").isdigit():
-        form.parent_id.data = request.args["reply_to"]
+    # Only a reply this reader can see may be answered: a hidden one's id must not come back as a form.
+    reply_to = parse_id(request.args.get("reply_to"))
+    if reply_to is not None and visible_reply(post, current_user, reply_to) is not None:
+        form.parent_id.data = str(reply_to)
     # The key of a form that just went through: the browser lets go of that draft (static/js/kindred.js).
     # Only taken when there: popping a missing key still marks the session changed, and sends a cookie.
     submitted = session.pop(SUBMITTED) if SUBMITTED in session else None
@@ -238,10 +240,8 @@ def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
     parent_id = parse_id(raw_parent_id)
     if parent_id is None:
         return None
-    parent = db.session.get(Reply, parent_id)
-    if parent is None or parent.post_id != post.id:
-        abort(404)
-    return parent
+    # Hidden from this member, never here, or on another post: the same 404, so a hidden reply can't be probed.
+    return visible_reply(post, current_user, parent_id) or abort(404)
 
 
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])

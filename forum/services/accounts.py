@@ -76,6 +76,18 @@ def authenticate(username: str, password: str) -> User | None:
     return member if member.check_password(password) else None
 
 
+def change_profile_words(member: User, bio: str, pronouns: str) -> None:
+    """Set the member's bio and pronouns; a suspended member's stay as they are (they are words others read)."""
+    bio, pronouns = bio.strip(), pronouns.strip()
+    if (bio, pronouns) == (member.bio, member.pronouns):
+        return
+    try:
+        ensure_can_participate(member)
+    except NotAllowed as paused:
+        raise NotAllowed(f"{paused.message} Your bio and pronouns can change again then.", field="bio") from None
+    member.bio, member.pronouns = bio, pronouns
+
+
 def ensure_can_participate(member: User) -> None:
     """Refuse writing, hearting and flagging while a member is suspended; reading stays open."""
     if member.is_suspended():

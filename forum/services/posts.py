@@ -7,6 +7,7 @@ from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
+from forum.services.erasure import forget_review_notes, forget_unused_hashtags
 from forum.services.notifications import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
@@ -78,9 +79,13 @@ def warned_by_moderators(post: Post) -> bool:
 def delete_post(post: Post) -> None:
     """Delete the post with its replies and hearts: a member's words are theirs to take back."""
     visible = locked_status(post) == PostStatus.VISIBLE.value
-    tag_counts_changed(visible, [tag.id for tag in post.hashtags], False, ())
+    tag_ids = [tag.id for tag in post.hashtags]
+    tag_counts_changed(visible, tag_ids, False, ())
+    # Revisions, moderation items and their reasons, and flags go with the row (ON DELETE CASCADE).
+    forget_review_notes(post)
     db.session.delete(post)
     db.session.flush()
+    forget_unused_hashtags(tag_ids)
 
 
 def extra_tags_field(post: Post) -> str:

@@ -21,11 +21,14 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
+from forum.services.erasure import (
+    FORMER_MEMBER,
+    empty_placeholder_reply,
+    erase_member_from_moderation,
+    forget_unused_hashtags,
+)
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts
-
-#: Stands in as the author of words a departed member left behind, or that others' replies still answer.
-FORMER_MEMBER = "former-member"
 
 
 def export_member(member: User) -> dict:
@@ -86,6 +89,8 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
     ghost = former_member()
     touched_posts: set[int] = set()
     hearted = _hearted_targets(member)
+    erase_member_from_moderation(member)
+    their_tags: set[int] = set()
     if keep_words_anonymously:
         touched_posts.update(db.session.scalars(select(Reply.post_id).where(Reply.author_id == member.id)))
         db.session.execute(update(Post).where(Post.author_id == member.id).values(author_id=ghost.id))
@@ -95,6 +100,7 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
         # Locked first, so a moderator hiding one of these posts meanwhile can't change what they count for.
         posts = db.session.scalars(select(Post).where(Post.author_id == member.id).with_for_update()).all()
         shift_tag_counts({tag_id: -count for tag_id, count in _visible_posts_per_tag(member)})
+        their_tags.update(tag.id for post in posts for tag in post.hashtags)
         for post in posts:
             db.session.delete(post)
         db.session.flush()
@@ -102,6 +108,7 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
     db.session.delete(member)
     db.session.flush()
     _recount_hearts(*hearted)
+    forget_unused_hashtags(their_tags)
     for post in db.session.scalars(select(Post).where(Post.id.in_(touched_posts))):
         recount_post(post)
 
@@ -111,8 +118,9 @@ def _remove_replies(member: User, ghost: User, touched_posts: set[int]) -> None:
         touched_posts.add(reply.post_id)
         answered = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
         if answered:
-            reply.author_id, reply.body, reply.body_html = ghost.id, "", ""
+            reply.author_id = ghost.id
             reply.deleted_at = reply.deleted_at or utcnow()
+            empty_placeholder_reply(reply)
         else:
             db.session.delete(reply)
     db.session.flush()

@@ -10,10 +10,12 @@ from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import has_blocked
+from forum.services.erasure import empty_placeholder_reply, forget_review_notes
 from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
+from forum.services.visibility import can_view_reply
 from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
@@ -28,6 +30,8 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
     if parent is not None:
         if parent.post_id != post.id:
             raise NotAllowed("That reply belongs to another post.")
+        if not can_view_reply(author, parent):
+            raise NotAllowed("That reply isn't here any more.")
         # Threads nest one level: answering a nested reply joins its thread.
         if parent.parent_id is not None:
             parent = db.session.get(Reply, parent.parent_id)
@@ -76,9 +80,9 @@ def delete_reply(reply: Reply) -> None:
     has_answers = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
     if has_answers:
         reply.deleted_at = utcnow()
-        reply.body = ""
-        reply.body_html = ""
+        empty_placeholder_reply(reply)
     else:
+        forget_review_notes(reply)
         db.session.delete(reply)
     db.session.flush()
     if parent_id is not None:

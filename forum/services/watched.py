@@ -31,6 +31,7 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
+from forum.services.moderation.authority import ensure_may_delete_watched_word
 from forum.services.moderation.queue import add_reason, item_for, open_reasons
 from forum.services.tags import tag_counts_changed
 
@@ -330,6 +331,8 @@ def add_watched_word(moderator: User, phrase: str, action: str, message: str = "
 
 
 def delete_watched_word(moderator: User, word: WatchedWord) -> None:
+    added_by = db.session.get(User, word.created_by_id) if word.created_by_id else None
+    ensure_may_delete_watched_word(moderator, word, added_by)
     _log(moderator, "watched_word_delete", word)
     db.session.delete(word)
     db.session.flush()

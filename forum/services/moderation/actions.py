@@ -24,6 +24,7 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
+from forum.services.moderation.authority import ensure_may_act_on, ensure_may_undo
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications import notify_moderation
 from forum.services.replies import recount_post
@@ -66,6 +67,7 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
     if action in NEEDS_REASON and not reason:
         raise DomainError("Please give a reason; the author will see it.", field="reason")
     content = content_of(item)
+    ensure_may_act_on(moderator, content.author, action)
     # The content before its item, as every writer takes them (see locked_status): a flag or an edit
     # holding the content while it reopens the item can't deadlock with this action.
     locked_status(content)
@@ -244,6 +246,7 @@ def undo_action(moderator: User, original: ModerationAction) -> ModerationAction
     """Put things back as they were before an action, once; messages and warnings can't be unsent."""
     if original.action not in UNDOABLE:
         raise DomainError("A message can't be unsent. You could send a follow-up message instead.")
+    ensure_may_undo(moderator, original)
     now = utcnow()
     won = db.session.execute(
         update(ModerationAction).where(ModerationAction.id == original.id, ModerationAction.undone_at.is_(None))

@@ -1,0 +1,105 @@
+"""Deleting means gone: what a member deletes leaves no copy behind in the database.
+
+A post's or reply's words are copied in a few places beside the row itself: earlier versions kept on
+edit (revisions), the crisis detector's matched phrases (on the row and in its moderation reasons),
+flag notes quoting it, and hashtags that only it used. A deleted row takes most of these with it
+through ON DELETE CASCADE; a reply kept as a "[deleted]" placeholder (others answered it) must be
+emptied here. A departing member's flag notes and their name inside moderation reasons go too.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from forum.extensions import db
+from forum.models import (
+    Flag,
+    Hashtag,
+    MemberNotice,
+    ModerationAction,
+    ModerationItem,
+    ModerationReason,
+    Post,
+    Reply,
+    Revision,
+    User,
+    post_hashtags,
+)
+
+#: Stands in as the author of words a departed member left behind, or that others' replies still answer,
+#: and for their name inside moderation reasons and the audit log.
+FORMER_MEMBER = "former-member"
+
+
+def empty_placeholder_reply(reply: Reply) -> None:
+    """Strip a reply kept as "[deleted]" of every copy of its words; only its place in the thread remains."""
+    reply.body = reply.body_html = ""
+    reply.crisis_level, reply.crisis_categories, reply.crisis_matches = "none", [], []
+    reply.content_warning = reply.moderation_note = ""
+    db.session.execute(delete(Revision).where(Revision.reply_id == reply.id))
+    db.session.execute(delete(Flag).where(Flag.reply_id == reply.id))
+    # The item's reasons quote the words (matched phrases, flag notes); the audit log keeps its entries.
+    db.session.execute(delete(ModerationItem).where(ModerationItem.reply_id == reply.id))
+    forget_review_notes(reply)
+    db.session.flush()
+
+
+def forget_review_notes(content: Post | Reply) -> None:
+    """Clear what the author wrote when asking for a second review of this content: it speaks of their words.
+
+    Called before the content goes: the notices stay with the member (they explain what moderators did),
+    but lose their link to the content when it is deleted.
+    """
+    column = MemberNotice.post_id if isinstance(content, Post) else MemberNotice.reply_id
+    db.session.execute(update(MemberNotice).where(column == content.id).values(review_note=""),
+                       execution_options={"synchronize_session": False})
+
+
+def forget_unused_hashtags(tag_ids: Iterable[int]) -> None:
+    """Delete the given hashtags that no post carries any more, unless moderators merged something with them.
+
+    A hashtag can say as much as a post ("#MyDadsName"): when the last post using it goes, so does the tag.
+    """
+    ids = set(tag_ids)
+    if not ids:
+        return
+    merged_here = aliased(Hashtag)
+    db.session.execute(
+        delete(Hashtag).where(
+            Hashtag.id.in_(ids), Hashtag.merged_into_id.is_(None),
+            ~exists().where(post_hashtags.c.hashtag_id == Hashtag.id),
+            ~exists().where(merged_here.merged_into_id == Hashtag.id)),
+        execution_options={"synchronize_session": False})
+    db.session.flush()
+
+
+def erase_member_from_moderation(member: User) -> None:
+    """Remove a departing member's flag notes and name from what moderators keep.
+
+    Their flags go with the account (ON DELETE CASCADE); the reasons those flags added to the queue copied
+    the note and the name, and moderators' reasons in the audit log may name them.
+    """
+    their_flags = select(Flag.id, Flag.post_id, Flag.reply_id).where(Flag.user_id == member.id).subquery()
+    flag_ids = set(db.session.scalars(select(their_flags.c.id)))
+    flagged_items = select(ModerationItem.id).where(or_(
+        ModerationItem.post_id.in_(select(their_flags.c.post_id)),
+        ModerationItem.reply_id.in_(select(their_flags.c.reply_id))))
+    name = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(member.username)}(?![A-Za-z0-9_-])", re.IGNORECASE)
+    for reason in db.session.scalars(select(ModerationReason).where(ModerationReason.kind == "flag",
+                                                                    ModerationReason.item_id.in_(flagged_items))):
+        detail = dict(reason.detail or {})
+        if detail.get("flag_id") in flag_ids or (detail.get("by") or "").casefold() == member.username_key:
+            detail.update(by=FORMER_MEMBER, note="")
+            reason.detail = detail
+    for record in db.session.scalars(select(ModerationAction).where(ModerationAction.reason.ilike(
+            f"%{_like_escaped(member.username)}%", escape="\\"))):
+        record.reason = name.sub(FORMER_MEMBER, record.reason)
+    db.session.execute(update(Flag).where(Flag.user_id == member.id).values(note=""))
+    db.session.flush()
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
