@@ -25,7 +25,9 @@ from forum.services.moderation.actions import (
     take_action,
     undo_action,
 )
+from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
+from forum.services.moderation.review import author_history, thread_of
 from forum.services.safety import assessed_text
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -43,19 +45,26 @@ def queue():
 
 @bp.get("/items/<int:item_id>")
 def item(item_id: int, form: ActionForm | None = None, status: int = 200):
+    """One item laid out for the decision: the words, why they're here, the thread, the author, then actions."""
     found = db.session.get(ModerationItem, item_id) or abort(404)
     content = content_of(found)
-    text = assessed_text(content)
-    spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
+    reasons = open_reasons(found)
+    thread = thread_of(found)
+    keys = {reason_key(reason.kind, reason.detail) for reason in reasons}
+    decisions = fitting_decisions(keys, replies_locked=thread.post.replies_locked)
+    # One form per action, so each reason box is its own; the one just sent keeps what was typed and its errors.
+    forms = {name: form if form is not None and form.action.data == name else ActionForm(formdata=None)
+             for name in (*decisions.first, *decisions.rest)}
     history = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == found.id)
                                  .order_by(ModerationAction.id.desc())).all()
-    past_on_author = db.session.scalars(
-        select(ModerationAction).where(ModerationAction.member_id == content.author_id,
-                                       ModerationAction.item_id.is_distinct_from(found.id))
-        .order_by(ModerationAction.id.desc()).limit(20)).all()
-    return render_template("moderation/item.html", item=found, content=content, pieces=highlight(text, spans),
-                           reasons=open_reasons(found), history=history, past_on_author=past_on_author,
-                           form=form or ActionForm(), undo_form=EmptyForm(),
+    danger = bool(keys & DANGER)
+    text = assessed_text(content)
+    spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
+    return render_template("moderation/item.html", item=found, content=content, reasons=reasons, thread=thread,
+                           author=author_history(found), decisions=decisions, forms=forms, danger=danger,
+                           submitted=form.action.data if form is not None else None,
+                           button_label=button_label, pieces=highlight(text, spans) if spans else [],
+                           history=history, undo_form=EmptyForm(),
                            labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 
