@@ -19,12 +19,12 @@ from forum.services.accounts import find_member
 from forum.services.moderation.actions import (
     ACTION_LABELS,
     AUTOMATIC_ACTIONS,
-    OTHER_LOGGED_ACTIONS,
     AlreadyHandled,
     content_of,
     take_action,
     undo_action,
 )
+from forum.services.moderation.audit import LOG_NAMES, LogFilter, log_name, log_page, subjects_of
 from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
@@ -114,28 +114,26 @@ def undo(action_id: int):
 @bp.get("/log")
 def log():
     """Every moderator action, newest first, filterable by moderator, member, action and date."""
-    stmt = select(ModerationAction)
     filters = {key: request.args.get(key, "").strip() for key in ("moderator", "member", "action", "since", "until")}
-    for key, column in (("moderator", ModerationAction.moderator_id), ("member", ModerationAction.member_id)):
+    people = {}
+    for key in ("moderator", "member"):
         if filters[key]:
             person = find_member(filters[key])
-            stmt = stmt.where(column == (person.id if person else -1))
-    if filters["action"]:
-        stmt = stmt.where(ModerationAction.action == filters["action"])
-    for key, compare in (("since", ModerationAction.created_at.__ge__), ("until", ModerationAction.created_at.__lt__)):
+            people[key] = person.id if person else -1  # nobody by that name: an empty log, not every entry
+    days = {}
+    for key in ("since", "until"):
         if filters[key]:
             try:
-                day = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
-                stmt = stmt.where(compare(day if key == "since" else day + timedelta(days=1)))
-            except (ValueError, OverflowError):  # not a date, or a day with no day after it (9999-12-31)
+                days[key] = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
+                days[key] + timedelta(days=1)  # noqa: B018 (a day with no day after it, 9999-12-31, is refused)
+            except (ValueError, OverflowError):
                 abort(400)
-    before = parse_id(request.args.get("before"))
-    if before:
-        stmt = stmt.where(ModerationAction.id < before)
-    entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()
-    labels = {**ACTION_LABELS, **OTHER_LOGGED_ACTIONS, **AUTOMATIC_ACTIONS}
-    return render_template("moderation/log.html", entries=entries[:50], more=len(entries) > 50, filters=filters,
-                           labels=labels, actions=sorted(labels), automatic=AUTOMATIC_ACTIONS)
+    wanted = LogFilter(moderator_id=people.get("moderator"), member_id=people.get("member"), action=filters["action"],
+                       since=days.get("since"), until=days.get("until"), before_id=parse_id(request.args.get("before")))
+    entries, more = log_page(wanted)
+    return render_template("moderation/log.html", entries=entries, more=more, filters=filters,
+                           subjects=subjects_of(entries), log_name=log_name,
+                           actions=sorted(LOG_NAMES, key=log_name), automatic=AUTOMATIC_ACTIONS)
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:
