@@ -67,6 +67,10 @@ class ModerationItem(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Bumped by every action: an action made on an older version lost a race and is not applied.
     version: Mapped[int] = mapped_column(default=0)
+    #: When the outbound alerts about this crisis item went out (`flask moderation alert`), one per channel:
+    #: each is sent once per opening, and stays NULL after a failed send so the next run tries again.
+    webhook_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[Post | None] = relationship()
     reply: Mapped[Reply | None] = relationship()

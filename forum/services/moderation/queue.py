@@ -37,6 +37,8 @@ def add_reason(content: Post | Reply, kind: str, detail: dict, priority: int) ->
         item.status = ItemStatus.OPEN.value
         item.opened_at = utcnow()
         item.resolved_at = item.resolved_by_id = item.first_action_at = None
+        # A new opening is a new wait: if it is a crisis nobody answers in time, moderators are alerted again.
+        item.webhook_alerted_at = item.email_alerted_at = None
         item.priority = priority
     else:
         item.priority = max(item.priority or 0, priority)

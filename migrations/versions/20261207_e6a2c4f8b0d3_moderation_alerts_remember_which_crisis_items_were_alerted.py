@@ -1,0 +1,26 @@
+"""moderation alerts: remember which crisis items were alerted, per channel
+
+Revision ID: e6a2c4f8b0d3
+Revises: 7b1e4d2c9a30
+Create Date: 2026-12-07 00:15:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'e6a2c4f8b0d3'
+down_revision = '7b1e4d2c9a30'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Nullable columns: SQLite adds them without copying the table, and no existing item counts as alerted.
+    with op.batch_alter_table('moderation_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('webhook_alerted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('email_alerted_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('moderation_items', schema=None) as batch_op:
+        batch_op.drop_column('email_alerted_at')
+        batch_op.drop_column('webhook_alerted_at')
