@@ -70,5 +70,6 @@ def test_every_moderation_page_shows_the_same_four_tabs(mod_visitor):
                           ("/moderation/tags", "Hashtags")):
         page = mod_visitor.get(path).get_data(as_text=True)
         tabs = re.search(r'<nav class="tabs" aria-label="Moderation">(.*?)</nav>', page, re.S).group(1)
-        assert re.findall(r">([A-Z][\w ]+?)(?: \(\d+\))?</a>", tabs) == ["Queue", "Log", "Watched words", "Hashtags"]
+        assert re.findall(r">([A-Z][\w ]+?)(?: \(\d+\))?</a>", tabs) == ["Queue", "Log", "Health", "Watched words",
+                                                                            "Hashtags"]
         assert re.search(rf'aria-current="page">{current}', tabs)

@@ -130,7 +130,8 @@ class Flag(db.Model):
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Indexed for the health page's "flags by reason" over recent weeks.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     #: Set when a moderator settles the item; settled flags no longer count toward auto-hiding.
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -12,6 +12,7 @@ from forum.forms import EmptyForm
 from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
 from forum.moderation.access import moderate_blueprint
 from forum.moderation.forms import ActionForm
+from forum.moderation.health_charts import health_charts
 from forum.moderation.highlight import highlight
 from forum.safe_input import parse_id
 from forum.services import DomainError
@@ -26,6 +27,7 @@ from forum.services.moderation.actions import (
 )
 from forum.services.moderation.audit import LOG_NAMES, LogFilter, log_name, log_page, subjects_of
 from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
+from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
 from forum.services.safety import assessed_text
@@ -134,6 +136,16 @@ def log():
     return render_template("moderation/log.html", entries=entries, more=more, filters=filters,
                            subjects=subjects_of(entries), log_name=log_name,
                            actions=sorted(LOG_NAMES, key=log_name), automatic=AUTOMATIC_ACTIONS)
+
+
+@bp.get("/health")
+def health():
+    """Community health at a glance: charts drawn here as SVG, each with a table holding its numbers."""
+    days = request.args.get("days", type=int, default=30)
+    if days not in PERIODS:
+        days = PERIODS[0]
+    report = community_health(days)
+    return render_template("moderation/health.html", report=report, periods=PERIODS, charts=health_charts(report))
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:

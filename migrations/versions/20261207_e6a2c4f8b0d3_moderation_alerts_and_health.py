@@ -1,4 +1,4 @@
-"""moderation alerts: remember which crisis items were alerted, per channel
+"""moderation alerts and health: remember which crisis items were alerted, per channel; index flags by date
 
 Revision ID: e6a2c4f8b0d3
 Revises: 7b1e4d2c9a30
@@ -19,8 +19,15 @@ def upgrade():
         batch_op.add_column(sa.Column('webhook_alerted_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('email_alerted_at', sa.DateTime(timezone=True), nullable=True))
 
+    # /moderation/health counts recent flags by reason.
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.create_index('ix_flags_created_at', ['created_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.drop_index('ix_flags_created_at')
+
     with op.batch_alter_table('moderation_items', schema=None) as batch_op:
         batch_op.drop_column('email_alerted_at')
         batch_op.drop_column('webhook_alerted_at')
