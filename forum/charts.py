@@ -11,7 +11,9 @@ from dataclasses import dataclass
 WIDTH, HEIGHT = 640, 220
 #: Room for the value axis on the left and the labels underneath.
 LEFT, BOTTOM, TOP, RIGHT = 44, 28, 10, 8
-MAX_LABELS = 8
+MAX_LABELS = 6
+#: Counts get an axis of at least 0..4 in whole steps, never "0.25 posts".
+MIN_COUNT_AXIS = 4
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,14 @@ def _number(value: float) -> str:
 
 
 def bar_chart(labels: list[str], series: list[list[float | None]], width: int = WIDTH,
-              height: int = HEIGHT) -> BarChart:
-    """Vertical bars, one group per label and one bar per series in each group; a missing value draws nothing."""
+              height: int = HEIGHT, counts: bool = True) -> BarChart:
+    """Vertical bars, one group per label and one bar per series in each group; a missing value draws nothing.
+
+    `counts`: the values are whole numbers (posts, flags), so the axis steps in whole numbers too.
+    """
     top_value = nice_ceiling(max((v for values in series for v in values if v is not None), default=0))
+    if counts:
+        top_value = max(MIN_COUNT_AXIS, math.ceil(top_value / 4) * 4)
     plot_width, plot_height = width - LEFT - RIGHT, height - TOP - BOTTOM
     group = plot_width / max(1, len(labels))
     bar_width = max(1.0, group * 0.8 / max(1, len(series)))

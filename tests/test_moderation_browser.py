@@ -1,5 +1,5 @@
-"""The moderators' pages in headless Chromium at a phone's width: nothing wider than the screen, every tab in
-sight, and on a crisis item the first thing a keyboard reaches in the decision is reaching out."""
+"""The moderators' pages (log, health, item) in headless Chromium at a phone's width: nothing wider than the
+screen, every tab in sight, and on a crisis item the first decision a keyboard reaches is reaching out."""
 import pytest
 from playwright.sync_api import expect
 
@@ -45,6 +45,10 @@ def test_the_log_and_the_item_page_fit_a_phone(app, live_server, browser, modera
     expect(hashtags).to_be_in_viewport(ratio=1)
     box = hashtags.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+    page.goto(f"{live_server}/moderation/health?days=90")
+    expect(page.locator("svg.chart")).to_have_count(6)
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
 
     page.goto(f"{live_server}/moderation/items/{crisis.id}")
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]

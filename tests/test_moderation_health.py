@@ -35,7 +35,13 @@ def test_bars_are_as_tall_as_their_values_and_stay_inside_the_chart():
 
 def test_many_days_keep_their_labels_readable():
     chart = bar_chart([f"d{n}" for n in range(90)], [[1] * 90])
-    assert len(chart.label_ticks) <= 8 and len(chart.bars) == 90
+    assert len(chart.label_ticks) <= 6 and len(chart.bars) == 90
+
+
+def test_counts_step_in_whole_numbers_and_times_need_not():
+    assert [tick.text for tick in bar_chart(["a"], [[1]]).value_ticks] == ["0", "1", "2", "3", "4"]
+    assert [tick.text for tick in bar_chart(["a"], [[1.5]], counts=False).value_ticks] == ["0", "0.5", "1", "1.5",
+                                                                                          "2"]
 
 
 @pytest.fixture

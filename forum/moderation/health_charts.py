@@ -47,7 +47,7 @@ def health_charts(report: HealthReport) -> list[HealthChart]:
         HealthChart("first-reply", "Median time to a first reply, by week (hours)",
                     (f"Weekly medians from {min(waited)} to {max(waited)} hours." if waited
                      else "No post was answered in this period."),
-                    bar_chart(weeks, [[w.median_reply_hours for w in weekly]]),
+                    bar_chart(weeks, [[w.median_reply_hours for w in weekly]], counts=False),
                     ("Median hours",), ("Week", "Posts", "Median hours to a first reply"),
                     [(w.start.strftime("%d %b %Y"), w.posts, _or_dash(w.median_reply_hours)) for w in weekly]),
         HealthChart("unanswered", "Posts nobody answered within 24 hours, by day",
@@ -65,7 +65,7 @@ def health_charts(report: HealthReport) -> list[HealthChart]:
         HealthChart("crisis-response", "Median minutes to a moderator's first action on a crisis item, by week",
                     (f"Weekly medians from {min(acted)} to {max(acted)} minutes." if acted
                      else "No crisis item was acted on in this period."),
-                    bar_chart(weeks, [[w.median_crisis_minutes for w in weekly]]),
+                    bar_chart(weeks, [[w.median_crisis_minutes for w in weekly]], counts=False),
                     ("Median minutes",), ("Week", "Median minutes"),
                     [(w.start.strftime("%d %b %Y"), _or_dash(w.median_crisis_minutes)) for w in weekly]),
         HealthChart("flags", "Flags by reason",
