@@ -37,6 +37,9 @@ def test_the_log_and_the_item_page_fit_a_phone(app, live_server, browser, modera
     moderator, crisis = moderation_history
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
+    refused = []  # the strict CSP: no inline script or style anywhere on these pages (the SVG charts included)
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     sign_in(page, live_server, moderator.username)
     page.goto(f"{live_server}/moderation/log")
     expect(page.locator(".log-entry")).to_have_count(2)
@@ -60,6 +63,7 @@ def test_the_log_and_the_item_page_fit_a_phone(app, live_server, browser, modera
     expect(page.locator("#warn-reason")).to_be_visible()
     page.locator("label[for=warn-reason]").click()
     expect(page.locator("#warn-reason")).to_be_focused()  # the label puts the cursor in its own box
+    assert refused == []
     context.close()
 
 
