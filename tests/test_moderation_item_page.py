@@ -208,3 +208,13 @@ def test_a_refused_action_keeps_what_was_typed_in_its_own_box_only(mod_visitor, 
     assert page.details_open["more-actions"] is True, "the form the moderator used is open again"
     assert "Typed with care</textarea>" in html and html.count("Typed with care") == 1
     assert 'id="suspend-suspend_days-error"' in html and 'role="alert"' in html
+
+
+def test_a_hidden_reply_or_the_authors_own_is_not_someone_answering(mod_visitor, member, other_member):
+    post = make_post(member, body=CRISIS_TEXT)
+    make_reply(member, post, "Adding a little more about tonight.")
+    hidden = make_reply(other_member, post, "A reply a moderator hid.")
+    hidden.status = "hidden"
+    db.session.commit()
+    page = mod_visitor.get(f"/moderation/items/{item_of_only_post().id}").get_data(as_text=True)
+    assert "Nobody else has replied yet" in page and "A reply a moderator hid." in page

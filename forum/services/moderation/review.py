@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import ModerationAction, ModerationItem, Post, Reply, User
 from forum.services.moderation.actions import content_of
+from forum.services.visibility import visible_replies
 
 THREAD_REPLIES = 20
 RECENT_POSTS = 5
@@ -25,7 +26,7 @@ class Thread:
     post: Post
     replies: list[Reply]
     reply_total: int
-    #: Replies by someone other than the post's author, still visible to members: someone has answered.
+    #: Replies by someone other than the post's author that everyone can see: someone has answered.
     answered_by_others: int
 
 
@@ -47,7 +48,7 @@ def thread_of(item: ModerationItem, limit: int = THREAD_REPLIES) -> Thread:
         select(Reply).where(Reply.post_id == post.id).order_by(Reply.created_at.desc(), Reply.id.desc()).limit(limit)))
     replies.reverse()
     total, by_others = db.session.execute(
-        select(func.count(), func.count().filter(Reply.author_id != post.author_id, Reply.status == "visible",
+        select(func.count(), func.count().filter(Reply.author_id != post.author_id, visible_replies(None),
                                                  Reply.deleted_at.is_(None)))
         .where(Reply.post_id == post.id)).one()
     return Thread(post=post, replies=replies, reply_total=total, answered_by_others=by_others)
