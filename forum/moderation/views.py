@@ -1,4 +1,4 @@
-"""The moderation queue, one item's page, actions and undo, the audit log, and edit history."""
+"""The moderation queue, one item's page, actions and undo, the audit log, community health, and edit history."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
