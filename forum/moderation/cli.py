@@ -77,5 +77,7 @@ def _configured_senders(config) -> dict:
 
 def _item_link(item_id: int) -> str:
     """The item's address on the public site; the only thing about it an alert carries."""
+    # A cron job has no request to build URLs from: a request context on SITE_URL lets url_for build the
+    # same link the site itself would (SERVER_NAME would change how every request is routed instead).
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         return url_for("moderation.item", item_id=item_id, _external=True)
