@@ -218,3 +218,16 @@ def test_a_hidden_reply_or_the_authors_own_is_not_someone_answering(mod_visitor,
     db.session.commit()
     page = mod_visitor.get(f"/moderation/items/{item_of_only_post().id}").get_data(as_text=True)
     assert "Nobody else has replied yet" in page and "A reply a moderator hid." in page
+
+
+def test_for_someone_in_danger_the_message_offered_first_is_the_crisis_lines(mod_visitor, member):
+    make_post(member, body=CRISIS_TEXT)
+    page = mod_visitor.get(f"/moderation/items/{item_of_only_post().id}").get_data(as_text=True)
+    assert '<option selected value="crisis_lines">' in page
+
+
+def test_a_routine_item_offers_checking_in_first(mod_visitor, member):
+    item = flagged(member, "other")
+    page = mod_visitor.get(f"/moderation/items/{item.id}").get_data(as_text=True)
+    select = page.split('<select id="message-message_key"', 1)[1].split("</select>", 1)[0]
+    assert "selected" not in select and select.index("checking_in") < select.index("crisis_lines")

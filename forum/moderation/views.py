@@ -60,11 +60,13 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
     history = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == found.id)
                                  .order_by(ModerationAction.id.desc())).all()
     danger = bool(keys & DANGER)
+    if danger and submitted_action(form) != "message":
+        forms["message"].message_key.data = "crisis_lines"  # someone may be in danger: offer the lines first
     text = assessed_text(content)
     spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
     return render_template("moderation/item.html", item=found, content=content, reasons=reasons, thread=thread,
                            author=author_history(found), decisions=decisions, forms=forms, danger=danger,
-                           submitted=form.action.data if form is not None else None,
+                           submitted=submitted_action(form),
                            button_label=button_label, pieces=highlight(text, spans) if spans else [],
                            history=history, undo_form=EmptyForm(),
                            labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS}, automatic=AUTOMATIC_ACTIONS,
@@ -146,6 +148,10 @@ def health():
         days = PERIODS[0]
     report = community_health(days)
     return render_template("moderation/health.html", report=report, periods=PERIODS, charts=health_charts(report))
+
+
+def submitted_action(form: ActionForm | None) -> str | None:
+    return form.action.data if form is not None else None
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:
