@@ -73,3 +73,13 @@ def test_every_moderation_page_shows_the_same_four_tabs(mod_visitor):
         assert re.findall(r">([A-Z][\w ]+?)(?: \(\d+\))?</a>", tabs) == ["Queue", "Log", "Health", "Watched words",
                                                                             "Hashtags"]
         assert re.search(rf'aria-current="page">{current}', tabs)
+
+
+def test_the_queue_names_each_reason_in_words(mod_visitor, member):
+    make_post(member, title="Tonight", body="I want to die and I think tonight is the night.")
+    flagged = make_post(member, title="Shop", body="Buy things. #Anxiety")
+    add_reason(flagged, ReasonKind.WATCHED_WORD.value, {"phrase": "buy things"}, Priority.ROUTINE)
+    db.session.commit()
+    text = visible_text(mod_visitor.get("/moderation/"))
+    assert "Crisis detector:" in text and "Watched word: “buy things”" in text
+    assert "watched word:" not in text and "crisis:" not in text

@@ -28,7 +28,7 @@ from forum.services.moderation.actions import (
 from forum.services.moderation.audit import LOG_NAMES, LogFilter, log_name, log_page, subjects_of
 from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
 from forum.services.moderation.health import PERIODS, community_health
-from forum.services.moderation.queue import open_queue, open_reasons, response_times
+from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
 from forum.services.safety import assessed_text
 
@@ -42,6 +42,7 @@ def queue():
     alert_after = timedelta(minutes=current_app.config["CRISIS_ALERT_MINUTES"])
     return render_template("moderation/queue.html", items=items, now=utcnow(), alert_after=alert_after,
                            response_times=response_times(), open_reasons=open_reasons, content_of=content_of,
+                           reason_names=REASON_NAMES,
                            form=ActionForm())
 
 
