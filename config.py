@@ -86,8 +86,22 @@ class Config:
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "512"))
     #: Top-level replies per page of a post, each with its answers; a 500-reply thread was 356 KiB on one page.
     REPLIES_PER_PAGE = 50
-    #: Crisis items waiting longer than this are highlighted in the moderation queue.
+    #: Crisis items waiting longer than this are highlighted in the moderation queue, and alerted about by
+    #: `flask --app forum moderation alert` when a webhook or email is set below.
     CRISIS_ALERT_MINUTES = int(os.environ.get("CRISIS_ALERT_MINUTES", "15"))
+    #: The forum's public address, e.g. https://kindred.example: alerts carry a link to the item, and need it.
+    SITE_URL = os.environ.get("SITE_URL", "")
+    #: Alerts are off unless one of these is set. The webhook gets a JSON POST with the item's link only.
+    MODERATOR_WEBHOOK_URL = os.environ.get("MODERATOR_WEBHOOK_URL", "")
+    #: Email alerts: comma-separated moderator addresses, sent through the operator's SMTP server.
+    ALERT_EMAIL_TO = os.environ.get("ALERT_EMAIL_TO", "")
+    ALERT_EMAIL_FROM = os.environ.get("ALERT_EMAIL_FROM", "")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    #: "starttls" (port 587), "ssl" (port 465) or "none" (only for a relay on this machine).
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
     #: A new member's first this-many posts wait for a moderator's approval; 0 = off.
     NEW_MEMBER_HOLD_POSTS = int(os.environ.get("NEW_MEMBER_HOLD_POSTS", "0"))
     #: Country whose hotlines lead the help page when a member has not chosen one (ISO 3166 alpha-2).

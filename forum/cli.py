@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(search)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from forum.moderation.cli import moderation
+
+    app.cli.add_command(moderation)
 
 
 @click.command("seed-demo")

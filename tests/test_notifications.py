@@ -272,13 +272,23 @@ def test_moderators_messages_arrive_with_everything_turned_off(member):
 
 # --- Unread count and mark-as-read ---------------------------------------------------------------------------------
 
-def test_nav_counts_unread_lines_and_opening_the_page_keeps_them(signed_in, member, other_member):
+def test_nav_counts_unread_lines_and_opening_the_page_reads_the_lines_it_shows(signed_in, member, other_member):
     post = make_post(member)
     hearts_from(["sam_a", "sam_b"], post)
     make_reply(other_member, post)
     assert unread_badge(signed_in) == 2  # two hearts are one line
+    page = notifications_page(signed_in)
+    assert page.index('id="new-heading"') < page.index("MapleAndTea replied"), "new on the visit that shows them"
+    assert unread_badge(signed_in) == 0
+    assert "Earlier" in notifications_page(signed_in)
+
+
+def test_a_line_arriving_after_the_page_was_shown_stays_unread(signed_in, member, other_member):
+    post = make_post(member)
+    make_reply(other_member, post)
     notifications_page(signed_in)
-    assert unread_badge(signed_in) == 2
+    hearts_from(["sam_a"], post)
+    assert unread_badge(signed_in) == 1
 
 
 def test_mark_all_read_clears_the_badge_and_keeps_lines_under_earlier(signed_in, member, other_member):

@@ -68,6 +68,10 @@ class ModerationItem(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Bumped by every action: an action made on an older version lost a race and is not applied.
     version: Mapped[int] = mapped_column(default=0)
+    #: When the outbound alerts about this crisis item went out (`flask moderation alert`), one per channel:
+    #: each is sent once per opening, and stays NULL after a failed send so the next run tries again.
+    webhook_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[Post | None] = relationship()
     reply: Mapped[Reply | None] = relationship()
@@ -129,7 +133,8 @@ class Flag(db.Model):
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Indexed for the health page's "flags by reason" over recent weeks.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     #: Set when a moderator settles the item; settled flags no longer count toward auto-hiding.
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

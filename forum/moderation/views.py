@@ -1,4 +1,4 @@
-"""The moderation queue, one item's page, actions and undo, the audit log, and edit history."""
+"""The moderation queue, one item's page, actions and undo, the audit log, community health, and edit history."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -12,6 +12,7 @@ from forum.forms import EmptyForm
 from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
 from forum.moderation.access import moderate_blueprint
 from forum.moderation.forms import ActionForm
+from forum.moderation.health_charts import health_charts
 from forum.moderation.highlight import highlight
 from forum.safe_input import parse_id
 from forum.services import DomainError
@@ -19,13 +20,16 @@ from forum.services.accounts import find_member
 from forum.services.moderation.actions import (
     ACTION_LABELS,
     AUTOMATIC_ACTIONS,
-    OTHER_LOGGED_ACTIONS,
     AlreadyHandled,
     content_of,
     take_action,
     undo_action,
 )
-from forum.services.moderation.queue import open_queue, open_reasons, response_times
+from forum.services.moderation.audit import LOG_NAMES, LogFilter, log_name, log_page, subjects_of
+from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
+from forum.services.moderation.health import PERIODS, community_health
+from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
+from forum.services.moderation.review import author_history, thread_of
 from forum.services.safety import assessed_text
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -38,24 +42,34 @@ def queue():
     alert_after = timedelta(minutes=current_app.config["CRISIS_ALERT_MINUTES"])
     return render_template("moderation/queue.html", items=items, now=utcnow(), alert_after=alert_after,
                            response_times=response_times(), open_reasons=open_reasons, content_of=content_of,
+                           reason_names=REASON_NAMES,
                            form=ActionForm())
 
 
 @bp.get("/items/<int:item_id>")
 def item(item_id: int, form: ActionForm | None = None, status: int = 200):
+    """One item laid out for the decision: the words, why they're here, the thread, the author, then actions."""
     found = db.session.get(ModerationItem, item_id) or abort(404)
     content = content_of(found)
-    text = assessed_text(content)
-    spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
+    reasons = open_reasons(found)
+    thread = thread_of(found)
+    keys = {reason_key(reason.kind, reason.detail) for reason in reasons}
+    decisions = fitting_decisions(keys, replies_locked=thread.post.replies_locked)
+    # One form per action, so each reason box is its own; the one just sent keeps what was typed and its errors.
+    forms = {name: form if form is not None and form.action.data == name else ActionForm(formdata=None)
+             for name in (*decisions.first, *decisions.rest)}
     history = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == found.id)
                                  .order_by(ModerationAction.id.desc())).all()
-    past_on_author = db.session.scalars(
-        select(ModerationAction).where(ModerationAction.member_id == content.author_id,
-                                       ModerationAction.item_id.is_distinct_from(found.id))
-        .order_by(ModerationAction.id.desc()).limit(20)).all()
-    return render_template("moderation/item.html", item=found, content=content, pieces=highlight(text, spans),
-                           reasons=open_reasons(found), history=history, past_on_author=past_on_author,
-                           form=form or ActionForm(), undo_form=EmptyForm(),
+    danger = bool(keys & DANGER)
+    if danger and submitted_action(form) != "message":
+        forms["message"].message_key.data = "crisis_lines"  # someone may be in danger: offer the lines first
+    text = assessed_text(content)
+    spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
+    return render_template("moderation/item.html", item=found, content=content, reasons=reasons, thread=thread,
+                           author=author_history(found), decisions=decisions, forms=forms, danger=danger,
+                           submitted=submitted_action(form),
+                           button_label=button_label, pieces=highlight(text, spans) if spans else [],
+                           history=history, undo_form=EmptyForm(),
                            labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 
@@ -105,28 +119,40 @@ def undo(action_id: int):
 @bp.get("/log")
 def log():
     """Every moderator action, newest first, filterable by moderator, member, action and date."""
-    stmt = select(ModerationAction)
     filters = {key: request.args.get(key, "").strip() for key in ("moderator", "member", "action", "since", "until")}
-    for key, column in (("moderator", ModerationAction.moderator_id), ("member", ModerationAction.member_id)):
+    people = {}
+    for key in ("moderator", "member"):
         if filters[key]:
             person = find_member(filters[key])
-            stmt = stmt.where(column == (person.id if person else -1))
-    if filters["action"]:
-        stmt = stmt.where(ModerationAction.action == filters["action"])
-    for key, compare in (("since", ModerationAction.created_at.__ge__), ("until", ModerationAction.created_at.__lt__)):
+            people[key] = person.id if person else -1  # nobody by that name: an empty log, not every entry
+    days = {}
+    for key in ("since", "until"):
         if filters[key]:
             try:
-                day = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
-                stmt = stmt.where(compare(day if key == "since" else day + timedelta(days=1)))
-            except (ValueError, OverflowError):  # not a date, or a day with no day after it (9999-12-31)
+                days[key] = datetime.fromisoformat(filters[key]).replace(tzinfo=utcnow().tzinfo)
+                days[key] + timedelta(days=1)  # noqa: B018 (a day with no day after it, 9999-12-31, is refused)
+            except (ValueError, OverflowError):
                 abort(400)
-    before = parse_id(request.args.get("before"))
-    if before:
-        stmt = stmt.where(ModerationAction.id < before)
-    entries = db.session.scalars(stmt.order_by(ModerationAction.id.desc()).limit(51)).all()
-    labels = {**ACTION_LABELS, **OTHER_LOGGED_ACTIONS, **AUTOMATIC_ACTIONS}
-    return render_template("moderation/log.html", entries=entries[:50], more=len(entries) > 50, filters=filters,
-                           labels=labels, actions=sorted(labels), automatic=AUTOMATIC_ACTIONS)
+    wanted = LogFilter(moderator_id=people.get("moderator"), member_id=people.get("member"), action=filters["action"],
+                       since=days.get("since"), until=days.get("until"), before_id=parse_id(request.args.get("before")))
+    entries, more = log_page(wanted)
+    return render_template("moderation/log.html", entries=entries, more=more, filters=filters,
+                           subjects=subjects_of(entries), log_name=log_name,
+                           actions=sorted(LOG_NAMES, key=log_name), automatic=AUTOMATIC_ACTIONS)
+
+
+@bp.get("/health")
+def health():
+    """Community health at a glance: charts drawn here as SVG, each with a table holding its numbers."""
+    days = request.args.get("days", type=int, default=30)
+    if days not in PERIODS:
+        days = PERIODS[0]
+    report = community_health(days)
+    return render_template("moderation/health.html", report=report, periods=PERIODS, charts=health_charts(report))
+
+
+def submitted_action(form: ActionForm | None) -> str | None:
+    return form.action.data if form is not None else None
 
 
 def _revisions_of(content: Post | Reply) -> list[Revision]:

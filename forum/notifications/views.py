@@ -8,6 +8,7 @@ from forum.extensions import db
 from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
 from forum.safe_input import parse_id
+from forum.services.notices import unread_notices_for
 from forum.services.notifications import OPTIONAL_KINDS, lines_for, mark_read, set_muted_kinds, wants
 
 bp = Blueprint("notifications", __name__)
@@ -16,12 +17,18 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    """New lines, then recently read ones. Opening the page marks nothing: the member says when they're done."""
+    """New lines, then recently read ones. The new lines shown are read once seen, so the badge clears;
+    they still show as new on this visit, and one that arrives while the page is open stays unread."""
     lines = lines_for(current_user)
     new = [line for line in lines if line.unread]
     form = MarkReadForm(up_to=str(max(line.newest_id for line in new)) if new else "")
+    if new:
+        mark_read(current_user, max(line.newest_id for line in new))
+        db.session.commit()
+    # Unread messages from the moderators stay pinned above everything until the member opens them.
+    pinned = unread_notices_for(current_user)
     return render_template("notifications/index.html", new=new, earlier=[line for line in lines if not line.unread],
-                           form=form)
+                           form=form, pinned=pinned)
 
 
 @bp.post("/notifications/read")

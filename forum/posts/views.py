@@ -26,7 +26,14 @@ from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_in_thread, set_heart
-from forum.services.posts import create_post, delete_post, edit_post, extra_tags_field, warned_by_moderators
+from forum.services.posts import (
+    create_post,
+    delete_post,
+    edit_post,
+    extra_tags_field,
+    tags_not_in_body,
+    warned_by_moderators,
+)
 from forum.services.replies import add_reply, delete_reply, edit_reply
 
 bp = Blueprint("posts", __name__)
@@ -149,7 +156,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
         flashes_under_help=_flashes_under_help() if care else [], own_reply=own_reply,
         show_care_note=someone_else_in_crisis(post, signals, current_user),
         gentle_replies=replies_need_gentleness(post, signals, current_user),
-        is_author=is_author,
+        is_author=is_author, chip_tags=tags_not_in_body(post),
         unacknowledged_ids={reply.id for reply in waiting}, usual_wait=usual_wait,
         thank_form=EmptyForm(**_visitor_form_options()),
         hearted_post=hearted_post, hearted_replies=hearted_replies, submitted=submitted,

@@ -17,6 +17,13 @@ def notices_for(member: User, limit: int = 100) -> list[MemberNotice]:
                                    .order_by(MemberNotice.id.desc()).limit(limit)))
 
 
+def unread_notices_for(member: User, limit: int = 20) -> list[MemberNotice]:
+    """The moderators' messages the member hasn't opened yet, newest first."""
+    return list(db.session.scalars(select(MemberNotice).where(MemberNotice.member_id == member.id,
+                                                              MemberNotice.read_at.is_(None))
+                                   .order_by(MemberNotice.id.desc()).limit(limit)))
+
+
 def unread_count(member: User) -> int:
     return db.session.scalar(unread_count_query(member))
 

@@ -1,11 +1,13 @@
 """Writing, editing and deleting posts."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.hashtags import extract_hashtags, hashtag_key
-from forum.models import ModerationAction, Post, PostStatus, Revision, User, utcnow
+from forum.models import Hashtag, ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
 from forum.services.erasure import forget_review_notes, forget_unused_hashtags
 from forum.services.notifications import notify_mentions, notify_tag_followers
@@ -93,6 +95,34 @@ def extra_tags_field(post: Post) -> str:
     named = extract_hashtags(post.title, limit=None) + extract_hashtags(post.body, limit=None)
     in_text = {hashtag_key(name) for name in named}
     return " ".join(f"#{tag.name}" for tag in post.hashtags if tag.key not in in_text)
+
+
+class _HashtagLinks(HTMLParser):
+    """The hashtags a rendered body already shows as links (<a class="hashtag">#Name</a>)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: set[str] = set()
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        self._inside = tag == "a" and ("class", "hashtag") in attrs
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.keys.add(hashtag_key(data.lstrip("#")))
+
+
+def tags_not_in_body(post: Post) -> list[Hashtag]:
+    """The post's hashtags its rendered body doesn't already link, for the chips under it: a tag typed in the
+    text and again in the tags field showed twice. Read from the body's HTML, the same parse readers see."""
+    links = _HashtagLinks()
+    links.feed(post.body_html or "")
+    links.close()
+    return [tag for tag in post.hashtags if tag.key not in links.keys]
 
 
 def keep_revision(content) -> None:

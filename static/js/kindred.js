@@ -3,12 +3,22 @@
   "use strict";
 
   // Hearts update in place: the plain form still posts, we just ask for JSON and flip the button.
+  // The button keeps the keyboard focus throughout (disabling it would drop focus to the page), and its
+  // name starts with the count it shows.
+  function heartName(count, hearted, label) {
+    return count + (count === 1 ? " heart. " : " hearts. ") +
+      (hearted ? "Take back your heart for " : "Send a heart to ") + label;
+  }
+
   function enhanceHeartForm(form) {
+    var busy = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (busy) { return; }
+      busy = true;
       var button = form.querySelector("button");
       var wanted = form.querySelector("input[name=hearted]");
-      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -20,16 +30,14 @@
       }).then(function (data) {
         wanted.value = data.hearted ? "0" : "1";
         button.setAttribute("aria-pressed", data.hearted ? "true" : "false");
-        var label = button.getAttribute("aria-label") || "";
-        label = data.hearted ? label.replace(/^Send a heart to /, "Take back your heart for ")
-                             : label.replace(/^Take back your heart for /, "Send a heart to ");
-        button.setAttribute("aria-label", label);
+        button.setAttribute("aria-label", heartName(data.count, data.hearted, button.dataset.label || ""));
         button.querySelector(".heart-icon").textContent = data.hearted ? "\u2665" : "\u2661";
         button.querySelector(".heart-number").textContent = String(data.count);
       }).catch(function () {
         form.submit(); // let the server answer the ordinary way, with a proper page
       }).finally(function () {
-        button.disabled = false;
+        busy = false;
+        button.removeAttribute("aria-busy");
       });
     });
   }

@@ -12,6 +12,13 @@ from sqlalchemy.orm import selectinload
 from forum.extensions import db
 from forum.models import ItemStatus, ModerationItem, ModerationReason, Post, Priority, Reply, utcnow
 
+#: What moderators read in the queue for each kind of reason (the item page words each with its details).
+REASON_NAMES = {
+    "crisis": "Crisis detector", "concern": "Distress detector", "flag": "Flagged",
+    "watched_word": "Watched word", "new_member": "A new member's post, held for approval",
+    "review_request": "The author asked for a second review",
+}
+
 
 def item_for(content: Post | Reply) -> ModerationItem:
     """The content's moderation item, created (not yet opened for reasons) if it has none."""
@@ -37,6 +44,8 @@ def add_reason(content: Post | Reply, kind: str, detail: dict, priority: int) ->
         item.status = ItemStatus.OPEN.value
         item.opened_at = utcnow()
         item.resolved_at = item.resolved_by_id = item.first_action_at = None
+        # A new opening is a new wait: if it is a crisis nobody answers in time, moderators are alerted again.
+        item.webhook_alerted_at = item.email_alerted_at = None
         item.priority = priority
     else:
         item.priority = max(item.priority or 0, priority)
