@@ -15,7 +15,8 @@ Usage::
     result.model                           # ModelScore(score 0..1, words that weighed most)
     result.to_dict()                       # JSON-ready: level, categories, matches, model
     assess_lexicon(post_text)              # the lexicon alone (stage one)
-    warm_up()                              # compile and load everything (create_app does)
+    warm_up()                              # compile and load everything, hotlines too
+                                           #   (create_app does)
 
 Levels
     crisis   first person, now or imminent: wanting to die, intent or a plan,
@@ -124,12 +125,17 @@ from .model import ModelScore, load_model
 
 
 def warm_up() -> None:
-    """Compile the lexicon and load the model now, so that no member's request pays for it."""
+    """Compile the lexicon, load the model and the hotlines now, so that no member's request pays for it.
+
+    The hotlines matter most: without them here, the first help card after a deploy parsed the
+    hotline file (about 15 ms) for a member in crisis.
+    """
     from . import combined, detector
 
     detector.warm_up()
     load_model()
     combined.operating_points()
+    load_hotlines()
 
 
 __all__ = [

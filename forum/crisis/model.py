@@ -87,6 +87,9 @@ class Model:
         # post's terms with this small dict is one C-level step, where sorting all its terms is not.
         strongest = sorted((w, t) for t, w in weights.items() if w > 0)[-EXPLAINING_TERMS:]
         self.explaining = {term.encode("ascii"): weight for weight, term in strongest}
+        # Terms ranked strongest last, equal weights by name: the words named are the same in every
+        # process (ranking by weight alone left ties to set order, which the hash seed changes).
+        self.explaining_rank = {term.encode("ascii"): rank for rank, (_, term) in enumerate(strongest)}
         self.bias = bias
         self.meta = meta
 
@@ -114,7 +117,7 @@ class Model:
         if not explain or score < explain_from:
             return ModelScore(score, length=length)
         explaining = self.explaining
-        pushing = heapq.nlargest(explain, explaining.keys() & found, key=explaining.__getitem__)
+        pushing = heapq.nlargest(explain, explaining.keys() & found, key=self.explaining_rank.__getitem__)
         return ModelScore(score, tuple((t.decode("ascii"), explaining[t] / norm) for t in pushing), length)
 
 

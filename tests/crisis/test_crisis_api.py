@@ -109,3 +109,14 @@ def test_package_imports_no_flask():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_warm_up_loads_the_hotlines_before_any_help_card():
+    from forum.crisis import hotline_file
+
+    crisis.load_hotlines.cache_clear()
+    crisis.warm_up()
+    loaded = hotline_file._load_catalogue.cache_info()
+    crisis.hotlines_for(["suicide"], "US")
+    assert loaded.currsize == 1
+    assert hotline_file._load_catalogue.cache_info().misses == loaded.misses  # nothing parsed on the way
