@@ -111,6 +111,7 @@ EXPECTED = {
     "POST moderation.undo":               "in  no  no  no  ok  ok  no",
     "GET  moderation.log":                "in  no  no  no  ok  ok  no",
     "GET  moderation.history":            "in  no  no  no  ok  ok  no",
+    "GET  moderation.health":             "in  no  no  no  ok  ok  no",
     "GET  moderation_rules.words":        "in  no  no  no  ok  ok  no",
     "POST moderation_rules.add_word":     "in  no  no  no  ok  ok  no",
     "POST moderation_rules.delete_word":  "in  no  no  no  ok  ok  no",

@@ -208,6 +208,7 @@ def assert_failed_cleanly(answer) -> None:
 def test_a_new_post_killed_midway_fails_cleanly_and_its_retry_makes_it_once(killed_app, author, member, statement):
     key = form_key(author, "/posts/new")
     sent = {**NEW_POST, "body": NEW_POST["body"] + " #Insomnia", "submission_key": key}
+    assert author.token  # read now: fetching it inside would be the request the kill lands on
     with killed_app.kill_during(statement) as kill:
         failed = author.post("/posts/new", sent)
     assert kill.killed >= 1

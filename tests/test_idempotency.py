@@ -201,6 +201,7 @@ def test_redis_lost_after_the_write_leaves_its_answer_alone(app, database_url, m
 
     visitor = Visitor(limited.test_client())
     visitor.sign_in(member.username)
+    assert visitor.token  # read now: fetching it later would be a request of its own, losing Redis early
     armed.set()
     caplog.set_level(logging.INFO, logger=RATELIMIT_LOG)
     answer = visitor.post("/posts/new", NEW_POST)

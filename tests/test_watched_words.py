@@ -14,6 +14,7 @@ from forum.services.watched import (
     normalise_phrase,
     refuse_blocked_words,
 )
+from tests.conftest import RequestInItsOwnContext
 from tests.helpers import Visitor, make_member, make_post, make_reply
 
 FLAG, HOLD, BLOCK, WARN = (WatchedAction.FLAG.value, WatchedAction.REQUIRE_APPROVAL.value,
@@ -217,6 +218,7 @@ def held_app(app, database_url):
     """The app with NEW_MEMBER_HOLD_POSTS=2, on the same database (the `app` fixture empties it afterwards)."""
     held = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
                        "NEW_MEMBER_HOLD_POSTS": 2})
+    held.test_client_class = RequestInItsOwnContext  # each request its own `g`, as on a server
     with held.app_context():
         yield held
         db.session.remove()
