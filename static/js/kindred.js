@@ -259,7 +259,23 @@
     });
   }
 
+  // The phone header's menu is a <details> and works without this. With it, Escape closes the menu and puts
+  // the focus back on its button, and a tap anywhere outside closes it, as people expect of a menu.
+  function enhanceSiteMenu(menu) {
+    var summary = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        summary.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("details.site-menu").forEach(enhanceSiteMenu);
     focusArrivedHelp();
     enhanceDrafts();
     document.querySelectorAll("form[data-crisis-check]").forEach(enhanceCrisisCheck);

@@ -1,0 +1,131 @@
+"""The header on a 360 px phone is one row — logo, "Get help now", search, the main action, a menu — for a
+visitor, a member and a moderator; the menu opens from the keyboard and holds the rest of the navigation, and
+its button shows what is unread and a crisis item waiting. At 1280 px the links show without a menu."""
+import pytest
+from playwright.sync_api import expect
+
+from forum.models import Role
+from tests.helpers import make_member, make_post, make_reply
+from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - the browser tests' own fixtures
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+ONE_ROW_PX = 64  # one row of 44 px touch targets and its padding; the old phone header was 4-5 rows (261 px)
+CRISIS_TEXT = "I want to die and I think tonight is the night."
+#: What the menu holds for each kind of viewer, in order (the keyboard meets them in this order too).
+MENU = {
+    "visitor": ["Latest", "Needs a reply", "Tags", "Guides", "Search", "Sign in", "Join"],
+    "member": ["Latest", "Needs a reply", "Tags", "Guides", "Search", "My tags", "Notifications", "Messages",
+               "Your profile {name}", "Settings", "Sign out"],
+    "moderator": ["Latest", "Needs a reply", "Tags", "Guides", "Search", "My tags", "Notifications", "Messages",
+                  "Moderation", "Your profile {name}", "Settings", "Sign out"],
+}
+ACTION = {"visitor": "Sign in", "member": "Write", "moderator": "Write"}
+USERNAME = {"member": "quiet_harbour", "moderator": "steady_lantern"}
+
+
+def viewer_page(browser, base, who, viewport, **context_options):  # noqa: F811
+    """A page at `viewport` for a visitor, or signed in as a member with one unread reply, or as a moderator
+    with a crisis item waiting (and the same unread reply)."""
+    page = browser.new_context(viewport=viewport, **context_options).new_page()
+    if who != "visitor":
+        person = make_member(USERNAME[who], Role.MODERATOR if who == "moderator" else Role.MEMBER)
+        make_reply(make_member(f"replier_to_{who}"), make_post(person, "My week", "Better than the last."))
+        if who == "moderator":
+            make_post(make_member("night_writer"), "Tonight", CRISIS_TEXT)
+        sign_in(page, base, person.username)
+    page.goto(base + "/")
+    return page
+
+
+def focused_words(page) -> str:
+    """The focused link's or button's words without its count badge ("Notifications 1 unread" -> "Notifications")."""
+    return " ".join(page.evaluate("""() => {
+        const copy = document.activeElement.cloneNode(true);
+        copy.querySelectorAll('.badge').forEach(badge => badge.remove());
+        return copy.textContent; }""").split())
+
+
+@pytest.mark.parametrize("who", ["visitor", "member", "moderator"])
+def test_the_phone_header_is_one_row_with_help_first_and_a_keyboard_menu(app, live_server, browser, who):  # noqa: F811
+    page = viewer_page(browser, live_server, who, PHONE)
+    header = page.locator(".site-header")
+    assert header.bounding_box()["height"] < ONE_ROW_PX
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing sideways
+    row = page.evaluate("""() => [...document.querySelectorAll('.header-row > *')]
+        .filter(element => element.getClientRects().length)
+        .map(element => element.getBoundingClientRect())
+        .map(box => [box.left, box.right, box.top, box.bottom])""")
+    assert len(row) == 5  # logo, help, search, main action, menu: and nothing else showing
+    assert all(left >= 0 and right <= PHONE["width"] for left, right, _, _ in row)
+    assert max(top for _, _, top, _ in row) < min(bottom for _, _, _, bottom in row)  # all on one line
+
+    help_now = page.get_by_role("link", name="Get help now")
+    expect(help_now).to_be_visible()
+    expect(page.get_by_role("link", name="Search", exact=True).first).to_be_visible()
+    expect(page.locator(".site-header .phone-action")).to_have_text(ACTION[who])
+
+    # The keyboard: skip link, logo, then help; then search, the main action and the menu's button.
+    order = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("() => document.activeElement.className || document.activeElement.tagName"))
+    assert order[1:3] == ["brand", "help-now"]
+    assert "search-link" in order[3] and "phone-action" in order[4] and order[5] == "SUMMARY"
+
+    menu_button = page.locator(".site-menu > summary")
+    if who == "visitor":
+        expect(menu_button).to_have_accessible_name("Menu")
+    else:  # the unread reply shows on the closed menu's button; for a moderator, the crisis item too
+        expect(menu_button.locator(".badge").first).to_be_visible()
+        expect(menu_button).to_have_accessible_name(
+            "Menu, 1 unread, 1 crisis waiting" if who == "moderator" else "Menu, 1 unread")
+    if who == "moderator":
+        expect(menu_button.locator(".badge-crisis")).to_be_visible()
+
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("navigation", name="Menu")
+    expect(panel).to_be_visible()
+    reached = []
+    for _ in range(len(MENU[who]) + 1):
+        page.keyboard.press("Tab")
+        if not page.evaluate("() => document.querySelector('.menu-panel').contains(document.activeElement)"):
+            break
+        reached.append(focused_words(page))
+        expect(page.locator(":focus")).to_be_visible()
+        expect(page.locator(":focus")).to_be_in_viewport()
+    assert reached == [line.format(name=USERNAME.get(who)) for line in MENU[who]]
+
+    menu_button.focus()
+    page.keyboard.press("Escape")  # kindred.js: Escape closes the menu and leaves the focus on its button
+    expect(panel).to_be_hidden()
+    expect(menu_button).to_be_focused()
+    page.context.close()
+
+
+def test_the_phone_menu_opens_from_the_keyboard_without_javascript(app, live_server, browser):  # noqa: F811
+    page = viewer_page(browser, live_server, "member", PHONE, java_script_enabled=False)
+    page.locator(".site-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Settings")).to_be_visible()
+    page.get_by_role("link", name="Search", exact=True).first.click()  # the row's search leads to the full form
+    page.wait_for_url("**/search")
+    expect(page.get_by_label("Words to look for")).to_be_visible()
+    page.context.close()
+
+
+@pytest.mark.parametrize("who", ["visitor", "moderator"])
+def test_a_desktop_shows_every_link_without_a_menu(app, live_server, browser, who):  # noqa: F811
+    page = viewer_page(browser, live_server, who, DESKTOP)
+    expect(page.locator(".site-menu")).to_be_hidden()
+    expect(page.locator(".search-link")).to_be_hidden()
+    expect(page.get_by_label("Search posts and replies")).to_be_visible()
+    header = page.locator(".site-header")
+    names = ["Latest", "Needs a reply", "Tags", "Guides"]
+    names += ["Sign in", "Join"] if who == "visitor" else ["My tags", "Write a post", "Notifications", "Moderation",
+                                                            "Settings"]
+    for name in names:
+        expect(header.get_by_role("link", name=name).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    page.context.close()
