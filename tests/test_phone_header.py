@@ -127,5 +127,9 @@ def test_a_desktop_shows_every_link_without_a_menu(app, live_server, browser, wh
                                                             "Settings"]
     for name in names:
         expect(header.get_by_role("link", name=name).first).to_be_visible()
+    link_tops = page.evaluate("""() => [...document.querySelectorAll('.main-nav a, .account-nav > *')]
+        .map(element => Math.round(element.getBoundingClientRect().top + element.offsetHeight / 2))""")
+    assert max(link_tops) - min(link_tops) <= 2  # the links are one line under the brand, help and search
+    assert header.bounding_box()["height"] < 2 * ONE_ROW_PX
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     page.context.close()
