@@ -25,6 +25,7 @@ WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "he
 #: (file name, path or a function of the page giving it, who is signed in)
 PAGES = [
     ("latest", "/", None),
+    ("menu", "/", "river_stones"),  # the header's menu, opened (phones and tablets only)
     ("help", "/help", None),
     ("queue", "/moderation/", "river_stones"),
     ("item", "first-item", "river_stones"),
@@ -100,6 +101,10 @@ def shoot(base: str, out: Path, dark: bool) -> list[Path]:
                         page.goto(base + "/moderation/")
                         path = page.locator(".queue-item a.button").first.get_attribute("href")
                     page.goto(base + path)
+                    if name == "menu":
+                        if not page.locator(".site-menu > summary").is_visible():
+                            continue  # a desktop shows every link instead
+                        page.locator(".site-menu > summary").click()
                     target = out / f"{name}-{size_name}{'-dark' if dark else ''}.png"
                     page.screenshot(path=str(target))
                     taken.append(target)
