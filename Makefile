@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install browser serve migrate seed bench clean
+.PHONY: run test install browser axe serve migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Kindred needs Python 3.11 or newer"'
@@ -35,12 +35,22 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "No chromium and no root apt-get: the browser tests will say they skipped."; fi
 
+# axe-core for the accessibility tests (tests/test_axe.py), from the npm registry into tests/.axe (git-ignored);
+# without npm or the network those tests say they skipped.
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
+axe:
+	@if [ -f $(AXE) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		npm install --prefix tests/.axe --no-audit --no-fund --silent axe-core@4 \
+		|| echo "Could not install axe-core: the accessibility tests will say they skipped."; \
+	else echo "No npm: the accessibility tests will say they skipped."; fi
+
 # Install, lint with ruff (configured in pyproject.toml; any finding fails the run) and run
 # the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set),
 # in TEST_WORKERS processes (pytest-xdist; each has its own databases); TEST_WORKERS=0 runs it in this one.
 # Three beat two on two cores: the PostgreSQL, server and browser tests spend much of their time waiting.
 TEST_WORKERS ?= 3
-test: install browser
+test: install browser axe
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
@@ -54,4 +64,4 @@ bench: install
 	$(BIN)/python bench/crisis_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache tests/.axe

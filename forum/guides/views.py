@@ -1,6 +1,8 @@
 """The treatment guide library: /guides, filterable by tag, and one page per guide."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from forum.hashtags import hashtag_key, is_valid_hashtag
@@ -9,6 +11,19 @@ from forum.services.guides import community_tags
 from forum.web import guide_library
 
 bp = Blueprint("guides", __name__)
+#: A guide's headings sit right under the page's h1: one level down, not the two a post's body moves
+#: (forum.rendering), so the outline has no gap (h1, then h3).
+BODY_HEADING = re.compile(r"<(/?)h([3-6])>")
+
+
+def guide_html(markdown: str) -> str:
+    """A guide's body as HTML: rendered like a post, headings one level higher, and each table in a region
+    the keyboard can reach and scroll, since a wide one scrolls sideways on a phone."""
+    html = render_markdown(markdown, tag_url=lambda name: url_for("tags.show", name=name))
+    html = BODY_HEADING.sub(lambda found: f"<{found[1]}h{int(found[2]) - 1}>", html)
+    region = ('<div class="table-scroll" role="region" tabindex="0" '
+              'aria-label="Table, scrolls sideways on a small screen">')
+    return html.replace("<table>", region + "<table>").replace("</table>", "</table></div>")
 
 
 @bp.get("/guides")
@@ -35,6 +50,6 @@ def show(slug: str):
     rendered = current_app.extensions.setdefault("kindred_guide_html", {})
     body = rendered.get(slug)
     if body is None:
-        body = rendered[slug] = render_markdown(guide.body, tag_url=lambda name: url_for("tags.show", name=name))
+        body = rendered[slug] = guide_html(guide.body)
     return render_template("guides/show.html", guide=guide, body=body,
                            communities=community_tags(guide.tags), hashtag_key=hashtag_key)
