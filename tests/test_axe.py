@@ -34,12 +34,12 @@ def community(app):
     make_post(make_member("night_writer"), "Tonight", CRISIS_TEXT)
     make_member("steady_lantern", Role.MODERATOR)
     item = db.session.query(ModerationItem).one()
-    guide = next(iter(load_library(LIBRARY_DIR)))
+    guides = [f"/guides/{guide.slug}" for guide in load_library(LIBRARY_DIR)]  # their tables differ
     return {
-        None: ["/", f"/posts/{post.id}", "/tags/depression", "/search?q=mornings", f"/guides/{guide.slug}",
-               "/help", "/login"],
-        writer.username: ["/settings", "/notifications"],
-        "steady_lantern": ["/moderation/", f"/moderation/items/{item.id}"],
+        None: ["/", "/needs-reply", f"/posts/{post.id}", "/tags", "/tags/depression", "/search?q=mornings",
+               "/guides", *guides, "/help", "/login", "/register", "/no-such-page"],
+        writer.username: ["/", "/posts/new", f"/u/{writer.username}", "/settings", "/notifications", "/notices"],
+        "steady_lantern": ["/moderation/", f"/moderation/items/{item.id}", "/moderation/log", "/moderation/health"],
     }
 
 
