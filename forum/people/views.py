@@ -20,6 +20,7 @@ from forum.services.blocks import block, has_blocked, unblock
 from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
+from forum.services.visibility import shows_activity
 
 bp = Blueprint("people", __name__)
 
@@ -32,7 +33,7 @@ def profile(username: str):
         renamed = member_by_past_name(username) or abort(404)
         return redirect(url_for("people.profile", username=renamed.username))
     is_self = current_user.is_authenticated and current_user.id == member.id
-    show_activity = is_self or not member.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
+    show_activity = shows_activity(current_user, member)
     i_blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, member.id)
     return render_template(
         "people/profile.html", member=member, is_self=is_self, show_activity=show_activity, i_blocked=i_blocked,

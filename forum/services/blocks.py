@@ -1,7 +1,7 @@
 """Blocking: a member stops seeing someone, and that someone can no longer reach them. They are not told."""
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -33,6 +33,17 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
 def blocked_by(viewer_id: int):
     """A subquery of the ids the viewer has blocked."""
     return select(Block.blocked_id).where(Block.blocker_id == viewer_id)
+
+
+def blockers_of(member_id: int):
+    """A subquery of the ids of members who blocked this member."""
+    return select(Block.blocker_id).where(Block.blocked_id == member_id)
+
+
+def may_reach_authors(sender: User, author_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Where-clause: the sender may reach (heart, answer, notify) whoever `author_id` names, because they
+    haven't blocked the sender."""
+    return author_id.not_in(blockers_of(sender.id))
 
 
 def blocked_members(member: User) -> list[User]:

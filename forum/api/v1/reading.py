@@ -23,6 +23,7 @@ from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
+from forum.services.visibility import shows_activity
 
 BAD_CURSOR = "That cursor isn't one this API gave out; start again without it."
 
@@ -90,9 +91,8 @@ def _profile_or_404(username: str):
     if found is None:
         abort(404, description="No member has that name.")
     is_self = current_user.is_authenticated and current_user.id == found.id
-    # The profile page's rule: activity shows unless the member keeps it private (they and moderators still
-    # see it), and never for someone the viewer blocked.
-    shown = is_self or not found.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
+    # The profile page's rule, and never for someone the viewer blocked.
+    shown = shows_activity(current_user, found)
     blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, found.id)
     return found, shown, shown and not blocked
 
