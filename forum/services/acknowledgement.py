@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Heart, Post, Reply, User, post_hashtags, utcnow
-from forum.services.blocks import may_reach_authors
+from forum.services.blocks import may_reach
 from forum.services.hearts import set_heart
 from forum.services.visibility import public_posts, public_replies
 from forum.timewords import how_long
@@ -41,7 +41,7 @@ def unacknowledged_replies(post: Post) -> list[Reply]:
     # Only replies the author may see and heart: thanking everyone mustn't fail on one who can't be reached.
     return list(db.session.scalars(
         select(Reply).where(Reply.post_id == post.id, Reply.author_id != post.author_id,
-                            public_replies(post.author), may_reach_authors(post.author, Reply.author_id),
+                            public_replies(post.author), may_reach(post.author_id, Reply.author_id),
                             Reply.id.not_in(answered), Reply.id.not_in(hearted))
         .order_by(Reply.created_at, Reply.id)))
 

@@ -1,7 +1,7 @@
 """Blocking: a member stops seeing someone, and that someone can no longer reach them. They are not told."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import ColumnElement, and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -35,15 +35,20 @@ def blocked_by(viewer_id: int):
     return select(Block.blocked_id).where(Block.blocker_id == viewer_id)
 
 
-def blockers_of(member_id: int):
-    """A subquery of the ids of members who blocked this member."""
-    return select(Block.blocker_id).where(Block.blocked_id == member_id)
+def may_reach(sender: int | ColumnElement[int], recipient: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the sender's hearts, replies, mentions and notifications may reach the recipient: the
+    recipient hasn't blocked them. Either side is a member's id or a column holding one; a where-clause."""
+    return ~exists().where(Block.blocker_id == recipient, Block.blocked_id == sender)
 
 
-def may_reach_authors(sender: User, author_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """Where-clause: the sender may reach (heart, answer, notify) whoever `author_id` names, because they
-    haven't blocked the sender."""
-    return author_id.not_in(blockers_of(sender.id))
+def can_reach(sender_id: int, recipient_id: int) -> bool:
+    """may_reach, asked of the database for two members."""
+    return db.session.scalar(select(may_reach(sender_id, recipient_id)))
+
+
+def reach_each_other(member: int | ColumnElement[int], other: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether neither has blocked the other: a notification passes between two members only then."""
+    return and_(may_reach(member, other), may_reach(other, member))
 
 
 def blocked_members(member: User) -> list[User]:
