@@ -15,6 +15,7 @@ from forum.posts.loaders import get_post, get_reply
 from forum.services import DomainError, NotAllowed
 from forum.services.flags import ALREADY_FLAGGED, AlreadyFlagged, ensure_can_flag, flag_content, has_flagged
 from forum.services.visibility import can_view_post, can_view_reply
+from forum.web_helpers import form_status, show_refusal
 
 bp = Blueprint("flags", __name__)
 
@@ -52,14 +53,12 @@ def _flag(content: Post | Reply):
             db.session.rollback()
             return _already_flagged(content)
         except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.note
-            field.errors = [*field.errors, error.message]
+            show_refusal(form, error, "note")
         else:
             db.session.commit()
             return redirect(url_for("flags.thanks", flag_id=flag.id))
     return render_template("flags/flag.html", form=form, content=content, post=_post_of(content),
-                           csrf_hint=CSRF_EXPIRED_HINT), 422 if form.errors else 200
+                           csrf_hint=CSRF_EXPIRED_HINT), form_status(form)
 
 
 @bp.get("/flags/<int:flag_id>/thanks")

@@ -21,6 +21,7 @@ from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
 from forum.services.visibility import shows_activity
+from forum.web_helpers import commit_or_flash_refusal, form_status, show_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -48,13 +49,7 @@ def profile(username: str):
 @login_required
 def block_member(username: str):
     member = find_member(username) or abort(404)
-    try:
-        block(current_user, member)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
+    if commit_or_flash_refusal(lambda: block(current_user, member)):
         flash(f"You've blocked {member.username}. You won't see their posts or replies, and they can't reply to "
               "you, mention you or send you hearts. They aren't told.", "info")
     return redirect(url_for("people.profile", username=member.username))
@@ -82,8 +77,7 @@ def settings():
         try:
             change_profile_words(current_user, form.bio.data or "", form.pronouns.data or "")
         except DomainError as error:
-            db.session.rollback()
-            form.bio.errors = [*form.bio.errors, error.message]
+            show_refusal(form, error, "bio")
         else:
             current_user.country = form.country.data or ""
             current_user.hide_activity = bool(form.hide_activity.data)
@@ -91,7 +85,7 @@ def settings():
             db.session.commit()
             flash("Your settings are saved.", "success")
             return redirect(url_for("people.settings"))
-    return render_template("people/settings.html", form=form), 422 if form.errors else 200
+    return render_template("people/settings.html", form=form), form_status(form)
 
 
 @bp.get("/notices")
@@ -111,13 +105,7 @@ def request_review(notice_id: int):
     notice = db.session.get(MemberNotice, notice_id)
     if notice is None or notice.member_id != current_user.id:
         abort(404)
-    try:
-        request_second_review(current_user, notice, request.form.get("note", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
+    if commit_or_flash_refusal(lambda: request_second_review(current_user, notice, request.form.get("note", ""))):
         flash("Thank you. Another moderator will look at it again, and you'll hear back here.", "success")
     return redirect(url_for("people.notices"))
 
@@ -148,4 +136,4 @@ def delete_account_view():
             db.session.commit()
             flash("Your account is deleted. Thank you for being part of Kindred; take good care of yourself.", "info")
             return redirect(url_for("feed.latest"))
-    return render_template("people/delete_account.html", form=form), 422 if form.errors else 200
+    return render_template("people/delete_account.html", form=form), form_status(form)
