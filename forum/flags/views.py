@@ -11,11 +11,10 @@ from forum.extensions import db
 from forum.flags.forms import FlagForm
 from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.models import Flag, FlagReason, Post, Reply
-from forum.posts.loaders import get_post, get_reply
 from forum.services import DomainError, NotAllowed
 from forum.services.flags import ALREADY_FLAGGED, AlreadyFlagged, ensure_can_flag, flag_content, has_flagged
 from forum.services.visibility import can_view_post, can_view_reply
-from forum.web_helpers import form_status, show_refusal
+from forum.web_helpers import form_status, get_post, get_reply, show_refusal
 
 bp = Blueprint("flags", __name__)
 

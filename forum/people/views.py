@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
-from forum.feed.views import page_of
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
@@ -21,7 +20,7 @@ from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
 from forum.services.visibility import shows_activity
-from forum.web_helpers import commit_or_flash_refusal, form_status, show_refusal
+from forum.web_helpers import commit_or_flash_refusal, form_status, page_of, show_refusal
 
 bp = Blueprint("people", __name__)
 

@@ -8,23 +8,21 @@ from forum import limits
 from forum.errors import wants_json
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
-from forum.help.views import viewer_country
 from forum.models import Post, Reply
 from forum.pagination import BadCursor
-from forum.posts.care import (
+from forum.posts.forms import HeartForm, PostForm, ReplyForm
+from forum.posts.submissions import SUBMITTED, Landing, create_once
+from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
+from forum.safe_input import parse_id
+from forum.services import DomainError, NotAllowed
+from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
+from forum.services.care import (
     care_for_author,
     own_reply_in_distress,
     replies_need_gentleness,
     signals_distress,
     someone_else_in_crisis,
 )
-from forum.posts.forms import HeartForm, PostForm, ReplyForm
-from forum.posts.loaders import get_post, get_reply
-from forum.posts.submissions import SUBMITTED, Landing, create_once
-from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
-from forum.safe_input import parse_id
-from forum.services import DomainError, NotAllowed
-from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_in_thread, set_heart
 from forum.services.posts import (
     create_post,
@@ -35,7 +33,7 @@ from forum.services.posts import (
     warned_by_moderators,
 )
 from forum.services.replies import add_reply, delete_reply, edit_reply
-from forum.web_helpers import form_status, show_refusal
+from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
 bp = Blueprint("posts", __name__)
 

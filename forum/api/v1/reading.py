@@ -10,20 +10,19 @@ from forum.api.v1.access import member_required
 from forum.api.v1.blueprint import bp
 from forum.api.v1.openapi import DOCUMENT
 from forum.extensions import db
-from forum.help.views import viewer_country
 from forum.models import Hashtag
 from forum.pagination import BadCursor
-from forum.posts.care import care_for_author
-from forum.posts.loaders import get_post
 from forum.posts.threads import crisis_signals, thread_page
 from forum.services import feeds
 from forum.services.accounts import find_member
 from forum.services.blocks import has_blocked
+from forum.services.care import care_for_author
 from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
 from forum.services.visibility import shows_activity
+from forum.web_helpers import get_post, viewer_country
 
 BAD_CURSOR = "That cursor isn't one this API gave out; start again without it."
 
