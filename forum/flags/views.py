@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 
 from forum import limits
 from forum.extensions import db
-from forum.flags.forms import FlagForm
-from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
+from forum.forms import CSRF_EXPIRED_HINT, FlagForm, form_checks_csrf
 from forum.models import Flag, FlagReason, Post, Reply
 from forum.services import DomainError, NotAllowed
 from forum.services.flags import ALREADY_FLAGGED, AlreadyFlagged, ensure_can_flag, flag_content, has_flagged

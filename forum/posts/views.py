@@ -7,12 +7,9 @@ from flask_login import current_user, login_required
 from forum import limits
 from forum.errors import wants_json
 from forum.extensions import db, limiter
-from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
+from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, HeartForm, PostForm, ReplyForm, form_checks_csrf
 from forum.models import Post, Reply
 from forum.pagination import BadCursor
-from forum.posts.forms import HeartForm, PostForm, ReplyForm
-from forum.posts.submissions import SUBMITTED, Landing, create_once
-from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
 from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
@@ -33,6 +30,8 @@ from forum.services.posts import (
     warned_by_moderators,
 )
 from forum.services.replies import add_reply, delete_reply, edit_reply
+from forum.services.threads import crisis_signals, cursor_for, thread_page, visible_reply
+from forum.submissions import SUBMITTED, Landing, create_once
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
 bp = Blueprint("posts", __name__)

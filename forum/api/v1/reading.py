@@ -12,7 +12,6 @@ from forum.api.v1.openapi import DOCUMENT
 from forum.extensions import db
 from forum.models import Hashtag
 from forum.pagination import BadCursor
-from forum.posts.threads import crisis_signals, thread_page
 from forum.services import feeds
 from forum.services.accounts import find_member
 from forum.services.blocks import has_blocked
@@ -21,6 +20,7 @@ from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
+from forum.services.threads import crisis_signals, thread_page
 from forum.services.visibility import shows_activity
 from forum.web_helpers import get_post, viewer_country
 
