@@ -1,5 +1,5 @@
 """What the areas' views share, below the blueprints (none imports another): the request's one transaction, a
-form's answer, loading what a URL names, a feed's page and the viewer's country.
+form's answer, loading what a URL names, a feed's page, the viewer's country and the guides a search finds.
 
 A view makes one change through a service and commits once; a change the forum refuses (DomainError) is
 rolled back whole, and the member is told why, beside the field it concerns or as a flashed message.
@@ -7,6 +7,7 @@ rolled back whole, and the member is told why, beside the field it concerns or a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, current_app, flash, request
 from flask_login import current_user
@@ -14,10 +15,14 @@ from flask_wtf import FlaskForm
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
-from forum.models import Post, Reply
+from forum.guides.search import search_guides
+from forum.models import Post, Reply, User
 from forum.pagination import BadCursor
 from forum.services import DomainError
 from forum.services.visibility import can_change, can_view_post, can_view_reply
+from forum.web import guide_library
+
+Content = TypeVar("Content", Post, Reply)
 
 #: A visitor's chosen country, kept in their own browser: the server records nothing about who asked.
 COUNTRY_COOKIE = "help_country"
@@ -51,22 +56,22 @@ def form_status(form: FlaskForm) -> int:
 
 def get_post(post_id: int, *, check_author: bool = False) -> Post:
     """The post a URL names, if the viewer may see it (else 404), and change it when asked (else 403)."""
-    post = db.session.get(Post, post_id)
-    if post is None or not can_view_post(current_user, post):
-        abort(404)
-    if check_author and not can_change(current_user, post):
-        abort(403)
-    return post
+    return _get_content(Post, post_id, can_view_post, check_author)
 
 
 def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
     """The reply a URL names, if the viewer may see it (else 404), and change it when asked (else 403)."""
-    reply = db.session.get(Reply, reply_id)
-    if reply is None or not can_view_reply(current_user, reply):
+    return _get_content(Reply, reply_id, can_view_reply, check_author)
+
+
+def _get_content(model: type[Content], content_id: int, can_view: Callable[[User, Content], bool],
+                 check_author: bool) -> Content:
+    content = db.session.get(model, content_id)
+    if content is None or not can_view(current_user, content):
         abort(404)
-    if check_author and not can_change(current_user, reply):
+    if check_author and not can_change(current_user, content):
         abort(403)
-    return reply
+    return content
 
 
 def page_of(fetch, *args):
@@ -84,3 +89,13 @@ def viewer_country() -> str:
         remembered = request.cookies.get(COUNTRY_COOKIE, "")[:8].upper()
         chosen = remembered if remembered in {code for code, _ in countries()} else ""
     return (chosen or current_app.config["DEFAULT_COUNTRY"]).upper()
+
+
+def matching_guides(text: str, tag: str = "", limit: int = 3) -> list:
+    """The treatment guides that answer the search (and carry the tag, when one is asked for)."""
+    found = search_guides(guide_library(), text, limit=limit if not tag else 50)
+    if tag:
+        wanted = tag.lstrip("#").casefold()
+        tagged = {guide.slug for guide in guide_library().tagged(wanted)}
+        found = [match for match in found if match.slug in tagged][:limit]
+    return found

@@ -22,7 +22,7 @@ from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
 from forum.services.threads import crisis_signals, thread_page
 from forum.services.visibility import shows_activity
-from forum.web_helpers import get_post, viewer_country
+from forum.web_helpers import get_post, matching_guides, viewer_country
 
 BAD_CURSOR = "That cursor isn't one this API gave out; start again without it."
 
@@ -125,7 +125,6 @@ def notifications():
 @bp.get("/search")
 def search():
     """The search page's results as data, with the treatment guides that answer the words."""
-    from forum.search.views import matching_guides
     from forum.services.search import WITHIN, SearchFilters, search_data
 
     args = request.args
