@@ -6,26 +6,51 @@ rolled back whole, and the member is told why, beside the field it concerns or a
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
+from forum.guides.loader import GuideLibrary
 from forum.guides.search import search_guides
 from forum.models import Post, Reply, User
 from forum.pagination import BadCursor
 from forum.services import DomainError
 from forum.services.visibility import can_change, can_view_post, can_view_reply
-from forum.web import guide_library
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 Content = TypeVar("Content", Post, Reply)
+
+#: Where the app keeps the treatment guides it loaded and checked at start-up (forum.web.register).
+GUIDES_EXTENSION = "kindred_guides"
 
 #: A visitor's chosen country, kept in their own browser: the server records nothing about who asked.
 COUNTRY_COOKIE = "help_country"
+
+
+def rollback_quietly() -> None:
+    """Roll the session back, even when the database behind it is gone (the next request reconnects)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("Rolling back failed too; the connection is dropped", exc_info=True)
+
+
+def unless_database_fails(read: Callable[[], T], fallback: T, what: str) -> T:
+    """Run a read a page can do without; if the database fails, log it and go on with `fallback`."""
+    try:
+        return read()
+    except SQLAlchemyError as error:
+        log.warning("Showing the page without %s: the database failed (%s)", what, type(error).__name__)
+        rollback_quietly()
+        return fallback
 
 
 def commit_or_flash_refusal(change: Callable[[], object]) -> bool:
@@ -89,6 +114,11 @@ def viewer_country() -> str:
         remembered = request.cookies.get(COUNTRY_COOKIE, "")[:8].upper()
         chosen = remembered if remembered in {code for code, _ in countries()} else ""
     return (chosen or current_app.config["DEFAULT_COUNTRY"]).upper()
+
+
+def guide_library() -> GuideLibrary:
+    """The treatment guides this app loaded and checked at start-up."""
+    return current_app.extensions[GUIDES_EXTENSION]
 
 
 def matching_guides(text: str, tag: str = "", limit: int = 3) -> list:

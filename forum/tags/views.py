@@ -9,8 +9,7 @@ from forum.extensions import db, limiter
 from forum.models import Hashtag
 from forum.services import feeds, following
 from forum.services.tags import find_hashtag
-from forum.web import guide_library
-from forum.web_helpers import page_of
+from forum.web_helpers import guide_library, page_of
 
 bp = Blueprint("tags", __name__)
 
