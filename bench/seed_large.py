@@ -595,7 +595,7 @@ def run_checks(db) -> bool:
         print(f"  {label:<58} {bad}")
     from forum.services.feeds import needs_reply_count
 
-    print(f"  (needs-reply feed holds {needs_reply_count()} posts; "
+    print(f"  (needs-reply feed holds {needs_reply_count(None)} posts; "
           f"busiest thread has {session.scalar(select(func.max(Post.reply_count)))} replies; "
           f"top tag has {session.scalar(select(func.max(Hashtag.post_count)))} posts)")
     return ok

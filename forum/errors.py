@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed
 
-from forum.web import rollback_quietly
+from forum.web_helpers import rollback_quietly
 
 log = logging.getLogger(__name__)
 

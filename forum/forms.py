@@ -1,13 +1,22 @@
-"""Form pieces every area shares."""
+"""Form pieces every area shares, and the forms both the pages and the JSON API validate with (posts, replies,
+hearts, flags)."""
 from __future__ import annotations
 
+import re
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms.validators import Regexp, ValidationError
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from forum.extensions import csrf
+from forum.models import FLAG_REASON_LABELS, FlagReason
+from forum.models.post import POST_BODY_MAX, REPLY_BODY_MAX, TITLE_MAX
 from forum.models.user import USERNAME_PATTERN
 from forum.passwords import password_problem
 from forum.services.accounts import USERNAME_MESSAGE
+from forum.services.flags import NOTE_MAX
 
 # `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
 USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
@@ -38,3 +47,73 @@ def form_checks_csrf(view):
 
 CSRF_EXPIRED_HINT = ("This page was open for a while, so for your safety we need you to send it once "
                      "more. Everything you wrote is still here.")
+
+CONTENT_WARNINGS = ["suicide", "self-harm", "abuse", "eating disorders", "substance use", "graphic"]
+
+
+class ContentWarningMixin:
+    content_warning = StringField(
+        "Content warning (optional)", validators=[Optional(), Length(max=100, message="Keep it short, please.")],
+        description="If what you wrote could be hard for someone to read, name it here and it stays folded until "
+                    "a reader opens it: e.g. " + ", ".join(CONTENT_WARNINGS) + ", or your own words.")
+
+
+#: What a submission key looks like (new_submission_key makes 32 of these characters); anything else is no key.
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmittedOnceMixin:
+    """A random key made when the form is shown: every submit of this copy of the form carries it, so a retry
+    (a lost answer, a double click, a reload) finds what the first submit made (forum.submissions)."""
+
+    submission_key = HiddenField(default=new_submission_key)
+
+    def submission_key_value(self) -> str | None:
+        """The form's key if it is one we could have made; a missing or odd key just isn't one."""
+        key = self.submission_key.data
+        return key if isinstance(key, str) and SUBMISSION_KEY.fullmatch(key) else None
+
+
+class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
+    title = StringField("Title", validators=[
+        DataRequired("Give your post a title, even a few words."),
+        Length(max=TITLE_MAX, message=f"Titles can be up to {TITLE_MAX} characters; please shorten it a little."),
+    ])
+    body = TextAreaField("What's on your mind?", validators=[
+        DataRequired("Write a few words, however short."),
+        Length(max=POST_BODY_MAX, message=f"Posts can be up to {POST_BODY_MAX:,} characters. "
+                                          "Your text is all still here; you could split it into two posts."),
+    ])
+    tags = StringField("Hashtags (optional)", validators=[Optional(), Length(max=1000)],
+                       description="Separate with spaces or commas; the # is optional. "
+                                   "Hashtags in your text count too.")
+
+
+class ReplyForm(SubmittedOnceMixin, FlaskForm):
+    body = TextAreaField("Your reply", validators=[
+        DataRequired("Write a few words, however short."),
+        Length(max=REPLY_BODY_MAX, message=f"Replies can be up to {REPLY_BODY_MAX:,} characters. "
+                                           "Your text is all still here."),
+    ])
+    #: The reply being answered, if any (threads nest one level).
+    parent_id = HiddenField()
+
+
+class HeartForm(FlaskForm):
+    """The heart button: it says which state the member wants, so a repeated submit is a no-op."""
+
+    hearted = HiddenField(default="1")
+
+
+class FlagForm(FlaskForm):
+    reason = RadioField("What worries you about it?",
+                        choices=[SelectChoice(reason.value, FLAG_REASON_LABELS[reason]) for reason in FlagReason],
+                        invalid_choice_message="Choose the reason closest to what you saw.")
+    note = TextAreaField("Anything the moderators should know? (optional)", validators=[
+        Optional(),
+        Length(max=NOTE_MAX, message=f"Notes can be up to {NOTE_MAX} characters; please shorten it a little."),
+    ], description="Needed if you chose “Something else”. Only the moderators will read it.")

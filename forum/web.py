@@ -1,7 +1,6 @@
 """Wire the site together: blueprints, sign-in, template helpers and response headers."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -9,15 +8,14 @@ from typing import TypeVar
 from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
 
 from forum import page_cache
 from forum.extensions import db, login_manager
-from forum.guides.loader import LIBRARY_DIR, GuideLibrary, load_library_once
+from forum.guides.loader import LIBRARY_DIR, load_library_once
 from forum.models import User, utcnow
 from forum.timewords import how_long
+from forum.web_helpers import GUIDES_EXTENSION, unless_database_fails
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Everything the pages need ships in static/, so the browser may load nothing from elsewhere.
@@ -53,7 +51,7 @@ def register(app: Flask) -> None:
                       moderation_bp, moderation_rules_bp, notifications_bp, people_bp, posts_bp, search_bp, tags_bp):
         app.register_blueprint(blueprint)
     # Every guide parsed and checked now: a malformed one stops the start with its file and field named.
-    app.extensions["kindred_guides"] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
+    app.extensions[GUIDES_EXTENSION] = load_library_once(app.config.get("GUIDES_DIR") or LIBRARY_DIR)
     app.register_blueprint(guides_bp)
 
     login_manager.login_view = "auth.login"
@@ -74,11 +72,6 @@ def register(app: Flask) -> None:
 _UNREACHABLE = object()
 
 
-def guide_library() -> GuideLibrary:
-    """The treatment guides this app loaded and checked at start-up."""
-    return current_app.extensions["kindred_guides"]
-
-
 def _load_member(sign_in_token: str) -> User | None:
     """The member whose live sign-in the session or remember-me cookie names (forum.services.sign_ins)."""
     from forum.services.sign_ins import member_signed_in_with
@@ -90,24 +83,6 @@ def _load_member(sign_in_token: str) -> User | None:
         g.member_unreachable = True  # not signed out: a page only members may use says "try again", not "sign in"
         return None
     return member
-
-
-def rollback_quietly() -> None:
-    """Roll the session back, even when the database behind it is gone (the next request reconnects)."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError:
-        log.warning("Rolling back failed too; the connection is dropped", exc_info=True)
-
-
-def unless_database_fails(read: Callable[[], T], fallback: T, what: str) -> T:
-    """Run a read a page can do without; if the database fails, log it and go on with `fallback`."""
-    try:
-        return read()
-    except SQLAlchemyError as error:
-        log.warning("Showing the page without %s: the database failed (%s)", what, type(error).__name__)
-        rollback_quietly()
-        return fallback
 
 
 def _sign_in_first():

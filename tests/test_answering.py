@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Heart, Post, User, utcnow
+from forum.models import Block, Heart, Post, User, utcnow
 from forum.services.acknowledgement import describe_wait, unacknowledged_replies, usual_first_reply_wait
+from forum.services.blocks import block
 from forum.services.hearts import set_heart
 from tests.helpers import make_member, make_post, make_reply
 
@@ -94,3 +95,23 @@ def test_readers_who_choose_open_see_warned_posts_unfolded(signed_in, signed_in_
     post = db.session.scalars(select(Post)).one()
     page = signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)
     assert '<details class="content-warning" open>' in page
+
+
+def test_thank_everyone_passes_over_a_replier_who_blocked_the_author(signed_in, member, other_member):
+    post = make_post(member)
+    make_reply(other_member, post, "one")
+    reachable = make_reply(make_member("third_voice"), post, "two")
+    db.session.add(Block(blocker_id=other_member.id, blocked_id=member.id))
+    db.session.commit()
+    assert [r.id for r in unacknowledged_replies(post)] == [reachable.id]
+    assert signed_in.post(f"/posts/{post.id}/thank").status_code == 302
+    assert db.session.scalars(select(Heart.reply_id)).all() == [reachable.id]
+
+
+def test_replies_from_members_the_author_blocked_wait_for_no_thanks(member, other_member):
+    post = make_post(member)
+    make_reply(other_member, post, "one")
+    reachable = make_reply(make_member("third_voice"), post, "two")
+    block(member, other_member)
+    db.session.commit()
+    assert [r.id for r in unacknowledged_replies(post)] == [reachable.id]

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Block, Heart, PostStatus, Reply, Role
+from forum.services.blocks import block, can_reach, reach_each_other
 from tests.helpers import make_member, make_post, make_reply
 
 
@@ -88,3 +89,19 @@ def test_profile_of_a_blocked_member_says_so(signed_in, blocked):
     make_post(blocked, title="Hidden from the blocker")
     page = signed_in.get(f"/u/{blocked.username}").get_data(as_text=True)
     assert "You&#39;ve blocked" in page and "Hidden from the blocker" not in page and "Unblock" in page
+
+
+def test_a_block_stops_only_the_blocked_member_reaching_the_blocker(member, other_member):
+    block(member, other_member)
+    db.session.commit()
+    assert not can_reach(other_member.id, member.id)
+    assert can_reach(member.id, other_member.id)
+
+
+@pytest.mark.parametrize("who_blocks", ["member", "other"])
+def test_two_members_reach_each_other_only_while_neither_has_blocked_the_other(member, other_member, who_blocks):
+    assert db.session.scalar(select(reach_each_other(member.id, other_member.id)))
+    blocker, blocked_member = (member, other_member) if who_blocks == "member" else (other_member, member)
+    block(blocker, blocked_member)
+    db.session.commit()
+    assert not db.session.scalar(select(reach_each_other(member.id, other_member.id)))

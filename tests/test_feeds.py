@@ -5,6 +5,9 @@ import pytest
 
 from forum.extensions import db
 from forum.models import PostStatus, utcnow
+from forum.services.blocks import block
+from forum.services.following import MUTE, set_tag_mode
+from forum.services.tags import find_hashtag
 from tests.helpers import Visitor, count_queries, make_member, make_post, make_reply
 
 
@@ -76,6 +79,17 @@ def test_needs_a_reply_lists_unanswered_posts_oldest_first(client, member, other
 def test_needs_a_reply_count_shows_in_the_nav(client, member):
     make_posts(member, 2)
     assert 'aria-label="2 waiting"' in client.get("/tags").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("leave_out", [lambda viewer, author: block(viewer, author),
+                                       lambda viewer, author: set_tag_mode(viewer, find_hashtag("Depression"), MUTE)],
+                         ids=["author blocked", "tag muted"])
+def test_needs_a_reply_badge_leaves_out_what_the_viewer_blocked_or_muted(signed_in, member, other_member, leave_out):
+    make_post(other_member)
+    leave_out(member, other_member)
+    db.session.commit()
+    page = signed_in.get("/needs-reply").get_data(as_text=True)
+    assert post_ids_on(page) == [] and 'waiting"' not in page
 
 
 def test_hidden_posts_stay_out_of_feeds_except_for_their_author(client, signed_in, member, other_member):

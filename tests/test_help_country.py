@@ -5,7 +5,7 @@ import re
 import pytest
 
 from forum.extensions import db
-from forum.help.views import COUNTRY_COOKIE, viewer_country
+from forum.web_helpers import COUNTRY_COOKIE, viewer_country
 
 LOCAL_HEADING = re.compile(r"Where you are \((\w+)\)")
 

@@ -204,6 +204,17 @@ def test_nothing_reaches_someone_i_blocked(member, other_member):
     assert stored() == 0
 
 
+def test_a_mention_on_a_post_whose_author_i_blocked_does_not_reach_me(member, other_member):
+    post = make_post(other_member)
+    third = make_member("third_voice")
+    make_reply(third, post, "Thinking of @river_stone too.")
+    assert stored(recipient_id=member.id) == 1
+    block(member, other_member)
+    db.session.commit()
+    make_reply(third, post, "And @river_stone again.")
+    assert stored(recipient_id=member.id) == 1
+
+
 def test_blocking_later_takes_their_lines_away(signed_in, member, other_member):
     make_reply(other_member, make_post(member))
     assert unread_badge(signed_in) == 1

@@ -1,6 +1,7 @@
 """Profiles: bio, pronouns, posts and replies, hearts received; activity can be kept private."""
 from forum.extensions import db
-from forum.models import Role, User
+from forum.models import PostStatus, Role, User
+from forum.services import feeds
 from forum.services.following import FOLLOW, set_tag_mode
 from forum.services.hearts import set_heart
 from forum.services.tags import find_hashtag
@@ -45,3 +46,12 @@ def test_hidden_activity_keeps_followed_tags_private_too(app, client, signed_in,
     moderator = Visitor(app.test_client())
     moderator.sign_in(make_member("kind_mod", Role.MODERATOR).username)
     assert "#PTSD" in moderator.get("/u/river_stone").get_data(as_text=True)
+
+
+def test_moderators_see_a_members_hidden_replies_in_lists_and_members_do_not(moderator, member, other_member):
+    post = make_post(other_member, title="Their post")
+    reply = make_reply(member, post, "Held for review")
+    reply.status = PostStatus.HIDDEN.value
+    db.session.commit()
+    assert [r.id for r in feeds.recent_replies_by(moderator, member)] == [reply.id]
+    assert feeds.recent_replies_by(other_member, member) == []

@@ -13,16 +13,13 @@ from forum.services.credentials import change_password, create_recovery_code, re
 from forum.services.sign_ins import end_every_sign_in
 from forum.services.usernames import PAST_NAME_KEPT_FOR, change_username, next_change_allowed
 from forum.sessions import sign_in_here, sign_out_here
+from forum.web_helpers import form_status, show_refusal
 
 bp = Blueprint("account", __name__)
 
 #: Said wherever a lost password comes up: there is no email to reset it with.
 NO_CODE_NO_WAY_BACK = ("Without a recovery code a lost password cannot be recovered: we don't ask for an email, "
                        "so there is nothing else we could send a reset to.")
-
-
-def show_errors(form, error: DomainError, default_field: str) -> None:
-    form[error.field if error.field in form else default_field].errors.append(error.message)
 
 
 @bp.post("/settings/sign-out-everywhere")
@@ -48,14 +45,13 @@ def password():
         try:
             change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error, "current_password")
+            show_refusal(form, error, "current_password")
         else:
             db.session.commit()
             flash("Your password is changed, and you're still signed in here. Every other device that was signed "
                   "in to your account is now signed out.", "success")
             return redirect(url_for("people.settings"))
-    return render_template("account/password.html", form=form), 422 if form.errors else 200
+    return render_template("account/password.html", form=form), form_status(form)
 
 
 @bp.route("/settings/username", methods=["GET", "POST"])
@@ -67,8 +63,7 @@ def username():
         try:
             old_name = change_username(current_user, form.username.data)
         except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error, "username")
+            show_refusal(form, error, "username")
         else:
             db.session.commit()
             flash(f"You're {current_user.username} now. For the next {PAST_NAME_KEPT_FOR.days} days links to "
@@ -76,7 +71,7 @@ def username():
                   "success")
             return redirect(url_for("people.settings"))
     return render_template("account/username.html", form=form, next_change=next_change_allowed(current_user),
-                           kept_days=PAST_NAME_KEPT_FOR.days), 422 if form.errors else 200
+                           kept_days=PAST_NAME_KEPT_FOR.days), form_status(form)
 
 
 @bp.route("/settings/recovery-code", methods=["GET", "POST"])
@@ -93,7 +88,7 @@ def recovery_code():
             db.session.commit()
             return render_template("account/recovery_code_shown.html", code=code)
     return render_template("account/recovery_code.html", form=form, has_code=current_user.recovery_code_hash
-                           is not None, no_way_back=NO_CODE_NO_WAY_BACK), 422 if form.errors else 200
+                           is not None, no_way_back=NO_CODE_NO_WAY_BACK), form_status(form)
 
 
 def _recovering_username() -> str:
@@ -113,7 +108,7 @@ def forgot_password():
         try:
             member = reset_password_with_recovery_code(form.username.data, form.code.data, form.new_password.data)
         except DomainError as error:
-            show_errors(form, error, "new_password")
+            show_refusal(form, error, "new_password")
         else:
             if member is None:
                 db.session.rollback()
@@ -127,4 +122,4 @@ def forgot_password():
                       "code is used up: make a new one now and keep it somewhere safe.", "success")
                 return redirect(url_for("account.recovery_code"))
     return render_template("account/forgot_password.html", form=form,
-                           no_way_back=NO_CODE_NO_WAY_BACK), 422 if form.errors else 200
+                           no_way_back=NO_CODE_NO_WAY_BACK), form_status(form)

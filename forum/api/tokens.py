@@ -14,6 +14,7 @@ from forum.models import TokenScope
 from forum.models.token import TOKEN_NAME_MAX
 from forum.services import DomainError
 from forum.services.tokens import create_token, live_tokens, revoke_token
+from forum.web_helpers import form_status, show_refusal
 
 bp = Blueprint("api_tokens", __name__)
 
@@ -40,15 +41,14 @@ def index():
         try:
             token, new_secret = create_token(current_user, form.name.data, form.scope.data)
         except DomainError as error:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, error.message]
+            show_refusal(form, error, "name")
         else:
             db.session.commit()
             form = TokenForm(formdata=None)
     # The secret is only ever in this one response (never in the session or a redirect), and the page is
     # never cached (a signed-in member's pages are no-store, forum.web).
     return render_template("api/tokens.html", form=form, tokens=live_tokens(current_user), new_secret=new_secret,
-                           revoke_form=EmptyForm(), csrf_hint=CSRF_EXPIRED_HINT), 422 if form.errors else 200
+                           revoke_form=EmptyForm(), csrf_hint=CSRF_EXPIRED_HINT), form_status(form)
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")

@@ -6,9 +6,9 @@ from flask_login import login_required
 
 from forum.crisis import assess
 from forum.extensions import limiter
-from forum.help.care import care_for
-from forum.help.views import viewer_country
 from forum.models.post import POST_BODY_MAX, TITLE_MAX
+from forum.services.care import care_for
+from forum.web_helpers import viewer_country
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

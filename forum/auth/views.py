@@ -14,6 +14,7 @@ from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
 from forum.services.credentials import create_recovery_code
 from forum.sessions import sign_in_here, sign_out_here
+from forum.web_helpers import show_refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -39,7 +40,7 @@ def register():
         try:
             member = register_member(form.username.data, form.password.data)
         except DomainError as error:
-            form[error.field or "username"].errors.append(error.message)
+            show_refusal(form, error, "username")
         else:
             sign_in_here(member)
             code = create_recovery_code(member) if form.recovery_code.data else None

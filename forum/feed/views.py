@@ -1,21 +1,13 @@
 """The front page: the latest activity, and the posts still waiting for a reply."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
-from forum.pagination import BadCursor
 from forum.services import feeds
+from forum.web_helpers import page_of
 
 bp = Blueprint("feed", __name__)
-
-
-def page_of(fetch, *args):
-    """Call a feed with the request's cursor; a cursor we didn't make is a bad request."""
-    try:
-        return fetch(*args, request.args.get("after"), current_app.config["POSTS_PER_PAGE"])
-    except BadCursor:
-        abort(400)
 
 
 @bp.get("/")

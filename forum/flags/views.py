@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 
 from forum import limits
 from forum.extensions import db
-from forum.flags.forms import FlagForm
-from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
+from forum.forms import CSRF_EXPIRED_HINT, FlagForm, form_checks_csrf
 from forum.models import Flag, FlagReason, Post, Reply
-from forum.posts.loaders import get_post, get_reply
 from forum.services import DomainError, NotAllowed
 from forum.services.flags import ALREADY_FLAGGED, AlreadyFlagged, ensure_can_flag, flag_content, has_flagged
 from forum.services.visibility import can_view_post, can_view_reply
+from forum.web_helpers import form_status, get_post, get_reply, show_refusal
 
 bp = Blueprint("flags", __name__)
 
@@ -52,14 +51,12 @@ def _flag(content: Post | Reply):
             db.session.rollback()
             return _already_flagged(content)
         except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.note
-            field.errors = [*field.errors, error.message]
+            show_refusal(form, error, "note")
         else:
             db.session.commit()
             return redirect(url_for("flags.thanks", flag_id=flag.id))
     return render_template("flags/flag.html", form=form, content=content, post=_post_of(content),
-                           csrf_hint=CSRF_EXPIRED_HINT), 422 if form.errors else 200
+                           csrf_hint=CSRF_EXPIRED_HINT), form_status(form)
 
 
 @bp.get("/flags/<int:flag_id>/thanks")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from forum.hashtags import hashtag_key, is_valid_hashtag
 from forum.rendering import render_markdown
 from forum.services.guides import community_tags
-from forum.web import guide_library
+from forum.web_helpers import guide_library
 
 bp = Blueprint("guides", __name__)
 #: A guide's headings sit right under the page's h1: one level down, not the two a post's body moves

@@ -1,7 +1,7 @@
 """Crisis resources, one click from every page."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -10,29 +10,15 @@ from wtforms.fields.choices import SelectChoice
 from forum.crisis.hotlines import countries, directory_entries, hotlines_for
 from forum.extensions import db
 from forum.forms import form_checks_csrf
+from forum.web_helpers import COUNTRY_COOKIE, viewer_country
 
 bp = Blueprint("help", __name__)
 
-#: A visitor's chosen country, kept in their own browser: the server records nothing about who asked.
-COUNTRY_COOKIE = "help_country"
 COUNTRY_COOKIE_DAYS = 365
 
 
 class CountryForm(FlaskForm):
     country = SelectField("Show the lines for")
-
-
-def known_countries() -> set[str]:
-    return {code for code, _ in countries()}
-
-
-def viewer_country() -> str:
-    """The member's chosen country, else the one this browser chose on /help, else the site's."""
-    chosen = getattr(current_user, "country", "") if current_user.is_authenticated else ""
-    if not chosen:
-        remembered = request.cookies.get(COUNTRY_COOKIE, "")[:8].upper()
-        chosen = remembered if remembered in known_countries() else ""
-    return (chosen or current_app.config["DEFAULT_COUNTRY"]).upper()
 
 
 def country_form(country: str) -> CountryForm:

@@ -49,7 +49,7 @@ class Moderated:
 class SubmittedOnce:
     """What lets a retried form find the post or reply its first submit made, instead of making another."""
 
-    #: The random key of the form that wrote it (forum.posts.forms); unique per author. NULL: written before
+    #: The random key of the form that wrote it (forum.forms); unique per author. NULL: written before
     #: keys, or by a script.
     submission_key: Mapped[str | None] = mapped_column(String(64))
 

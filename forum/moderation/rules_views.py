@@ -14,6 +14,7 @@ from forum.moderation.rules_forms import TagMergeForm, TagRenameForm, WatchedWor
 from forum.services import DomainError
 from forum.services.tag_admin import merge_tags, rename_tag, tags_for_tidying
 from forum.services.watched import ACTION_LABELS, add_watched_word, delete_watched_word, list_watched_words
+from forum.web_helpers import commit_or_flash_refusal, show_refusal
 
 bp = Blueprint("moderation_rules", __name__, url_prefix="/moderation")
 moderate_blueprint(bp)
@@ -30,9 +31,7 @@ def _submitted(form, change: Callable[[], str], default_field: str, endpoint: st
     try:
         done = change()
     except DomainError as error:
-        db.session.rollback()  # nothing half-done survives a refused change
-        field = getattr(form, error.field or "", None) or getattr(form, default_field)
-        field.errors = [*field.errors, error.message]
+        show_refusal(form, error, default_field)
         return None
     db.session.commit()
     flash(done, "success")
@@ -60,14 +59,8 @@ def add_word():
 def delete_word(word_id: int):
     word = db.session.get(WatchedWord, word_id) or abort(404)
     phrase = word.phrase
-    try:
-        delete_watched_word(current_user, word)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-        return redirect(url_for("moderation_rules.words"))
-    db.session.commit()
-    flash(f"No longer watching for “{phrase}”.", "info")
+    if commit_or_flash_refusal(lambda: delete_watched_word(current_user, word)):
+        flash(f"No longer watching for “{phrase}”.", "info")
     return redirect(url_for("moderation_rules.words"))
 
 

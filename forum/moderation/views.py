@@ -31,6 +31,7 @@ from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
 from forum.services.safety import assessed_text
+from forum.web_helpers import commit_or_flash_refusal, show_refusal
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 moderate_blueprint(bp)
@@ -90,9 +91,7 @@ def act(item_id: int):
         flash(error.message, "info")
         return redirect(url_for("moderation.item", item_id=item_id))
     except DomainError as error:
-        db.session.rollback()
-        target = getattr(form, error.field or "", None) or form.reason
-        target.errors = [*target.errors, error.message]
+        show_refusal(form, error, "reason")
         return item(item_id, form=form, status=422)
     db.session.commit()
     flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
@@ -104,13 +103,7 @@ def act(item_id: int):
 @bp.post("/actions/<int:action_id>/undo")
 def undo(action_id: int):
     original = db.session.get(ModerationAction, action_id) or abort(404)
-    try:
-        undo_action(current_user, original)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
+    if commit_or_flash_refusal(lambda: undo_action(current_user, original)):
         flash(f"Undone: {ACTION_LABELS.get(original.action, original.action)}.", "success")
     return redirect(url_for("moderation.item", item_id=original.item_id) if original.item_id
                     else url_for("moderation.log"))

@@ -10,6 +10,7 @@ from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
 from forum.safe_input import parse_id
 from forum.services.notices import unread_notices_for
 from forum.services.notifications import OPTIONAL_KINDS, lines_for, mark_read, set_muted_kinds, wants
+from forum.web_helpers import form_status
 
 bp = Blueprint("notifications", __name__)
 
@@ -57,4 +58,4 @@ def settings():
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form, csrf_hint=CSRF_EXPIRED_HINT), \
-        422 if form.errors else 200
+        form_status(form)

@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
-from forum.feed.views import page_of
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
@@ -20,6 +19,8 @@ from forum.services.blocks import block, has_blocked, unblock
 from forum.services.following import followed_tags
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
+from forum.services.visibility import shows_activity
+from forum.web_helpers import commit_or_flash_refusal, form_status, page_of, show_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -32,7 +33,7 @@ def profile(username: str):
         renamed = member_by_past_name(username) or abort(404)
         return redirect(url_for("people.profile", username=renamed.username))
     is_self = current_user.is_authenticated and current_user.id == member.id
-    show_activity = is_self or not member.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
+    show_activity = shows_activity(current_user, member)
     i_blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, member.id)
     return render_template(
         "people/profile.html", member=member, is_self=is_self, show_activity=show_activity, i_blocked=i_blocked,
@@ -47,13 +48,7 @@ def profile(username: str):
 @login_required
 def block_member(username: str):
     member = find_member(username) or abort(404)
-    try:
-        block(current_user, member)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
+    if commit_or_flash_refusal(lambda: block(current_user, member)):
         flash(f"You've blocked {member.username}. You won't see their posts or replies, and they can't reply to "
               "you, mention you or send you hearts. They aren't told.", "info")
     return redirect(url_for("people.profile", username=member.username))
@@ -81,8 +76,7 @@ def settings():
         try:
             change_profile_words(current_user, form.bio.data or "", form.pronouns.data or "")
         except DomainError as error:
-            db.session.rollback()
-            form.bio.errors = [*form.bio.errors, error.message]
+            show_refusal(form, error, "bio")
         else:
             current_user.country = form.country.data or ""
             current_user.hide_activity = bool(form.hide_activity.data)
@@ -90,7 +84,7 @@ def settings():
             db.session.commit()
             flash("Your settings are saved.", "success")
             return redirect(url_for("people.settings"))
-    return render_template("people/settings.html", form=form), 422 if form.errors else 200
+    return render_template("people/settings.html", form=form), form_status(form)
 
 
 @bp.get("/notices")
@@ -110,13 +104,7 @@ def request_review(notice_id: int):
     notice = db.session.get(MemberNotice, notice_id)
     if notice is None or notice.member_id != current_user.id:
         abort(404)
-    try:
-        request_second_review(current_user, notice, request.form.get("note", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
+    if commit_or_flash_refusal(lambda: request_second_review(current_user, notice, request.form.get("note", ""))):
         flash("Thank you. Another moderator will look at it again, and you'll hear back here.", "success")
     return redirect(url_for("people.notices"))
 
@@ -147,4 +135,4 @@ def delete_account_view():
             db.session.commit()
             flash("Your account is deleted. Thank you for being part of Kindred; take good care of yourself.", "info")
             return redirect(url_for("feed.latest"))
-    return render_template("people/delete_account.html", form=form), 422 if form.errors else 200
+    return render_template("people/delete_account.html", form=form), form_status(form)

@@ -7,24 +7,19 @@ from flask_login import current_user, login_required
 from forum import limits
 from forum.errors import wants_json
 from forum.extensions import db, limiter
-from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
-from forum.help.views import viewer_country
+from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, HeartForm, PostForm, ReplyForm, form_checks_csrf
 from forum.models import Post, Reply
 from forum.pagination import BadCursor
-from forum.posts.care import (
+from forum.safe_input import parse_id
+from forum.services import DomainError, NotAllowed
+from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
+from forum.services.care import (
     care_for_author,
     own_reply_in_distress,
     replies_need_gentleness,
     signals_distress,
     someone_else_in_crisis,
 )
-from forum.posts.forms import HeartForm, PostForm, ReplyForm
-from forum.posts.loaders import get_post, get_reply
-from forum.posts.submissions import SUBMITTED, Landing, create_once
-from forum.posts.threads import crisis_signals, cursor_for, thread_page, visible_reply
-from forum.safe_input import parse_id
-from forum.services import DomainError, NotAllowed
-from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.hearts import hearted_in_thread, set_heart
 from forum.services.posts import (
     create_post,
@@ -35,21 +30,14 @@ from forum.services.posts import (
     warned_by_moderators,
 )
 from forum.services.replies import add_reply, delete_reply, edit_reply
+from forum.services.threads import crisis_signals, cursor_for, thread_page, visible_reply
+from forum.submissions import SUBMITTED, Landing, create_once
+from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
 bp = Blueprint("posts", __name__)
 
 #: Where the author's help panel sits on a post's page: words that signalled crisis or distress land there.
 HELP_ANCHOR = "help-for-you"
-
-
-def _show_domain_error(form, error: DomainError) -> None:
-    db.session.rollback()  # nothing half-done survives a refused change
-    field = getattr(form, error.field or "", None) or form.body
-    field.errors = [*field.errors, error.message]
-
-
-def _invalid_status(form) -> int:
-    return 422 if form.errors else 200
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -64,9 +52,9 @@ def new():
                 current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or ""
             ), _new_post_landing)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal(form, error, "body")
     return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
-        _invalid_status(form)
+        form_status(form)
 
 
 def _new_post_landing(post: Post) -> Landing:
@@ -191,14 +179,14 @@ def edit(post_id: int):
         try:
             edit_post(post, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or "")
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal(form, error, "body")
         else:
             landing = _post_url(post)  # before the commit: nothing after it may fail a saved edit
             db.session.commit()
             flash("Your changes are saved.", "success")
             return redirect(landing)
     return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT,
-                           moderators_warning=warned_by_moderators(post)), _invalid_status(form)
+                           moderators_warning=warned_by_moderators(post)), form_status(form)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
@@ -227,7 +215,7 @@ def reply(post_id: int):
             return create_once(Reply, current_user.id, form.submission_key_value(),
                                lambda: add_reply(current_user, post, form.body.data, parent), _new_reply_landing)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal(form, error, "body")
     return _render_post_page(post, form, status=422)
 
 
@@ -262,14 +250,14 @@ def edit_reply_view(reply_id: int):
         try:
             edit_reply(reply_, form.body.data)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal(form, error, "body")
         else:
             landing = _reply_url(reply_, to_help=signals_distress(reply_))  # before the commit, as for edits
             db.session.commit()
             flash("Your reply is updated.", "success")
             return redirect(landing)
     return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT), \
-        _invalid_status(form)
+        form_status(form)
 
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])

@@ -5,10 +5,9 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from forum.extensions import limiter
-from forum.guides.search import search_guides
 from forum.pagination import BadCursor
 from forum.services.search import WITHIN, SearchFilters, search
-from forum.web import guide_library
+from forum.web_helpers import matching_guides
 
 bp = Blueprint("search", __name__)
 
@@ -37,12 +36,3 @@ def index():
     return render_template("search/index.html", page=page, text=text, filters=filters, guides=guides,
                            within_choices=WITHIN_CHOICES)
 
-
-def matching_guides(text: str, tag: str = "", limit: int = 3) -> list:
-    """The treatment guides that answer the search (and carry the tag, when one is asked for)."""
-    found = search_guides(guide_library(), text, limit=limit if not tag else 50)
-    if tag:
-        wanted = tag.lstrip("#").casefold()
-        tagged = {guide.slug for guide in guide_library().tagged(wanted)}
-        found = [match for match in found if match.slug in tagged][:limit]
-    return found

@@ -7,8 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Heart, Post, PostStatus, Reply, User, post_hashtags, utcnow
+from forum.models import Heart, Post, Reply, User, post_hashtags, utcnow
+from forum.services.blocks import may_reach
 from forum.services.hearts import set_heart
+from forum.services.visibility import public_posts, public_replies
 from forum.timewords import how_long
 
 #: How far back the usual-wait figure looks, and how many answered posts it reads at most.
@@ -21,8 +23,7 @@ def usual_first_reply_wait(tag_ids: list[int], days: int = WAIT_WINDOW_DAYS) -> 
     posts that is; None without enough data (fewer than 3 posts) to say anything honest."""
     since = utcnow() - timedelta(days=days)
     stmt = (select(Post.created_at, Post.first_response_at)
-            .where(Post.first_response_at.is_not(None), Post.created_at >= since,
-                   Post.status == PostStatus.VISIBLE.value)
+            .where(Post.first_response_at.is_not(None), Post.created_at >= since, public_posts(None))
             .order_by(Post.created_at.desc()).limit(WAIT_SAMPLE))
     if tag_ids:
         stmt = stmt.where(Post.id.in_(select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id.in_(tag_ids))))
@@ -37,9 +38,10 @@ def unacknowledged_replies(post: Post) -> list[Reply]:
     answered = select(Reply.parent_id).where(Reply.post_id == post.id, Reply.author_id == post.author_id,
                                              Reply.parent_id.is_not(None))
     hearted = select(Heart.reply_id).where(Heart.user_id == post.author_id, Heart.reply_id.is_not(None))
+    # Only replies the author may see and heart: thanking everyone mustn't fail on one who can't be reached.
     return list(db.session.scalars(
         select(Reply).where(Reply.post_id == post.id, Reply.author_id != post.author_id,
-                            Reply.status == PostStatus.VISIBLE.value, Reply.deleted_at.is_(None),
+                            public_replies(post.author), may_reach(post.author_id, Reply.author_id),
                             Reply.id.not_in(answered), Reply.id.not_in(hearted))
         .order_by(Reply.created_at, Reply.id)))
 

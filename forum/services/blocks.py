@@ -1,7 +1,7 @@
 """Blocking: a member stops seeing someone, and that someone can no longer reach them. They are not told."""
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -33,6 +33,22 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
 def blocked_by(viewer_id: int):
     """A subquery of the ids the viewer has blocked."""
     return select(Block.blocked_id).where(Block.blocker_id == viewer_id)
+
+
+def may_reach(sender: int | ColumnElement[int], recipient: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the sender's hearts, replies, mentions and notifications may reach the recipient: the
+    recipient hasn't blocked them. Either side is a member's id or a column holding one; a where-clause."""
+    return ~exists().where(Block.blocker_id == recipient, Block.blocked_id == sender)
+
+
+def can_reach(sender_id: int, recipient_id: int) -> bool:
+    """may_reach, asked of the database for two members."""
+    return db.session.scalar(select(may_reach(sender_id, recipient_id)))
+
+
+def reach_each_other(member: int | ColumnElement[int], other: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether neither has blocked the other: a notification passes between two members only then."""
+    return and_(may_reach(member, other), may_reach(other, member))
 
 
 def blocked_members(member: User) -> list[User]:

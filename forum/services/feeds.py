@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.models import Hashtag, Post, PostStatus, Reply, User, post_hashtags, utcnow
 from forum.pagination import Page, encode_cursor, keyset_page
 from forum.services.following import not_muted
-from forum.services.visibility import visible_posts, visible_posts_apart, visible_replies
+from forum.services.visibility import public_posts, visible_posts, visible_posts_apart, visible_replies
 
 #: A post waits in "Needs a reply" for this long; older unanswered posts stay on their tag pages.
 NEEDS_REPLY_DAYS = 14
@@ -33,13 +33,17 @@ def needs_reply(viewer: User | None, cursor: str | None, per_page: int) -> Page[
     return keyset_page(db.session, stmt, (Post.created_at, Post.id), False, cursor, per_page)
 
 
-def needs_reply_count() -> int:
-    return db.session.scalar(needs_reply_count_query())
+def needs_reply_count(viewer: User | None) -> int:
+    return db.session.scalar(needs_reply_count_query(viewer))
 
 
-def needs_reply_count_query() -> Select:
-    """How many posts wait for a first reply (the nav's badge; forum.services.nav_counts asks it with the rest)."""
-    return select(func.count()).select_from(Post).where(*_needs_reply_clause())
+def needs_reply_count_query(viewer: User | None) -> Select:
+    """How many posts needs_reply lists for this viewer (the nav's badge; forum.services.nav_counts asks it
+    with the rest, so its where-clause asks the database nothing beforehand)."""
+    # public_posts, not visible_posts: the posts waiting are visible ones, so the viewer's own hidden posts
+    # (which visible_posts looks up first) never count.
+    return select(func.count()).select_from(Post).where(*_needs_reply_clause(), public_posts(viewer),
+                                                        not_muted(viewer))
 
 
 def tagged(viewer: User | None, tag: Hashtag, cursor: str | None, per_page: int) -> Page[Post]:

@@ -22,7 +22,6 @@ from forum.crisis import Level
 from forum.extensions import db
 from forum.models import (
     FLAG_REASON_LABELS,
-    Block,
     Flag,
     FlagReason,
     ModerationItem,
@@ -35,6 +34,7 @@ from forum.models import (
 )
 from forum.services import DomainError, NotAllowed
 from forum.services.accounts import ensure_can_participate
+from forum.services.blocks import has_blocked
 from forum.services.moderation.actions import hide_automatically
 from forum.services.moderation.queue import add_reason
 from forum.services.tags import locked_status
@@ -121,18 +121,13 @@ class FlagStanding:
 def flag_standing(flag: Flag, content: Post | Reply, min_account_age: timedelta) -> FlagStanding:
     """Judge one flag by its flagger as they were when they flagged (age) and are now (writing, blocks)."""
     flagger = db.session.get(User, flag.user_id)
-    if has_been_blocked_by_author(flag.user_id, content):
+    if has_blocked(content.author_id, flag.user_id):
         return FlagStanding(False, "the author has blocked this member", blocked=True)
     if flag.created_at - flagger.joined_at < min_account_age:
         return FlagStanding(False, "the account is newer than the minimum age for counting flags")
     if not has_written_anything(flag.user_id):
         return FlagStanding(False, "the member hasn't written a post or reply yet")
     return FlagStanding(True)
-
-
-def has_been_blocked_by_author(member_id: int, content: Post | Reply) -> bool:
-    return bool(db.session.scalar(select(exists().where(Block.blocker_id == content.author_id,
-                                                        Block.blocked_id == member_id))))
 
 
 def has_written_anything(member_id: int) -> bool:

@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.models import Heart, Post, Reply, User
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
-from forum.services.blocks import has_blocked
+from forum.services.blocks import can_reach
 from forum.services.notifications import notify_heart
 
 
@@ -17,7 +17,7 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
     if target.author_id == member.id:
         raise NotAllowed("Hearts are for other members' words.")
     ensure_can_participate(member)
-    if has_blocked(target.author_id, member.id):
+    if not can_reach(member.id, target.author_id):
         raise NotAllowed("Hearts can't be sent here.")
     if not target.is_visible or getattr(target, "is_deleted", False):
         raise NotAllowed("This can't take hearts right now.")

@@ -27,7 +27,7 @@ class NavCounts:
 
 def nav_counts(viewer: User | None) -> NavCounts:
     """What this viewer's navigation shows: visitors see the needs-a-reply badge only, moderators the queue too."""
-    columns = {"needs_reply": feeds.needs_reply_count_query().scalar_subquery()}
+    columns = {"needs_reply": feeds.needs_reply_count_query(viewer).scalar_subquery()}
     if viewer_id(viewer) is not None:
         columns["unread_notifications"] = notifications.unread_count_query(viewer).scalar_subquery()
         columns["unread_notices"] = notices.unread_count_query(viewer).scalar_subquery()

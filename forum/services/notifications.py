@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     update,
@@ -34,7 +35,6 @@ from sqlalchemy.orm import selectinload
 from forum.extensions import db
 from forum.hashtags import strip_code
 from forum.models import (
-    Block,
     Hashtag,
     MemberNotice,
     Notification,
@@ -48,6 +48,7 @@ from forum.models import (
 )
 from forum.models.user import username_key
 from forum.services.accounts import member_ids_named
+from forum.services.blocks import may_reach, reach_each_other
 from forum.services.visibility import visible_posts, visible_replies
 
 Kind = NotificationKind
@@ -221,13 +222,13 @@ def _muting(kind: Kind, member_ids: set[int]) -> set[int]:
 
 def _walled_off(member_ids: set[int], actor_id: int | None, authors: set[int]) -> set[int]:
     """Which of the members blocked the actor or the authors, or were blocked by the actor."""
-    theirs = (authors | {actor_id}) - {None} - member_ids
-    if not theirs:
+    authors = authors - {actor_id, None} - member_ids
+    reached = [may_reach(author_id, User.id) for author_id in authors]
+    if actor_id is not None:  # never among the members: _deliver leaves the actor out
+        reached.append(reach_each_other(actor_id, User.id))
+    if not reached:
         return set()
-    found = db.session.execute(select(Block.blocker_id, Block.blocked_id).where(or_(
-        and_(Block.blocker_id.in_(member_ids), Block.blocked_id.in_(theirs)),
-        and_(Block.blocked_id.in_(member_ids), Block.blocker_id == actor_id))))
-    return {blocker if blocker in member_ids else blocked for blocker, blocked in found}
+    return set(db.session.scalars(select(User.id).where(User.id.in_(member_ids), not_(and_(*reached)))))
 
 
 # --- Settings -----------------------------------------------------------------------------------------------
@@ -321,8 +322,6 @@ def _shown_to(member: User) -> list[ColumnElement[bool]]:
     The content must be what the member may see (forum.services.visibility, which leaves out whom they
     blocked) and public too: a notification never points at hidden, held or removed words, even their own.
     """
-    blocked = select(Block.blocked_id).where(Block.blocker_id == member.id)
-    blockers = select(Block.blocker_id).where(Block.blocked_id == member.id)
     public = PostStatus.VISIBLE.value
     content_shown = and_(
         visible_posts(member), Post.status == public,
@@ -330,8 +329,7 @@ def _shown_to(member: User) -> list[ColumnElement[bool]]:
             and_(visible_replies(member), Reply.status == public, Reply.deleted_at.is_(None))))
     return [Notification.recipient_id == member.id,
             or_(Notification.kind == Kind.MODERATION.value, content_shown),
-            or_(Notification.actor_id.is_(None),
-                and_(Notification.actor_id.not_in(blocked), Notification.actor_id.not_in(blockers)))]
+            or_(Notification.actor_id.is_(None), reach_each_other(member.id, Notification.actor_id))]
 
 
 def _unread(member: User) -> ColumnElement[bool]:

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
-from forum.services.blocks import has_blocked
+from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_review_notes
 from forum.services.notifications import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
@@ -36,7 +36,7 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
         if parent.parent_id is not None:
             parent = db.session.get(Reply, parent.parent_id)
     # Someone who was blocked can't reach the member who blocked them; the wording doesn't say why.
-    if has_blocked(post.author_id, author.id) or (parent is not None and has_blocked(parent.author_id, author.id)):
+    if not can_reach(author.id, post.author_id) or (parent is not None and not can_reach(author.id, parent.author_id)):
         raise NotAllowed("You can't reply here.")
     now = utcnow()
     reply = Reply(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,

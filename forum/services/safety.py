@@ -1,7 +1,7 @@
 """Crisis detection in the forum: assess what members write and make sure a moderator sees danger.
 
 The author is never blocked or silently hidden: the post goes up, the author is shown help at once
-(see forum.help.care), and a moderation item is opened so a person looks at it first.
+(see forum.services.care), and a moderation item is opened so a person looks at it first.
 """
 from __future__ import annotations
 

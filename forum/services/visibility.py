@@ -47,14 +47,20 @@ def visible_posts_apart(viewer: User | None) -> tuple[ColumnElement[bool], Colum
     return public, and_(Post.id.in_(own_ids), Post.status != PostStatus.VISIBLE.value, _not_blocked(viewer))
 
 
-def _public_and_own(viewer: User | None) -> tuple[ColumnElement[bool], list[int]]:
-    """Visible posts minus those of members the viewer blocked, and the ids of the viewer's own posts
-    that aren't visible (none for visitors)."""
+def public_posts(viewer: User | None) -> ColumnElement[bool]:
+    """Where-clause for the posts everyone may see, minus those of members the viewer blocked.
+
+    Unlike visible_posts it asks the database nothing first, so a count can sit inside another statement
+    (forum.services.nav_counts).
+    """
     visible = Post.status == PostStatus.VISIBLE.value
+    return visible if viewer_id(viewer) is None else and_(visible, _not_blocked(viewer))
+
+
+def _public_and_own(viewer: User | None) -> tuple[ColumnElement[bool], list[int]]:
+    """public_posts(viewer), and the ids of the viewer's own posts that aren't visible (none for visitors)."""
     member_id = viewer_id(viewer)
-    if member_id is None:
-        return visible, []
-    return and_(visible, _not_blocked(viewer)), _own_non_visible_post_ids(member_id)
+    return public_posts(viewer), [] if member_id is None else _own_non_visible_post_ids(member_id)
 
 
 def _not_blocked(viewer: User) -> ColumnElement[bool]:
@@ -114,6 +120,20 @@ def visible_replies(viewer: User | None) -> ColumnElement[bool]:
     if is_moderator(viewer):
         return not_blocked
     return and_(or_(Reply.status == PostStatus.VISIBLE.value, Reply.author_id == member_id), not_blocked)
+
+
+def public_replies(viewer: User | None) -> ColumnElement[bool]:
+    """Where-clause for the replies everyone may see (visible, not deleted), minus those of members the viewer
+    blocked: what an author may thank, whoever they are (visible_replies shows moderators hidden ones too)."""
+    public = and_(Reply.status == PostStatus.VISIBLE.value, Reply.deleted_at.is_(None))
+    member_id = viewer_id(viewer)
+    return public if member_id is None else and_(public, Reply.author_id.not_in(blocked_by(member_id)))
+
+
+def shows_activity(viewer: User | None, member: User) -> bool:
+    """Whether the viewer may see the member's posts, replies and followed tags on their profile: always,
+    unless the member keeps their activity private; they and moderators still see it."""
+    return not member.hide_activity or viewer_id(viewer) == member.id or is_moderator(viewer)
 
 
 def can_view_post(viewer: User | None, post: Post) -> bool:

@@ -6,11 +6,10 @@ from flask_login import current_user, login_required
 
 from forum.errors import wants_json
 from forum.extensions import db, limiter
-from forum.feed.views import page_of
 from forum.models import Hashtag
 from forum.services import feeds, following
 from forum.services.tags import find_hashtag
-from forum.web import guide_library
+from forum.web_helpers import guide_library, page_of
 
 bp = Blueprint("tags", __name__)
 

@@ -15,7 +15,7 @@ from forum.errors import database_unavailable_response
 from forum.extensions import db, login_manager
 from forum.models import AccessToken
 from forum.services.tokens import note_use, token_for_secret
-from forum.web import unless_database_fails
+from forum.web_helpers import unless_database_fails
 
 BEARER = re.compile(r"Bearer[ \t]+(\S+)[ \t]*", re.IGNORECASE)
 NO_SUCH_TOKEN = ("That token doesn't open anything: it may have been revoked, or mistyped. Make a new one "

@@ -10,19 +10,19 @@ from forum.api.v1.access import member_required
 from forum.api.v1.blueprint import bp
 from forum.api.v1.openapi import DOCUMENT
 from forum.extensions import db
-from forum.help.views import viewer_country
 from forum.models import Hashtag
 from forum.pagination import BadCursor
-from forum.posts.care import care_for_author
-from forum.posts.loaders import get_post
-from forum.posts.threads import crisis_signals, thread_page
 from forum.services import feeds
 from forum.services.accounts import find_member
 from forum.services.blocks import has_blocked
+from forum.services.care import care_for_author
 from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
+from forum.services.threads import crisis_signals, thread_page
+from forum.services.visibility import shows_activity
+from forum.web_helpers import get_post, matching_guides, viewer_country
 
 BAD_CURSOR = "That cursor isn't one this API gave out; start again without it."
 
@@ -90,9 +90,8 @@ def _profile_or_404(username: str):
     if found is None:
         abort(404, description="No member has that name.")
     is_self = current_user.is_authenticated and current_user.id == found.id
-    # The profile page's rule: activity shows unless the member keeps it private (they and moderators still
-    # see it), and never for someone the viewer blocked.
-    shown = is_self or not found.hide_activity or (current_user.is_authenticated and current_user.is_moderator)
+    # The profile page's rule, and never for someone the viewer blocked.
+    shown = shows_activity(current_user, found)
     blocked = current_user.is_authenticated and not is_self and has_blocked(current_user.id, found.id)
     return found, shown, shown and not blocked
 
@@ -126,7 +125,6 @@ def notifications():
 @bp.get("/search")
 def search():
     """The search page's results as data, with the treatment guides that answer the words."""
-    from forum.search.views import matching_guides
     from forum.services.search import WITHIN, SearchFilters, search_data
 
     args = request.args

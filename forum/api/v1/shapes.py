@@ -9,11 +9,11 @@ from datetime import datetime
 from flask import render_template, url_for
 
 from forum.crisis.hotlines import Hotline
-from forum.help.care import Care
 from forum.models import Hashtag, Post, Reply, User
 from forum.pagination import Page
-from forum.posts.threads import ThreadPage
+from forum.services.care import Care
 from forum.services.notifications import NotificationLine
+from forum.services.threads import ThreadPage
 
 
 def when(moment: datetime | None) -> str | None:

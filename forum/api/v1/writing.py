@@ -12,21 +12,19 @@ from forum.api.v1 import shapes
 from forum.api.v1.access import member_required
 from forum.api.v1.blueprint import bp
 from forum.extensions import db
-from forum.flags.forms import FlagForm
-from forum.help.views import viewer_country
+from forum.forms import SUBMISSION_KEY, FlagForm, PostForm, ReplyForm
 from forum.models import FlagReason, Post, Reply
-from forum.posts.care import care_for_author
-from forum.posts.forms import SUBMISSION_KEY, PostForm, ReplyForm
-from forum.posts.loaders import get_post, get_reply
-from forum.posts.submissions import save_once
-from forum.posts.threads import crisis_signals
 from forum.safe_input import MAX_ID
 from forum.services import DomainError, NotAllowed
+from forum.services.care import care_for_author
 from forum.services.flags import AlreadyFlagged, ensure_can_flag, flag_content, has_flagged
 from forum.services.hearts import set_heart
 from forum.services.notifications import mark_read, unread_count
 from forum.services.posts import create_post
 from forum.services.replies import add_reply
+from forum.services.threads import crisis_signals
+from forum.submissions import save_once
+from forum.web_helpers import get_post, get_reply, viewer_country
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
