@@ -52,7 +52,7 @@ axe:
 TEST_WORKERS ?= 3
 test: install browser axe
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 # Serve with gunicorn, as in production (set SECRET_KEY and FLASK_CONFIG=production)
 serve: migrate
