@@ -228,8 +228,10 @@ def chunks(texts: list[str], limit: int, joiner: str = "\n\n") -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def test_no_payload_runs_in_any_field_under_the_csp(app, live_server, browser, member, moderator):
+def test_no_payload_runs_in_any_field_under_the_csp(app, database_url, live_server, browser, member, moderator):
     """Over 300 payloads in every field members and moderators write, and in query strings: none runs."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("what reaches the page is the same whatever the database: it runs in the [sqlite] case")
     from urllib.parse import quote
 
     from sqlalchemy import select
