@@ -48,9 +48,9 @@ axe:
 # Install, lint with ruff (configured in pyproject.toml; any finding fails the run) and run
 # the whole test suite (PostgreSQL and Redis tests run when TEST_DATABASE_URL / TEST_REDIS_URL are set),
 # in TEST_WORKERS processes (pytest-xdist; each has its own databases); TEST_WORKERS=0 runs it in this one.
-# More workers than cores: the PostgreSQL, server and browser tests spend much of their time waiting
-# (three took 10m04 of pytest on 2026-12-07, when the suite had grown to 3,300 tests; see the closing note).
-TEST_WORKERS ?= 4
+# Three beat two on two cores (the PostgreSQL, server and browser tests wait a lot); four were slower than three
+# (10m47 against 10m04 of pytest for 3,300 tests on 2026-12-07: by then the suite is bound by the CPU).
+TEST_WORKERS ?= 3
 test: install browser axe
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
