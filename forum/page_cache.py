@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 #: The reading pages a visitor may be served from the cache: the same for every visitor without a cookie.
-CACHEABLE_ENDPOINTS = frozenset({"feed.index", "feed.needs_reply", "tags.index", "tags.show", "posts.show"})
+CACHEABLE_ENDPOINTS = frozenset({"feed.latest", "feed.needs_reply", "tags.index", "tags.show", "posts.show"})
 REDIS_KEY = "page-generation"
 _WROTE = "kindred.page_cache.wrote"
 

@@ -53,6 +53,9 @@ def test_a_visitor_is_served_the_kept_page_until_something_is_written(site):
         db.session.commit()
     state, page = read(visitor, "/tags/Anxiety")
     assert state == "miss" and "Calmer harbour tonight" in page and "Quiet harbour tonight" not in page
+    for path in ("/", "/needs-reply", "/tags", f"/posts/{post_id}"):  # every reading page is kept
+        read(visitor, path)
+        assert read(visitor, path)[0] == "hit", path
 
 
 def test_etags_let_a_browser_keep_its_copy(site):
