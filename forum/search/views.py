@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from forum.extensions import limiter
 from forum.pagination import BadCursor
-from forum.services.search import WITHIN, SearchFilters, search
+from forum.services.search import SearchFilters, search
 from forum.web_helpers import matching_guides
 
 bp = Blueprint("search", __name__)
@@ -20,9 +20,7 @@ WITHIN_CHOICES = (("", "Any time"), ("day", "Past day"), ("week", "Past week"), 
 @limiter.limit("120 per minute")
 def index():
     args = request.args
-    filters = SearchFilters(tag=args.get("tag", "")[:100], author=args.get("author", "")[:100],
-                            within=args.get("within", "") if args.get("within") in WITHIN else "",
-                            include_muted=args.get("muted") == "1")
+    filters = SearchFilters.from_query(args)
     text = args.get("q", "")
     page = None
     guides = []

@@ -125,12 +125,10 @@ def notifications():
 @bp.get("/search")
 def search():
     """The search page's results as data, with the treatment guides that answer the words."""
-    from forum.services.search import WITHIN, SearchFilters, search_data
+    from forum.services.search import SearchFilters, search_data
 
     args = request.args
-    filters = SearchFilters(tag=args.get("tag", "")[:100], author=args.get("author", "")[:100],
-                            within=args.get("within", "") if args.get("within") in WITHIN else "",
-                            include_muted=args.get("muted") == "1")
+    filters = SearchFilters.from_query(args)
     text = args.get("q", "")
     try:
         found = search_data(current_user, text, filters, _cursor(), current_app.config["POSTS_PER_PAGE"])

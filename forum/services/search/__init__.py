@@ -50,6 +50,13 @@ class SearchFilters:
     within: str = ""
     include_muted: bool = False
 
+    @classmethod
+    def from_query(cls, args) -> SearchFilters:
+        """The filters as the search page and the API take them from a query string (any mapping)."""
+        within = args.get("within", "")
+        return cls(tag=args.get("tag", "")[:100], author=args.get("author", "")[:100],
+                   within=within if within in WITHIN else "", include_muted=args.get("muted") == "1")
+
 
 @dataclass(frozen=True)
 class SearchResult:
