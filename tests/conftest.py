@@ -24,6 +24,8 @@ PG_SKIP_REASON = ("PostgreSQL run skipped: the database tests ran on SQLite only
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 #: "gw0", "gw1"… under pytest-xdist (`make test` runs with -n), "master" in a plain run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
+#: The browser tests' server and Chromium, one per worker (tests/browser_fixtures.py).
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 def pytest_report_header(config) -> str:

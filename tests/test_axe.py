@@ -8,8 +8,8 @@ import pytest
 from forum.extensions import db
 from forum.guides.loader import LIBRARY_DIR, load_library
 from forum.models import ModerationItem, Role
+from tests.browser_fixtures import sign_in
 from tests.helpers import make_member, make_post, make_reply
-from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - the browser tests' own fixtures
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -1,81 +1,12 @@
 """The real site in headless Chromium: what scripts add on top of the plain forms."""
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD, make_member, make_post, make_reply
+from tests.browser_fixtures import sign_in
+from tests.helpers import make_member, make_post, make_reply
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def live_server(app, database_url):
-    """The app served by a real server process on a free loopback port, on the test database."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Browser tests skipped: Debian's chromium is not installed (bash .ci/run installs it)")
-    if not database_url.startswith("sqlite") and os.environ.get("KINDRED_BROWSER_ON_POSTGRES") != "1":
-        # A server process and a browser per test, twice, made the browser tests a quarter of the suite's time;
-        # the pages are the same whatever the database, whose own behaviour the other tests check on both.
-        pytest.skip("browser tests run in the [sqlite] case; KINDRED_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "development"}
-    # The server's log goes to a file: through a pipe nobody reads until the end, a test making many long
-    # requests fills it (64 KiB) and the server stops, waiting to write its next log line.
-    log_file = tempfile.TemporaryFile()
-    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "forum", "run", "--port", str(port)],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60  # slow to start beside parallel test workers (make test runs three)
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                server.wait(timeout=10)
-                log_file.seek(0)
-                log = log_file.read().decode(errors="replace")
-                log_file.close()
-                raise AssertionError(f"the test server did not start:\n{log[-2000:]}") from None
-            time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-    log_file.close()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base, username):
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_heart_updates_in_place_with_javascript(app, live_server, browser, member, other_member):

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_fixtures import sign_in
 from tests.helpers import make_post
-from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - fixtures shared with those tests
 
 pytestmark = pytest.mark.browser
 OFFER = "We kept what you were writing"

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_fixtures import sign_in
 from tests.helpers import make_post
-from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - fixtures shared with those tests
 
 
 def test_the_heart_buttons_name_starts_with_its_count(signed_in_other, member):

@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 from forum.extensions import db
 from forum.models import ModerationItem, Role
 from tests.helpers import PASSWORD, make_member, make_post
-from tests.test_browser import browser, live_server  # noqa: F401 - fixtures shared with those tests
 
 pytestmark = pytest.mark.browser
 CRISIS_TEXT = "I want to die and I think tonight is the night."

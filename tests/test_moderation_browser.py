@@ -8,8 +8,8 @@ from forum.models import ModerationItem, Priority, ReasonKind, Role
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
 from forum.services.watched import add_watched_word
+from tests.browser_fixtures import sign_in
 from tests.helpers import make_member, make_post, make_reply
-from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - fixtures shared with those tests
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.models import Role
+from tests.browser_fixtures import sign_in
 from tests.helpers import make_member, make_post, make_reply
-from tests.test_browser import browser, live_server, sign_in  # noqa: F401 - the browser tests' own fixtures
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}

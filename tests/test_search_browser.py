@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import make_member, make_post
-from tests.test_browser import browser, live_server  # noqa: F401 - the browser tests' own fixtures
 
 pytestmark = pytest.mark.browser
 
