@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed
 
+from forum.kept_words import kept_words
 from forum.web_helpers import rollback_quietly
 
 log = logging.getLogger(__name__)
@@ -40,12 +41,17 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(code: int, title: str, detail: str, fields: dict[str, list[str]] | None = None):
+def error_response(code: int, title: str, detail: str, fields: dict[str, list[str]] | None = None,
+                   page_expired: bool = False):
     """The error page, or for scripts the one JSON shape every error has: {"error": {code, title, message,
-    fields}}, where `fields` names what to fix in the request ({} when the problem isn't one field's)."""
+    fields}}, where `fields` names what to fix in the request ({} when the problem isn't one field's).
+
+    The page gives back what a failed form carried (forum.kept_words), so the member loses none of it.
+    """
     if wants_json():
         return jsonify(error={"code": code, "title": title, "message": detail, "fields": fields or {}}), code
-    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+    kept = kept_words(code, page_expired)
+    return render_template("errors/error.html", code=code, title=title, detail=detail, kept=kept), code
 
 
 def _said_by_the_view(error: HTTPException) -> bool:
@@ -83,7 +89,7 @@ def _seconds_until_the_limit_resets(error: HTTPException) -> int:
 
 
 def _handle_csrf(error: CSRFError):
-    return error_response(400, *CSRF_MESSAGE)
+    return error_response(400, *CSRF_MESSAGE, page_expired=True)
 
 
 def _handle_unexpected(error: Exception):

@@ -103,6 +103,26 @@ class ReplyForm(SubmittedOnceMixin, FlaskForm):
     parent_id = HiddenField()
 
 
+class EditingMixin:
+    #: The version of the words this form was opened on (forum.services.edits): an edit made meanwhile in
+    #: another tab is shown to the member instead of being overwritten unseen.
+    based_on = HiddenField()
+
+    def open_on(self, version: str) -> None:
+        """Fill in what a freshly opened edit form carries: the version, and a key of its own (filled from
+        the post or reply, the key field would hold the one its first writing was sent with)."""
+        self.based_on.data = version
+        self.submission_key.data = new_submission_key()
+
+
+class EditPostForm(EditingMixin, PostForm):
+    pass
+
+
+class EditReplyForm(EditingMixin, ReplyForm):
+    pass
+
+
 class HeartForm(FlaskForm):
     """The heart button: it says which state the member wants, so a repeated submit is a no-op."""
 

@@ -13,7 +13,7 @@ OFFER = "We kept what you were writing"
 KEPT_DRAFTS = """() => Object.keys(localStorage).filter(name => name.startsWith("kindred-draft:"))"""
 
 
-def test_a_reply_typed_and_reloaded_is_offered_back_and_gone_once_sent(app, live_server, browser,  # noqa: F811
+def test_a_reply_typed_and_reloaded_is_offered_back_and_gone_once_sent(app, live_server, browser,
                                                                        member, other_member):
     post = make_post(member)
     page = browser.new_page()
@@ -36,7 +36,7 @@ def test_a_reply_typed_and_reloaded_is_offered_back_and_gone_once_sent(app, live
     expect(page.get_by_text(OFFER)).to_have_count(0)
 
 
-def test_a_post_left_unsent_is_offered_back_and_can_be_discarded(app, live_server, browser, member):  # noqa: F811
+def test_a_post_left_unsent_is_offered_back_and_can_be_discarded(app, live_server, browser, member):
     page = browser.new_page()
     sign_in(page, live_server, member.username)
     page.goto(f"{live_server}/posts/new")
@@ -50,7 +50,7 @@ def test_a_post_left_unsent_is_offered_back_and_can_be_discarded(app, live_serve
     assert page.evaluate(KEPT_DRAFTS) == []
 
 
-def test_signing_out_forgets_the_drafts_kept_in_this_browser(app, live_server, browser, member):  # noqa: F811
+def test_signing_out_forgets_the_drafts_kept_in_this_browser(app, live_server, browser, member):
     """A shared computer must not keep one member's words for the next person at it."""
     page = browser.new_page()
     sign_in(page, live_server, member.username)
@@ -59,4 +59,22 @@ def test_signing_out_forgets_the_drafts_kept_in_this_browser(app, live_server, b
     assert len(page.evaluate(KEPT_DRAFTS)) == 1
     page.get_by_role("button", name="Sign out").click()  # the one showing: the header's or its menu's
     page.wait_for_load_state()
+    assert page.evaluate(KEPT_DRAFTS) == []
+
+
+def test_an_edit_left_unsaved_is_offered_back_and_let_go_once_saved(app, live_server, browser, member):
+    post = make_post(member, title="Week two", body="Starting to sleep a bit better.")
+    page = browser.new_page()
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server}/posts/{post.id}/edit")
+    expect(page.get_by_text(OFFER)).to_have_count(0)  # the saved words alone are no draft
+    page.fill("#body", "Starting to sleep a bit better. Walked to the shop today, too.")
+    page.goto(f"{live_server}/help")
+    page.goto(f"{live_server}/posts/{post.id}/edit")
+    expect(page.get_by_text(OFFER)).to_be_visible()
+    expect(page.locator("#body")).to_have_value("Starting to sleep a bit better.")
+    page.get_by_role("button", name="Restore").click()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(re.compile(rf"/posts/{post.id}"))
+    expect(page.get_by_text("Walked to the shop today, too.")).to_be_visible()
     assert page.evaluate(KEPT_DRAFTS) == []
