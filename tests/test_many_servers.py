@@ -82,7 +82,7 @@ def two_servers(app, database_url):
             process.stdout.close()
 
 
-def test_two_servers_share_members_writes_and_limits(two_servers):
+def test_two_servers_share_members_writes_and_limits(two_servers):  # one test: each pair of servers takes seconds
     first, second = two_servers
     person = Browser()
     assert person.post(f"{first}/register", {"username": "harbour_light", "password": PASSWORD,
@@ -102,3 +102,11 @@ def test_two_servers_share_members_writes_and_limits(two_servers):
                for number, server in enumerate([first, second] * 6)]
     assert answers[:9] == [302] * 9  # the tenth registration of the hour was harbour_light's
     assert set(answers[9:]) == {429}
+
+    # Sign-in is limited to 20 tries in 10 minutes from one address; alternating servers must not double it.
+    # (Each try names another account: one account has a tighter limit of its own, tests/test_login_limits.py.)
+    tries = [Browser().post(f"{server}/login", {"username": f"nobody_{number}", "password": "not it"},
+                            f"{server}/login")
+             for number, server in enumerate([first, second] * 11)]
+    assert tries[:20] == [200] * 20
+    assert tries[20:] == [429, 429]
