@@ -14,6 +14,7 @@ from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
@@ -81,7 +82,8 @@ def form_status(form: FlaskForm) -> int:
 
 def get_post(post_id: int, *, check_author: bool = False) -> Post:
     """The post a URL names, if the viewer may see it (else 404), and change it when asked (else 403)."""
-    return _get_content(Post, post_id, can_view_post, check_author)
+    # Its hashtags in the same query: a post page always shows them (selectin would ask a second time).
+    return _get_content(Post, post_id, can_view_post, check_author, joinedload(Post.hashtags))
 
 
 def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
@@ -90,8 +92,8 @@ def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
 
 
 def _get_content(model: type[Content], content_id: int, can_view: Callable[[User, Content], bool],
-                 check_author: bool) -> Content:
-    content = db.session.get(model, content_id)
+                 check_author: bool, *options) -> Content:
+    content = db.session.get(model, content_id, options=options)
     if content is None or not can_view(current_user, content):
         abort(404)
     if check_author and not can_change(current_user, content):

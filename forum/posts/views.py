@@ -47,7 +47,7 @@ from forum.services.posts import (
     warned_by_moderators,
 )
 from forum.services.replies import add_reply, delete_reply, edit_reply
-from forum.services.threads import crisis_signals, cursor_for, thread_page, visible_reply
+from forum.services.threads import cursor_for, thread_page, visible_reply
 from forum.submissions import SUBMITTED, Landing, create_once
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
@@ -142,7 +142,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
     threads = page.threads
     reply_ids = [reply.id for reply in page.replies()]
     # Care answers the whole conversation, not only the page of it on screen.
-    signals = page.replies() if page.is_whole_conversation else crisis_signals(post, current_user)
+    signals = page.replies() if page.signals is None else page.signals
     is_author = current_user.is_authenticated and current_user.id == post.author_id
     care = care_for_author(post, signals, current_user, viewer_country())
     waiting = unacknowledged_replies(post) if is_author else []

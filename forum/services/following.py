@@ -1,10 +1,11 @@
 """Following and muting hashtags: the "My tags" feed, muted tags left out of feeds, related tags."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, true, update
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
+from forum.hashtags import hashtag_key
 from forum.models import Hashtag, Post, TagFollow, User, post_hashtags, utcnow
 from forum.pagination import Page, keyset_page
 from forum.services.visibility import viewer_id, visible_posts
@@ -70,15 +71,16 @@ def _follower_count_query(tag: Hashtag):
     return select(func.count()).select_from(TagFollow).where(TagFollow.hashtag_id == tag.id, TagFollow.mode == FOLLOW)
 
 
-def mode_and_followers(viewer: User | None, tag: Hashtag) -> tuple[str | None, int]:
-    """tag_mode and follower_count together, in one query (the tag page shows both)."""
+def tag_with_mode_and_followers(viewer: User | None, name: str) -> tuple[Hashtag, str | None, int] | None:
+    """The tag of this name with the viewer's mode for it and its follower count, in one query (the tag page
+    shows all three); None if there is no such tag."""
     member_id = viewer_id(viewer)
-    if member_id is None:
-        return None, follower_count(tag)
-    mode = (select(TagFollow.mode).where(TagFollow.user_id == member_id, TagFollow.hashtag_id == tag.id)
-            .scalar_subquery())
-    found_mode, followers = db.session.execute(select(mode, _follower_count_query(tag).scalar_subquery())).one()
-    return found_mode, followers
+    mode = (select(TagFollow.mode).where(TagFollow.user_id == member_id, TagFollow.hashtag_id == Hashtag.id)
+            .scalar_subquery() if member_id is not None else literal(None))
+    followers = (select(func.count()).select_from(TagFollow)
+                 .where(TagFollow.hashtag_id == Hashtag.id, TagFollow.mode == FOLLOW).scalar_subquery())
+    found = db.session.execute(select(Hashtag, mode, followers).where(Hashtag.key == hashtag_key(name))).first()
+    return None if found is None else (found[0], found[1], found[2])
 
 
 def _tags_in_mode(member: User, mode: str) -> list[Hashtag]:

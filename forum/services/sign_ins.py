@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from forum.extensions import db
 from forum.models import SignIn, User, utcnow
+from forum.services.blocks import blocked_ids_column, remember_blocked_ids
 from forum.services.visibility import own_hidden_post_ids_column, remember_own_hidden_post_ids
 
 #: 256 random bits: a token nobody can guess, whatever they know about the member.
@@ -42,12 +43,13 @@ def member_signed_in_with(token: str, now: datetime | None = None) -> User | Non
     if not token or len(token) > 100:
         return None
     found = db.session.execute(
-        select(User, own_hidden_post_ids_column()).join(SignIn, SignIn.member_id == User.id)
+        select(User, own_hidden_post_ids_column(), blocked_ids_column()).join(SignIn, SignIn.member_id == User.id)
         .where(SignIn.token_hash == token_hash(token), SignIn.expires_at > (now or utcnow()))).first()
     if found is None:
         return None
-    member, own_hidden = found
+    member, own_hidden, blocked = found
     remember_own_hidden_post_ids(member, own_hidden)  # one query fewer on every list the member opens
+    remember_blocked_ids(member, blocked)  # and on every post page
     member.sign_in_token = token
     return member
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, and_, or_, select
 
 from forum.extensions import db
 from forum.models import Post, Reply, User
@@ -30,6 +30,9 @@ class ThreadPage:
     previous_cursor: str | None = None
     number: int = 1
     count: int = 1
+    #: What every reply the viewer may see on the post signalled (crisis_signals), when the conversation runs
+    #: over several pages: counting its threads needed them anyway. None when this page is all of it.
+    signals: list[Row] | None = None
 
     @property
     def is_whole_conversation(self) -> bool:
@@ -63,12 +66,20 @@ def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: i
     if not cursor and page.next_cursor is None:
         return ThreadPage(threads, None)  # the whole conversation fits on one page: no counting needed
     start = rows_through(db.session, heads, ORDER, False, cursor) if cursor else 0
-    total = db.session.scalar(select(func.count()).select_from(heads.subquery()))
+    # The page count comes from the signals the page needs anyway: one query for both, not a count of its own.
+    signals = crisis_signals(post, viewer)
+    total = _count_threads(signals)
     return ThreadPage(
         threads, page.next_cursor, has_previous=start > 0,
         previous_cursor=cursor_at(db.session, heads, ORDER, False, max(start - per_page, 0)),
-        number=-(-start // per_page) + 1, count=max(-(-total // per_page), 1),
+        number=-(-start // per_page) + 1, count=max(-(-total // per_page), 1), signals=signals,
     )
+
+
+def _count_threads(signals: list[Row]) -> int:
+    """How many threads these replies make: _heads' rule (top-level, or answering a reply not among them)."""
+    seen = {row.id for row in signals}
+    return sum(1 for row in signals if row.parent_id is None or row.parent_id not in seen)
 
 
 def visible_reply(post: Post, viewer: User | None, reply_id: int) -> Reply | None:
@@ -93,6 +104,7 @@ def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
     Care on the page answers the whole conversation, not just the page of it on screen.
     """
     return list(db.session.execute(
-        select(Reply.author_id, Reply.crisis_level, Reply.crisis_categories, Reply.deleted_at)
+        select(Reply.id, Reply.parent_id, Reply.author_id, Reply.crisis_level, Reply.crisis_categories,
+               Reply.deleted_at)
         .where(Reply.post_id == post.id, visible_replies(viewer))
     ))

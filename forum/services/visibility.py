@@ -1,12 +1,12 @@
 """The one answer to "what may this viewer see?", used by every list, page and API."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, String, and_, cast, event, func, not_, or_, select
-from sqlalchemy.orm import Session as SessionBase
+from sqlalchemy import ColumnElement, String, and_, cast, func, not_, or_, select
 
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User
 from forum.services.blocks import blocked_by, has_blocked
+from forum.services.remembered import remembered
 
 
 def viewer_id(viewer: User | None) -> int | None:
@@ -73,11 +73,11 @@ def _own_non_visible_post_ids(member_id: int) -> list[int]:
     A page asks several times (its list, related tags, the nav); the answer is kept in the session until it
     next writes, commits or rolls back (_forget_own_ids), so a post the member just held or hid is never missed.
     """
-    remembered = db.session.info.setdefault(_OWN_IDS, {})
-    if member_id not in remembered:
-        remembered[member_id] = list(db.session.scalars(select(Post.id).where(
+    kept = remembered(_OWN_IDS)
+    if member_id not in kept:
+        kept[member_id] = list(db.session.scalars(select(Post.id).where(
             Post.author_id == member_id, Post.status != PostStatus.VISIBLE.value)))
-    return remembered[member_id]
+    return kept[member_id]
 
 
 _OWN_IDS = "kindred.own_non_visible_post_ids"
@@ -93,22 +93,7 @@ def own_hidden_post_ids_column():
 
 def remember_own_hidden_post_ids(member: User, joined: str | None) -> None:
     """Keep what own_hidden_post_ids_column() found for _own_non_visible_post_ids (until the session writes)."""
-    db.session.info.setdefault(_OWN_IDS, {})[member.id] = [int(post_id) for post_id in joined.split(",")] \
-        if joined else []
-
-
-def _forget_own_ids(session, *_args) -> None:
-    session.info.pop(_OWN_IDS, None)
-
-
-def _forget_own_ids_on_write(state) -> None:
-    if not state.is_select:  # an UPDATE or DELETE statement (a moderator's bulk action) may change statuses
-        state.session.info.pop(_OWN_IDS, None)
-
-
-for _moment in ("after_flush", "after_commit", "after_soft_rollback"):
-    event.listen(SessionBase, _moment, _forget_own_ids)
-event.listen(SessionBase, "do_orm_execute", _forget_own_ids_on_write)
+    remembered(_OWN_IDS)[member.id] = [int(post_id) for post_id in joined.split(",")] if joined else []
 
 
 def visible_replies(viewer: User | None) -> ColumnElement[bool]:

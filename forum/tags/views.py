@@ -49,12 +49,14 @@ def my_tags():
 
 @bp.get("/tags/<name>")
 def show(name: str):
-    tag = _tag_or_404(name)
+    found = following.tag_with_mode_and_followers(current_user, name.lstrip("#"))
+    if found is None:
+        abort(404)
+    tag, mode, followers = found
     if tag.merged_into_id is not None:  # moderators merged it: old links lead to the tag it became
         target = db.session.get(Hashtag, tag.merged_into_id)
         if target is not None:
             return redirect(url_for("tags.show", name=target.name), code=301)
-    mode, followers = following.mode_and_followers(current_user, tag)
     return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag),
                            mode=mode, followers=followers, related=following.related_tags(current_user, tag),
                            guides=guide_library().tagged(tag.name))

@@ -20,7 +20,7 @@ from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications import lines_for, unread_count
 from forum.services.tags import find_hashtag
-from forum.services.threads import crisis_signals, thread_page
+from forum.services.threads import thread_page
 from forum.services.visibility import shows_activity
 from forum.web_helpers import get_post, matching_guides, viewer_country
 
@@ -56,7 +56,7 @@ def post(post_id: int):
     member = current_user if current_user.is_authenticated else None
     hearted_post, hearted = hearted_in_thread(member, found.id, [r.id for r in page.replies()]) if member \
         else (None, None)
-    signals = page.replies() if page.is_whole_conversation else crisis_signals(found, current_user)
+    signals = page.replies() if page.signals is None else page.signals
     return jsonify(
         post=shapes.post_in_full(found, hearted_post),
         replies=shapes.threads(page, hearted), next_cursor=page.next_cursor,
