@@ -6,11 +6,9 @@ from flask_login import current_user, login_required
 
 from forum import limits
 from forum.errors import wants_json
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.forms import (
     CSRF_EXPIRED_HINT,
-    EditPostForm,
-    EditReplyForm,
     EmptyForm,
     HeartForm,
     PostForm,
@@ -29,24 +27,13 @@ from forum.services.care import (
     signals_distress,
     someone_else_in_crisis,
 )
-from forum.services.edits import (
-    EditConflict,
-    post_edit_changes_nothing,
-    post_version,
-    refuse_stale_edit,
-    reply_edit_changes_nothing,
-    reply_version,
-)
 from forum.services.hearts import hearted_in_thread, set_heart
 from forum.services.posts import (
     create_post,
     delete_post,
-    edit_post,
-    extra_tags_field,
     tags_not_in_body,
-    warned_by_moderators,
 )
-from forum.services.replies import add_reply, delete_reply, edit_reply
+from forum.services.replies import add_reply, delete_reply
 from forum.services.threads import cursor_for, thread_page, visible_reply
 from forum.submissions import SUBMITTED, Landing, create_once
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
@@ -183,47 +170,6 @@ def thank_everyone_view(post_id: int):
     return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
-@login_required
-@limiter.limit("30 per hour", methods=["POST"])  # like new posts: each edit is rendered and assessed again
-@form_checks_csrf
-def edit(post_id: int):
-    post = get_post(post_id, check_author=True)
-    form = EditPostForm(obj=post if request.method == "GET" else None)
-    if request.method == "GET":
-        form.tags.data = extra_tags_field(post)
-        form.open_on(post_version(post))
-    saved = None  # what is stored now, shown beside the member's words when they edited an older version
-    if form.validate_on_submit():
-        title, body, tags, warning = form.title.data, form.body.data, form.tags.data or "", form.content_warning.data
-        if post_edit_changes_nothing(post, title, body, tags, warning or ""):
-            # Sent again after its answer was lost, or saved without a change: nothing to do, nothing to review.
-            return _edit_saved(_post_url(post), form)
-        try:
-            refuse_stale_edit(form.based_on.data, post_version(post))
-            edit_post(post, title, body, tags, warning or "")
-        except EditConflict as error:
-            show_refusal(form, error, "body")
-            saved, form.based_on.data = post, post_version(post)
-        except DomainError as error:
-            show_refusal(form, error, "body")
-        else:
-            landing = _post_url(post)  # before the commit: nothing after it may fail a saved edit
-            db.session.commit()
-            return _edit_saved(landing, form)
-    return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT, saved=saved,
-                           moderators_warning=warned_by_moderators(post)), 409 if saved else form_status(form)
-
-
-def _edit_saved(landing: str, form: EditPostForm | EditReplyForm, said: str = "Your changes are saved."):
-    """Land after a saved edit; the landing page tells the browser to let go of this form's draft."""
-    key = form.submission_key_value()
-    if key:
-        session[SUBMITTED] = key
-    flash(said, "success")
-    return redirect(landing)
-
-
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id: int):
@@ -272,38 +218,6 @@ def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
         return None
     # Hidden from this member, never here, or on another post: the same 404, so a hidden reply can't be probed.
     return visible_reply(post, current_user, parent_id) or abort(404)
-
-
-REPLY_SAVED = "Your reply is updated."
-
-
-@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
-@login_required
-@limiter.limit("60 per hour", methods=["POST"])  # like new replies
-@form_checks_csrf
-def edit_reply_view(reply_id: int):
-    reply_ = get_reply(reply_id, check_author=True)
-    form = EditReplyForm(obj=reply_ if request.method == "GET" else None)
-    if request.method == "GET":
-        form.open_on(reply_version(reply_))
-    saved = None
-    if form.validate_on_submit():
-        if reply_edit_changes_nothing(reply_, form.body.data):
-            return _edit_saved(_reply_url(reply_, to_help=signals_distress(reply_)), form, REPLY_SAVED)
-        try:
-            refuse_stale_edit(form.based_on.data, reply_version(reply_))
-            edit_reply(reply_, form.body.data)
-        except EditConflict as error:
-            show_refusal(form, error, "body")
-            saved, form.based_on.data = reply_, reply_version(reply_)
-        except DomainError as error:
-            show_refusal(form, error, "body")
-        else:
-            landing = _reply_url(reply_, to_help=signals_distress(reply_))  # before the commit, as for edits
-            db.session.commit()
-            return _edit_saved(landing, form, REPLY_SAVED)
-    return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT,
-                           saved=saved), 409 if saved else form_status(form)
 
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
