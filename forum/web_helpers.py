@@ -14,7 +14,6 @@ from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
@@ -23,6 +22,7 @@ from forum.guides.search import search_guides
 from forum.models import Post, Reply, User
 from forum.pagination import BadCursor
 from forum.services import DomainError
+from forum.services.threads import load_post_with_hashtags
 from forum.services.visibility import can_change, can_view_post, can_view_reply
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,7 @@ def form_status(form: FlaskForm) -> int:
 
 def get_post(post_id: int, *, check_author: bool = False) -> Post:
     """The post a URL names, if the viewer may see it (else 404), and change it when asked (else 403)."""
-    # Its hashtags in the same query: a post page always shows them (selectin would ask a second time).
-    return _get_content(Post, post_id, can_view_post, check_author, joinedload(Post.hashtags))
+    return _get_content(Post, post_id, can_view_post, check_author, load=load_post_with_hashtags)
 
 
 def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
@@ -92,8 +91,8 @@ def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
 
 
 def _get_content(model: type[Content], content_id: int, can_view: Callable[[User, Content], bool],
-                 check_author: bool, *options) -> Content:
-    content = db.session.get(model, content_id, options=options)
+                 check_author: bool, load: Callable[[int], Content | None] | None = None) -> Content:
+    content = load(content_id) if load else db.session.get(model, content_id)
     if content is None or not can_view(current_user, content):
         abort(404)
     if check_author and not can_change(current_user, content):

@@ -219,9 +219,11 @@ def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResu
     """The rows as results, in their order, with the backend's highlighted titles and snippets."""
     post_ids = [row.id for row in rows if row.kind == "post"]
     reply_ids = [row.id for row in rows if row.kind == "reply"]
-    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids)))}
+    # No query for a kind the page found none of (most searches find posts or replies, not both).
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids)))} \
+        if post_ids else {}
     replies = {reply.id: reply for reply in db.session.scalars(
-        select(Reply).where(Reply.id.in_(reply_ids)).options(joinedload(Reply.post)))}
+        select(Reply).where(Reply.id.in_(reply_ids)).options(joinedload(Reply.post)))} if reply_ids else {}
     marked = search_backend.marked_texts(parsed, post_ids, reply_ids)
     results = []
     for row in rows:
