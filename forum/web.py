@@ -12,6 +12,7 @@ from sqlalchemy import event
 from forum import page_cache
 from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, load_library_once
+from forum.links import link
 from forum.models import User, utcnow
 from forum.timewords import how_long
 from forum.web_helpers import GUIDES_EXTENSION, unless_database_fails
@@ -62,6 +63,7 @@ def register(app: Flask) -> None:
 
     app.context_processor(_template_globals)
     app.jinja_env.globals["reader_opens_warnings"] = _reader_opens_warnings
+    app.jinja_env.globals["link"] = link
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
@@ -138,7 +140,9 @@ def _template_globals() -> dict:
         return counts().unread_notifications
 
     return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
-            "unread_notices": unread_notices, "unread_notifications": unread_notifications, "viewer": current_user}
+            "unread_notices": unread_notices, "unread_notifications": unread_notifications,
+            # The member itself, not the proxy: a post page reads it hundreds of times.
+            "viewer": current_user._get_current_object()}
 
 
 #: Pages private to whoever asks, signed in or not yet (they redirect to sign-in): never kept by a cache.
