@@ -36,7 +36,7 @@ def earlier_submit(model: type[Content], author_id: int, key: str | None) -> Con
     return db.session.scalar(select(model).where(model.author_id == author_id, model.submission_key == key))
 
 
-def create_once(model: type[Content], author_id: int, key: str | None, create: Callable[[], Content],
+def create_once(model: type[Content], author_id: int, key: str | None, create: Callable[[str | None], Content],
                 landing: Callable[[Content], Landing]):
     """Create content with `create` and commit it, once per form; a resubmit lands where the first one did.
 
@@ -46,7 +46,7 @@ def create_once(model: type[Content], author_id: int, key: str | None, create: C
     return _answer(landed, key)
 
 
-def save_once(model: type[Content], author_id: int, key: str | None, create: Callable[[], Content],
+def save_once(model: type[Content], author_id: int, key: str | None, create: Callable[[str | None], Content],
               answer: Callable[[Content], Answer]) -> tuple[Answer, bool]:
     """Create content with `create` and commit it, once per key; return `answer(content)` and whether this
     call made it (False: an earlier submit with the same key had, and the answer is about that one).
@@ -58,10 +58,11 @@ def save_once(model: type[Content], author_id: int, key: str | None, create: Cal
     earlier = earlier_submit(model, author_id, key)
     if earlier is not None:
         return answer(earlier), False
-    content = create()
-    content.submission_key = key
     try:
-        db.session.flush()  # a submit with the same key that got here first shows up now, or at the commit
+        # The key goes in with the row (set afterwards, it was an UPDATE of its own), so a submit with the same
+        # key that got here first shows up at any flush inside `create`, at the one below, or at the commit.
+        content = create(key)
+        db.session.flush()
         answered = answer(content)
         db.session.commit()
     except IntegrityError:

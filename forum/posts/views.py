@@ -54,9 +54,9 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         try:
-            return create_once(Post, current_user.id, form.submission_key_value(), lambda: create_post(
-                current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or ""
-            ), _new_post_landing)
+            return create_once(Post, current_user.id, form.submission_key_value(), lambda key: create_post(
+                current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or "",
+                submission_key=key), _new_post_landing)
         except DomainError as error:
             show_refusal(form, error, "body")
     return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
@@ -196,7 +196,8 @@ def reply(post_id: int):
         parent = _parent_reply(post, form.parent_id.data)
         try:
             return create_once(Reply, current_user.id, form.submission_key_value(),
-                               lambda: add_reply(current_user, post, form.body.data, parent), _new_reply_landing)
+                               lambda key: add_reply(current_user, post, form.body.data, parent, submission_key=key),
+                               _new_reply_landing)
         except DomainError as error:
             show_refusal(form, error, "body")
     return _render_post_page(post, form, status=422)

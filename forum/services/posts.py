@@ -29,13 +29,14 @@ def _apply_text(post: Post, names: list[str], title: str, body: str, visible: bo
     tag_counts_changed(visible, before, visible, {tag.id for tag in post.hashtags})
 
 
-def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "") -> Post:
+def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "",
+                submission_key: str | None = None) -> Post:
     ensure_can_participate(author)
     names = collect_hashtags(title, body, tags_field)  # refuse bad input before touching the session
     refuse_blocked_words(title, body)
     now = utcnow()
     post = Post(author=author, status=PostStatus.VISIBLE.value, created_at=now, last_activity_at=now,
-                reply_count=0, heart_count=0, content_warning=content_warning.strip())
+                reply_count=0, heart_count=0, content_warning=content_warning.strip(), submission_key=submission_key)
     db.session.add(post)
     _apply_text(post, names, title, body, visible=True)  # tags start from none, so they all count once
     apply_watched_words(post, author)

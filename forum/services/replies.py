@@ -19,7 +19,8 @@ from forum.services.visibility import can_view_reply
 from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
-def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) -> Reply:
+def add_reply(author: User, post: Post, body: str, parent: Reply | None = None,
+              submission_key: str | None = None) -> Reply:
     """Answer a post (or a reply on it); the post's counters and activity move with it."""
     ensure_can_participate(author)
     if not post.is_visible:
@@ -41,7 +42,7 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None) 
     now = utcnow()
     reply = Reply(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
                   body=body, body_html=render_body(body), status=PostStatus.VISIBLE.value,
-                  created_at=now, heart_count=0)
+                  created_at=now, heart_count=0, submission_key=submission_key)
     db.session.add(reply)
     changes = {"reply_count": Post.reply_count + 1, "last_activity_at": now}
     if author.id != post.author_id:

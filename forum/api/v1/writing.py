@@ -93,9 +93,10 @@ def _care_for(post: Post) -> dict | None:
 def create_post_view():
     form = _validated(PostForm, _text_fields(_payload(), ("title", "body", "tags", "content_warning")))
     try:
-        answer, created = save_once(Post, current_user.id, _idempotency_key(), lambda: create_post(
-            current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or ""
-        ), lambda post: {"post": shapes.post_in_full(post, hearted=False), "care": _care_for(post)})
+        answer, created = save_once(Post, current_user.id, _idempotency_key(), lambda key: create_post(
+            current_user, form.title.data, form.body.data, form.tags.data or "", form.content_warning.data or "",
+            submission_key=key),
+            lambda post: {"post": shapes.post_in_full(post, hearted=False), "care": _care_for(post)})
     except DomainError as error:
         _refused(error)
     return jsonify(answer), 201 if created else 200
@@ -111,7 +112,8 @@ def create_reply_view(post_id: int):
     parent = _parent(post, payload.get("parent_id"))
     try:
         answer, created = save_once(
-            Reply, current_user.id, _idempotency_key(), lambda: add_reply(current_user, post, form.body.data, parent),
+            Reply, current_user.id, _idempotency_key(),
+            lambda key: add_reply(current_user, post, form.body.data, parent, submission_key=key),
             lambda reply: {"reply": shapes.reply(reply, set()), "care": _care_for(reply.post)})
     except DomainError as error:
         _refused(error)
