@@ -40,7 +40,6 @@ from forum.models import (
     Notification,
     NotificationKind,
     Post,
-    PostStatus,
     Reply,
     TagFollow,
     User,
@@ -49,7 +48,7 @@ from forum.models import (
 from forum.models.user import username_key
 from forum.services.accounts import member_ids_named
 from forum.services.blocks import may_reach, reach_each_other
-from forum.services.visibility import visible_posts, visible_replies
+from forum.services.visibility import public_posts, public_replies
 
 Kind = NotificationKind
 
@@ -322,11 +321,7 @@ def _shown_to(member: User) -> list[ColumnElement[bool]]:
     The content must be what the member may see (forum.services.visibility, which leaves out whom they
     blocked) and public too: a notification never points at hidden, held or removed words, even their own.
     """
-    public = PostStatus.VISIBLE.value
-    content_shown = and_(
-        visible_posts(member), Post.status == public,
-        or_(Notification.reply_id.is_(None),
-            and_(visible_replies(member), Reply.status == public, Reply.deleted_at.is_(None))))
+    content_shown = and_(public_posts(member), or_(Notification.reply_id.is_(None), public_replies(member)))
     return [Notification.recipient_id == member.id,
             or_(Notification.kind == Kind.MODERATION.value, content_shown),
             or_(Notification.actor_id.is_(None), reach_each_other(member.id, Notification.actor_id))]
