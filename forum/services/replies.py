@@ -11,7 +11,7 @@ from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_review_notes
-from forum.services.notifications import notify_mentions, notify_reply
+from forum.services.notifications.sending import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
