@@ -1,7 +1,8 @@
-"""Lengths of time in words, the way people say them: one rule for "5 minutes ago" and "about 3 hours"."""
+"""Lengths of time in words, the way people say them: the one place that words "5 minutes ago", "waiting 5
+minutes" and "about 3 hours", so a post's age, a queue item's wait and a usual wait never disagree."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 #: The units a length of time is told in, largest first (a month is 30 days, a year 365).
 UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
@@ -17,3 +18,20 @@ def how_long(span: timedelta) -> str | None:
             amount = int(seconds // size)
             return f"{amount} {unit}{'s' if amount != 1 else ''}"
     return None
+
+
+def how_long_ago(moment: datetime, now: datetime) -> str:
+    """Say how long before `now` the moment was: "just now", "5 minutes ago", "3 days ago" (a moment in the
+    future, from a clock a little ahead, is "just now" too)."""
+    words = how_long(now - moment)
+    return f"{words} ago" if words else "just now"
+
+
+def for_how_long(span: timedelta) -> str:
+    """Say how long something has lasted so far: "5 minutes", "under a minute"."""
+    return how_long(span) or "under a minute"
+
+
+def about_how_long(span: timedelta) -> str:
+    """Say an estimate, never more precise than a minute: "about 40 minutes", "about 3 hours"."""
+    return f"about {how_long(span) or '1 minute'}"

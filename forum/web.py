@@ -14,7 +14,7 @@ from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, load_library_once
 from forum.links import link
 from forum.models import User, utcnow
-from forum.timewords import how_long
+from forum.timewords import for_how_long, how_long_ago
 from forum.web_helpers import GUIDES_EXTENSION, unless_database_fails
 
 T = TypeVar("T")
@@ -65,6 +65,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["reader_opens_warnings"] = _reader_opens_warnings
     app.jinja_env.globals["link"] = link
     app.jinja_env.filters["timeago"] = timeago
+    app.jinja_env.filters["for_how_long"] = for_how_long
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
     page_cache.init_app(app)
@@ -175,11 +176,10 @@ def _security_headers(response):
 
 
 def timeago(moment: datetime | None, now: datetime | None = None) -> str:
-    """Say how long ago, the way people do: "just now", "5 minutes ago", "3 days ago"."""
+    """The `timeago` filter: forum.timewords.how_long_ago from now, and nothing for no moment."""
     if moment is None:
         return ""
-    words = how_long((now or utcnow()) - moment)
-    return f"{words} ago" if words else "just now"
+    return how_long_ago(moment, now or utcnow())
 
 
 def set_sqlite_pragmas(app: Flask) -> None:

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Block, Heart, Post, User, utcnow
-from forum.services.acknowledgement import describe_wait, unacknowledged_replies, usual_first_reply_wait
+from forum.services.acknowledgement import unacknowledged_replies, usual_first_reply_wait
 from forum.services.blocks import block
 from forum.services.hearts import set_heart
+from forum.timewords import about_how_long
 from tests.helpers import make_member, make_post, make_reply
 
 
@@ -42,7 +43,7 @@ def test_usual_wait_says_nothing_without_enough_data(app, member, other_member):
                                         (timedelta(minutes=50), "about 50 minutes"),
                                         (timedelta(hours=3), "about 3 hours"), (timedelta(days=3), "about 3 days")])
 def test_waits_are_described_plainly(wait, words):
-    assert describe_wait(wait) == words
+    assert about_how_long(wait) == words
 
 
 def test_author_of_an_unanswered_post_sees_the_usual_wait(signed_in, member, other_member):

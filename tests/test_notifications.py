@@ -12,7 +12,8 @@ from forum.services.following import set_tag_mode
 from forum.services.hearts import set_heart
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import item_for
-from forum.services.notifications import MAX_MENTIONS, mentioned_keys, set_muted_kinds
+from forum.services.notifications import set_muted_kinds
+from forum.services.notifications.sending import MAX_MENTIONS, mentioned_keys
 from forum.services.tags import hashtags_named
 from forum.services.watched import add_watched_word
 from tests.helpers import count_queries, make_member, make_post, make_reply

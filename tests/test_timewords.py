@@ -1,10 +1,10 @@
-"""Lengths of time in words: one rule for a post's age ("5 minutes ago") and a usual wait ("about 3 hours")."""
+"""Lengths of time in words: one rule for a post's age ("5 minutes ago"), a queue item's wait ("waiting 5 minutes")
+and a usual wait ("about 3 hours"), all in forum.timewords."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from forum.services.acknowledgement import describe_wait
-from forum.timewords import how_long
+from forum.timewords import about_how_long, for_how_long, how_long, how_long_ago
 from forum.web import timeago
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
@@ -34,22 +34,25 @@ def test_a_span_is_told_in_its_largest_whole_unit(span, words):
     (timedelta(minutes=5), "5 minutes ago"),
     (timedelta(days=1), "1 day ago"),
 ])
-def test_timeago_says_how_long_ago(ago, words):
-    assert timeago(NOW - ago, now=NOW) == words
+def test_how_long_ago_says_it_as_people_do(ago, words):
+    assert how_long_ago(NOW - ago, NOW) == words
 
 
-def test_timeago_of_nothing_is_empty():
+def test_the_timeago_filter_says_the_same_and_nothing_for_no_moment():
+    assert timeago(NOW - timedelta(minutes=5), now=NOW) == "5 minutes ago"
     assert timeago(None) == ""
 
 
 def test_a_moment_in_the_future_is_just_now():
-    assert timeago(NOW + timedelta(minutes=5), now=NOW) == "just now"
+    assert how_long_ago(NOW + timedelta(minutes=5), NOW) == "just now"
 
 
 @pytest.mark.parametrize("span", [timedelta(minutes=m) for m in (1, 7, 61, 60 * 30, 60 * 24 * 9, 60 * 24 * 400)])
-def test_a_wait_and_an_age_say_the_same_length_of_time(span):
-    assert describe_wait(span) == "about " + timeago(NOW - span, now=NOW).removesuffix(" ago")
+def test_a_wait_an_estimate_and_an_age_say_the_same_length_of_time(span):
+    age = how_long_ago(NOW - span, NOW).removesuffix(" ago")
+    assert (for_how_long(span), about_how_long(span)) == (age, "about " + age)
 
 
-def test_a_wait_under_a_minute_is_about_a_minute():
-    assert describe_wait(timedelta(seconds=20)) == "about 1 minute"
+def test_under_a_minute_is_said_plainly():
+    assert (for_how_long(timedelta(seconds=20)), about_how_long(timedelta(seconds=20))) == \
+        ("under a minute", "about 1 minute")

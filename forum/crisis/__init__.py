@@ -38,7 +38,7 @@ How it works (detector.py runs these steps)
        Every letter accepts repeats ("diiieee") and inner vowels accept "*"
        ("k*ll").  Slang such as "kms", "unalive", "sewerslide" is listed.
        Every phrase has an anchor (its rarest word or run of words,
-       anchors.py); one scan for anchors (matcher.py), on the raw text
+       anchors.py); one scan for anchors (scanner.py), on the raw text
        before normalising, lets most posts go at once and picks the
        sentences, and the groups of phrases, worth matching in the rest.
        Regexes are compiled on first use.  No nested quantifiers, so no

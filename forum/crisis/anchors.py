@@ -4,7 +4,7 @@ The matcher does not run every phrase over every post.  Each phrase has an
 *anchor*: the rarest word, or run of two or three adjacent words, that every
 match of it contains ("no way out" rather than "way"; "suicidal" rather than
 "feeling").  One scan for anchors then tells which phrases are worth running,
-and where (see matcher.py).  Rarity is judged by how common words are in
+and where (see scanner.py).  Rarity is judged by how common words are in
 everyday English (three word lists below, from the wordfreq tables); a rare
 anchor lets most text go at once, and a run starting with a common word costs
 scanning time at every occurrence of that word.

@@ -5,7 +5,7 @@ Pipeline for one post:
 1. prefilter: look for anchors (the rare words every phrase contains) in the
    raw lower-cased text; a post without any is done (most posts);
 2. normalise (normalise.py) and add a leading space;
-3. run the phrase matcher (matcher.py) over the sentences holding anchors,
+3. run the phrase matcher (phrases.py) over the sentences holding anchors,
    only the groups of phrases anchored there;
 4. drop phrases cancelled by an overlapping idiom, and phrases contained in a
    longer phrase;
@@ -268,7 +268,7 @@ def assess(text: str) -> Assessment:
     if not text or text.isspace():
         return _EMPTY
     # The prefilter: most posts hold no anchor of any phrase, and are let go
-    # without being normalised (see matcher.AnchorScanner.prefilter).
+    # without being normalised (see scanner.AnchorScanner.prefilter).
     quick = quick_text(text)
     sentences = None
     if quick is not None:

@@ -7,8 +7,8 @@ subject words, and three phrase families (triggers, means, idioms) with one
 anchor scanner for all of them.
 
 Phrases and cues are written in the pattern language of patterns.py (its
-docstring has the syntax); anchors.py chooses each phrase's anchor; matcher.py
-runs the phrases fast.  No regex is compiled at import, so importing stays
+docstring has the syntax); anchors.py chooses each phrase's anchor; scanner.py
+finds them and phrases.py runs the phrases fast.  No regex is compiled at import, so importing stays
 cheap: :meth:`Lexicon.compile_all` (called by the app factory through
 ``detector.warm_up()``) builds and compiles everything at once, and anything
 not compiled by then is compiled on first use.
@@ -23,8 +23,9 @@ from functools import cached_property
 from pathlib import Path
 from re import _parser as _sre_parse  # the engine's own parse of a regex: its structure, exactly
 
-from .matcher import AnchorScanner, PhraseFamily
 from .patterns import build, lead, parse_pattern
+from .phrases import PhraseFamily
+from .scanner import AnchorScanner
 
 __all__ = ["Rule", "Cue", "compile_cues", "max_separators", "max_star_runs", "Lexicon", "LEXICON", "load_lexicon"]
 

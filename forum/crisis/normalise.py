@@ -327,7 +327,7 @@ def quick_text(text: str) -> str | None:
     same order.  Hashtags become one space per character, so an ASCII post
     keeps its length (the detector relies on that); no offsets are kept for
     the rest (joiners dropped), and digits, symbols, whitespace and spacing
-    are left to the prefilter (matcher.AnchorScanner).
+    are left to the prefilter (scanner.AnchorScanner).
     None when the cheap fold cannot be sure (a pill emoji): the caller then
     normalises in full.
     """

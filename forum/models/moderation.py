@@ -60,11 +60,11 @@ class ModerationItem(db.Model):
     #: When the item was (re)opened: how long it has waited is measured from here.
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     #: The first moderator action since it (re)opened: the queue's response-time figure.
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: A moderator working on it, so two don't work the same item.
-    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Bumped by every action: an action made on an older version lost a race and is not applied.
     version: Mapped[int] = mapped_column(default=0)
@@ -158,7 +158,7 @@ class ModerationAction(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     moderator: Mapped[User | None] = relationship(foreign_keys=[moderator_id])
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
@@ -183,7 +183,7 @@ class WatchedWord(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     #: For block: what the member is told to change. For content_warning: the warning's words.
     message: Mapped[str] = mapped_column(String(500), default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -195,9 +195,9 @@ class MemberNotice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="SET NULL"))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
-    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="SET NULL"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="SET NULL"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

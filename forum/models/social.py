@@ -65,7 +65,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
-    hashtag_id: Mapped[int | None] = mapped_column(ForeignKey("hashtags.id", ondelete="CASCADE"))
+    hashtag_id: Mapped[int | None] = mapped_column(ForeignKey("hashtags.id", ondelete="CASCADE"), index=True)
     #: e.g. "heart:post:12" or "tag_post:5": notifications sharing it are shown as one line.
     group_key: Mapped[str] = mapped_column(String(64), index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -31,7 +31,7 @@ class Hashtag(db.Model):
     post_count: Mapped[int] = mapped_column(default=0, index=True)
     #: Set when moderators merged this tag into another: its page sends readers there, and old
     #: links in stored posts keep working.
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("hashtags.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("hashtags.id", ondelete="SET NULL"), index=True)
 
     def __repr__(self) -> str:
         return f"<Hashtag #{self.name}>"

@@ -9,7 +9,8 @@ from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
 from forum.safe_input import parse_id
 from forum.services.notices import unread_notices_for
-from forum.services.notifications import OPTIONAL_KINDS, lines_for, mark_read, set_muted_kinds, wants
+from forum.services.notifications import OPTIONAL_KINDS, set_muted_kinds, wants
+from forum.services.notifications.reading import lines_for, mark_read
 from forum.web_helpers import form_status
 
 bp = Blueprint("notifications", __name__)

@@ -21,7 +21,7 @@ from forum.models import Post, Reply
 from forum.pagination import BadCursor
 from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
-from forum.services.acknowledgement import describe_wait, thank_everyone, unacknowledged_replies, usual_first_reply_wait
+from forum.services.acknowledgement import thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.care import (
     care_for_author,
     own_reply_in_distress,
@@ -38,6 +38,7 @@ from forum.services.posts import (
 from forum.services.replies import add_reply, delete_reply
 from forum.services.threads import cursor_for, thread_page, visible_reply
 from forum.submissions import SUBMITTED, Landing, create_once
+from forum.timewords import about_how_long
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
 bp = Blueprint("posts", __name__)
@@ -140,7 +141,7 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
     if (is_author and post.hashtags and post.first_response_at is None and post.is_visible
             and not (care and care.is_crisis)):
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
-        usual_wait = (describe_wait(found[0]), found[1]) if found else None
+        usual_wait = (about_how_long(found[0]), found[1]) if found else None
     own_reply = own_reply_in_distress(page.replies(), current_user) if care else None
     hearted_post, hearted_replies = hearted_in_thread(current_user, post.id, reply_ids)
     return render_template(

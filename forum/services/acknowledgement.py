@@ -11,7 +11,6 @@ from forum.models import Heart, Post, Reply, User, post_hashtags, utcnow
 from forum.services.blocks import may_reach
 from forum.services.hearts import set_heart
 from forum.services.visibility import public_posts, public_replies
-from forum.timewords import how_long
 
 #: How far back the usual-wait figure looks, and how many answered posts it reads at most.
 WAIT_WINDOW_DAYS = 90
@@ -49,8 +48,3 @@ def unacknowledged_replies(post: Post) -> list[Reply]:
 def thank_everyone(author: User, post: Post) -> int:
     """Heart every reply the author hasn't answered or hearted; ordinary hearts. Returns how many."""
     return sum(set_heart(author, reply, True) for reply in unacknowledged_replies(post))
-
-
-def describe_wait(wait: timedelta) -> str:
-    """Say a wait the way people do: "about 40 minutes", "about 3 hours", "about 2 days"."""
-    return f"about {how_long(wait) or '1 minute'}"

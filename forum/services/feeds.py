@@ -7,10 +7,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
-from forum.models import Hashtag, Post, PostStatus, Reply, User, post_hashtags, utcnow
+from forum.models import Hashtag, Post, Reply, User, post_hashtags, utcnow
 from forum.pagination import Page, encode_cursor, keyset_page
 from forum.services.following import not_muted
-from forum.services.visibility import public_posts, visible_posts, visible_posts_apart, visible_replies
+from forum.services.visibility import (
+    public_posts,
+    public_reply_status,
+    visible_posts,
+    visible_posts_apart,
+    visible_replies,
+)
 
 #: A post waits in "Needs a reply" for this long; older unanswered posts stay on their tag pages.
 NEEDS_REPLY_DAYS = 14
@@ -24,7 +30,8 @@ def latest(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]
 
 def _needs_reply_clause():
     since = utcnow() - timedelta(days=NEEDS_REPLY_DAYS)
-    return (Post.status == PostStatus.VISIBLE.value, Post.first_response_at.is_(None), Post.created_at >= since)
+    # public_posts(None) is the bare status equality, which lets the query walk ix_posts_status_unanswered.
+    return (public_posts(None), Post.first_response_at.is_(None), Post.created_at >= since)
 
 
 def needs_reply(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]:
@@ -101,7 +108,7 @@ def recent_replies_by(viewer: User | None, author: User, limit: int = 20) -> lis
 def hearts_received(author: User) -> int:
     """Hearts on the member's visible posts and replies."""
     on_posts = select(func.coalesce(func.sum(Post.heart_count), 0)).where(
-        Post.author_id == author.id, Post.status == PostStatus.VISIBLE.value).scalar_subquery()
+        Post.author_id == author.id, public_posts(None)).scalar_subquery()
     on_replies = select(func.coalesce(func.sum(Reply.heart_count), 0)).where(
-        Reply.author_id == author.id, Reply.status == PostStatus.VISIBLE.value).scalar_subquery()
+        Reply.author_id == author.id, public_reply_status()).scalar_subquery()
     return db.session.scalar(select(on_posts + on_replies))

@@ -9,7 +9,7 @@ from forum.models import Heart, Post, Reply, User
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
-from forum.services.notifications import notify_heart
+from forum.services.notifications.sending import notify_heart
 
 
 def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:

@@ -10,7 +10,7 @@ from forum.hashtags import extract_hashtags, hashtag_key
 from forum.models import Hashtag, ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
 from forum.services.erasure import forget_review_notes, forget_unused_hashtags
-from forum.services.notifications import notify_mentions, notify_tag_followers
+from forum.services.notifications.sending import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
 from forum.services.text import excerpt, render_body

@@ -13,7 +13,6 @@ from forum.models import (
     MemberNotice,
     PastUsername,
     Post,
-    PostStatus,
     Reply,
     TagFollow,
     User,
@@ -29,6 +28,7 @@ from forum.services.erasure import (
 )
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts
+from forum.services.visibility import public_posts
 
 
 def export_member(member: User) -> dict:
@@ -131,7 +131,7 @@ def _visible_posts_per_tag(member: User) -> list[tuple[int, int]]:
     return db.session.execute(
         select(post_hashtags.c.hashtag_id, func.count())
         .join(Post, Post.id == post_hashtags.c.post_id)
-        .where(Post.author_id == member.id, Post.status == PostStatus.VISIBLE.value)
+        .where(Post.author_id == member.id, public_posts(None))
         .group_by(post_hashtags.c.hashtag_id)).all()
 
 

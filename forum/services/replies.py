@@ -11,11 +11,11 @@ from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_review_notes
-from forum.services.notifications import notify_mentions, notify_reply
+from forum.services.notifications.sending import notify_mentions, notify_reply
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
-from forum.services.visibility import can_view_reply
+from forum.services.visibility import can_view_reply, public_replies
 from forum.services.watched import apply_watched_words, refuse_blocked_words
 
 
@@ -102,8 +102,7 @@ def _drop_emptied_placeholder(reply_id: int) -> None:
 
 def recount_post(post: Post) -> None:
     """Recompute a post's reply count, last activity and first response from its live, visible replies."""
-    live = select(Reply).where(Reply.post_id == post.id, Reply.deleted_at.is_(None),
-                               Reply.status == PostStatus.VISIBLE.value).subquery()
+    live = select(Reply).where(Reply.post_id == post.id, public_replies(None)).subquery()
     count, last = db.session.execute(select(func.count(), func.max(live.c.created_at))).one()
     first_response = db.session.scalar(
         select(func.min(live.c.created_at)).where(live.c.author_id != post.author_id)

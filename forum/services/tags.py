@@ -20,8 +20,9 @@ from forum.hashtags import (
     merge_hashtags,
     parse_tags_field,
 )
-from forum.models import Hashtag, Post, PostStatus, Reply, post_hashtags
+from forum.models import Hashtag, Post, Reply, post_hashtags
 from forum.services import DomainError
+from forum.services.visibility import public_posts
 
 
 def collect_hashtags(title: str, body: str, tags_field: str = "") -> list[str]:
@@ -129,7 +130,7 @@ def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
     # One grouped pass over the links counts every tag at once; only the tags that are off get written.
     exact_stmt = (select(post_hashtags.c.hashtag_id, func.count())
                   .join(Post, Post.id == post_hashtags.c.post_id)
-                  .where(Post.status == PostStatus.VISIBLE.value).group_by(post_hashtags.c.hashtag_id))
+                  .where(public_posts(None)).group_by(post_hashtags.c.hashtag_id))
     stored_stmt = select(Hashtag.id, Hashtag.post_count)
     if ids is not None:
         exact_stmt = exact_stmt.where(post_hashtags.c.hashtag_id.in_(ids))

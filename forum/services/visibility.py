@@ -51,7 +51,8 @@ def public_posts(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause for the posts everyone may see, minus those of members the viewer blocked.
 
     Unlike visible_posts it asks the database nothing first, so a count can sit inside another statement
-    (forum.services.nav_counts).
+    (forum.services.nav_counts). public_posts(None) is the bare status rule, for counts that belong to no
+    viewer (a tag's post count, a member's hearts).
     """
     visible = Post.status == PostStatus.VISIBLE.value
     return visible if viewer_id(viewer) is None else and_(visible, _not_blocked(viewer))
@@ -107,10 +108,16 @@ def visible_replies(viewer: User | None) -> ColumnElement[bool]:
     return and_(or_(Reply.status == PostStatus.VISIBLE.value, Reply.author_id == member_id), not_blocked)
 
 
+def public_reply_status() -> ColumnElement[bool]:
+    """Where-clause for replies whose status lets everyone see them, deleted or not: a deleted reply kept for
+    the replies under it still counts the hearts it was given (hearts_received)."""
+    return Reply.status == PostStatus.VISIBLE.value
+
+
 def public_replies(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause for the replies everyone may see (visible, not deleted), minus those of members the viewer
     blocked: what an author may thank, whoever they are (visible_replies shows moderators hidden ones too)."""
-    public = and_(Reply.status == PostStatus.VISIBLE.value, Reply.deleted_at.is_(None))
+    public = and_(public_reply_status(), Reply.deleted_at.is_(None))
     member_id = viewer_id(viewer)
     return public if member_id is None else and_(public, Reply.author_id.not_in(blocked_by(member_id)))
 

@@ -5,7 +5,7 @@ repeated) used to take time growing with the square of its length: every
 phrase searched its whole sentence for cues.  The context rules now look cues
 and clause breaks up in indexes of the post (context.Scope), and a sentence
 with many groups of phrases is read in one pass of the whole family's regex
-(matcher.PhraseFamily).  Neither may change a result: both are compared here
+(phrases.PhraseFamily).  Neither may change a result: both are compared here
 with the direct way, on long texts built from the corpus and from cue words.
 """
 
@@ -18,7 +18,7 @@ import time
 import pytest
 
 import forum.crisis.context as context
-import forum.crisis.matcher as matcher
+import forum.crisis.phrases as phrases
 from forum.crisis.detector import assess, warm_up
 from tests.crisis import corpus
 
@@ -62,7 +62,7 @@ def _long_texts() -> list[str]:
 def _direct(monkeypatch) -> None:
     """Search every range directly and run every group on its own."""
     monkeypatch.setattr(context, "_SHORT", 10**9)
-    monkeypatch.setattr(matcher, "_WHOLE_FROM", 10**9)
+    monkeypatch.setattr(phrases, "WHOLE_FAMILY_FROM", 10**9)
 
 
 def test_long_sentences_are_assessed_as_the_direct_way_would(monkeypatch):
@@ -76,7 +76,7 @@ def test_the_indexes_agree_with_the_direct_way_on_every_range(monkeypatch):
     # Short texts, with the indexes used for every range and the whole
     # family's regex for every sentence.
     monkeypatch.setattr(context, "_SHORT", -1)
-    monkeypatch.setattr(matcher, "_WHOLE_FROM", 1)
+    monkeypatch.setattr(phrases, "WHOLE_FAMILY_FROM", 1)
     rng = random.Random(3)
     texts = TEXTS + [_soup(rng, rng.randrange(20, 400), rng.choice(" *")) for _ in range(300)]
     indexed = [assess(text).to_dict() for text in texts]

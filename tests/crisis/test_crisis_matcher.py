@@ -57,9 +57,9 @@ OBFUSCATED = [_obfuscate(t, random.Random(i)) for i, t in enumerate(TEXTS)]
 
 
 def _merged(family):
-    """One regex of all the family's phrases (what the groups stand in for)."""
-    members = [i for i in range(len(family.leaves)) if family.rank[i] >= 0]
-    return family._compile(members)
+    """One regex of all the family's phrases (what the groups stand in for), with the phrase of each group."""
+    regex, info, _ = family.whole
+    return regex, info
 
 
 @lru_cache(maxsize=None)

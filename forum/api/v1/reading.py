@@ -18,7 +18,7 @@ from forum.services.blocks import has_blocked
 from forum.services.care import care_for_author
 from forum.services.following import followed_tags
 from forum.services.hearts import hearted_in_thread
-from forum.services.notifications import lines_for, unread_count
+from forum.services.notifications.reading import lines_for, unread_count
 from forum.services.tags import find_hashtag
 from forum.services.threads import thread_page
 from forum.services.visibility import shows_activity

@@ -12,7 +12,7 @@ from forum.crisis.hotlines import Hotline
 from forum.models import Hashtag, Post, Reply, User
 from forum.pagination import Page
 from forum.services.care import Care
-from forum.services.notifications import NotificationLine
+from forum.services.notifications.reading import NotificationLine
 from forum.services.threads import ThreadPage
 
 

@@ -19,7 +19,7 @@ from forum.services import DomainError, NotAllowed
 from forum.services.care import care_for_author
 from forum.services.flags import AlreadyFlagged, ensure_can_flag, flag_content, has_flagged
 from forum.services.hearts import set_heart
-from forum.services.notifications import mark_read, unread_count
+from forum.services.notifications.reading import mark_read, unread_count
 from forum.services.posts import create_post
 from forum.services.replies import add_reply
 from forum.services.threads import crisis_signals

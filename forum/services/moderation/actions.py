@@ -26,7 +26,7 @@ from forum.models import (
 from forum.services import DomainError
 from forum.services.moderation.authority import ensure_may_act_on, ensure_may_undo
 from forum.services.moderation.messages import SUPPORT_MESSAGES
-from forum.services.notifications import notify_moderation
+from forum.services.notifications.sending import notify_moderation
 from forum.services.replies import recount_post
 from forum.services.tags import locked_status, tag_counts_changed
 

@@ -1,0 +1,176 @@
+"""Reading notifications: the member's page of lines ("Sam and 4 others sent hearts"), the unread count, and
+marking them read. What was sent is shown only while its content is public and its sender not blocked."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, func, literal, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.models import Hashtag, MemberNotice, Notification, Post, Reply, User, utcnow
+from forum.services.blocks import reach_each_other
+from forum.services.notifications import NOTICE_KEY, Kind
+from forum.services.visibility import public_posts, public_replies
+
+#: Read notifications stay on the page this long, below the new ones.
+KEEP_READ = timedelta(days=30)
+#: Lines on the page; older ones wait for "mark all as read".
+MAX_LINES = 50
+
+
+@dataclass
+class NotificationLine:
+    """One line on the page: a group of notifications sharing a key, newest first."""
+
+    kind: str
+    group_key: str
+    unread: bool
+    created_at: datetime
+    #: The newest notification in the group (what "mark all as read" goes up to).
+    newest_id: int
+    #: Different senders in the group (for followed tags: different posts).
+    count: int
+    post_id: int | None
+    reply_id: int | None
+    post_title: str
+    tag_name: str
+    detail: dict
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def about(self) -> str:
+        """What the notification is about: "post" or "reply" (the group key's middle part)."""
+        if self.kind == Kind.MODERATION.value:
+            return self.detail.get("about", "")
+        return self.group_key.split(":")[1] if self.group_key.count(":") == 2 else "post"
+
+    @property
+    def who(self) -> str:
+        """"Sam", "Sam and Alex", "Sam and 4 others"."""
+        if not self.names:
+            return "Someone"
+        if self.count == 1:
+            return self.names[0]
+        if self.count == 2 and len(self.names) == 2:
+            return f"{self.names[0]} and {self.names[1]}"
+        others = self.count - 1
+        return f"{self.names[0]} and {others} other{'s' if others != 1 else ''}"
+
+    @property
+    def text(self) -> str:
+        title = f"“{self.post_title}”"
+        if self.kind == Kind.REPLY.value:
+            if self.about == "reply":
+                return f"{self.who} answered your reply on {title}"
+            return f"{self.who} replied to your post {title}"
+        if self.kind == Kind.MENTION.value:
+            where = f"a reply on {title}" if self.about == "reply" else title
+            return f"{self.who} mentioned you in {where}"
+        if self.kind == Kind.HEART.value:
+            hearts = "a heart" if self.count == 1 else "hearts"
+            what = f"your reply on {title}" if self.about == "reply" else f"your post {title}"
+            return f"{self.who} sent {hearts} for {what}"
+        if self.kind == Kind.TAG_POST.value:
+            if self.count == 1:
+                return f"A new post in #{self.tag_name}: {title}"
+            return f"{self.count} new posts in #{self.tag_name}"
+        about = f" about your {self.about}" if self.about else ""
+        if self.detail.get("notice") == "auto_hidden":  # flags hid it; no moderator has looked yet
+            return f"A note{about}: it's hidden for now while a moderator reviews it"
+        return f"A moderator wrote to you{about}"
+
+
+def _from_notifications() -> Select:
+    return (select().select_from(Notification)
+            .outerjoin(Post, Post.id == Notification.post_id)
+            .outerjoin(Reply, Reply.id == Notification.reply_id))
+
+
+def _shown_to(member: User) -> list[ColumnElement[bool]]:
+    """Where-clauses for the member's notifications that may still be shown (used with _from_notifications).
+
+    The content must be what the member may see (forum.services.visibility, which leaves out whom they
+    blocked) and public too: a notification never points at hidden, held or removed words, even their own.
+    """
+    content_shown = and_(public_posts(member), or_(Notification.reply_id.is_(None), public_replies(member)))
+    return [Notification.recipient_id == member.id,
+            or_(Notification.kind == Kind.MODERATION.value, content_shown),
+            or_(Notification.actor_id.is_(None), reach_each_other(member.id, Notification.actor_id))]
+
+
+def _unread(member: User) -> ColumnElement[bool]:
+    """Unread, where a moderator's message counts as read once the member read it on /notices: one message,
+    one unread signal, not one under "Messages" and another under "Notifications"."""
+    notice_read = exists().where(MemberNotice.member_id == member.id, MemberNotice.read_at.is_not(None),
+                                 Notification.group_key == literal(NOTICE_KEY) + cast(MemberNotice.id, String))
+    return and_(Notification.read_at.is_(None), or_(Notification.kind != Kind.MODERATION.value, ~notice_read))
+
+
+def unread_count(member: User) -> int:
+    """How many unread lines the page shows: groups, not single notifications ("Sam and 4 others" is one)."""
+    return db.session.scalar(unread_count_query(member))
+
+
+def unread_count_query(member: User) -> Select:
+    return (_from_notifications().add_columns(func.count(func.distinct(Notification.group_key)))
+            .where(*_shown_to(member), _unread(member)))
+
+
+def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES) -> list[NotificationLine]:
+    """The member's notifications as lines: unread ones first, then those read in the last KEEP_READ,
+    newest first, each with its two newest senders' names; a fixed number of queries however many there are."""
+    is_unread = _unread(member)
+    unread = case((is_unread, 1), else_=0)
+    # A group counts senders, except followed tags, which count posts ("3 new posts in #Anxiety").
+    sender = case((Notification.kind == Kind.TAG_POST.value, Notification.post_id),
+                  else_=func.coalesce(Notification.actor_id, 0))
+    newest_first = (Notification.created_at.desc(), Notification.id.desc())
+    each_sender = (_from_notifications().add_columns(
+        Notification.id, Notification.group_key, Notification.created_at, unread.label("unread"),
+        func.row_number().over(partition_by=(Notification.group_key, unread, sender),
+                               order_by=newest_first).label("nth"))
+        .where(*_shown_to(member),
+               or_(is_unread, Notification.created_at >= (now or utcnow()) - KEEP_READ))
+        .subquery())
+    group = (each_sender.c.group_key, each_sender.c.unread)
+    senders = (select(each_sender.c.id, each_sender.c.group_key, each_sender.c.unread,
+                      func.row_number().over(partition_by=group, order_by=(each_sender.c.created_at.desc(),
+                                                                           each_sender.c.id.desc())).label("place"),
+                      func.count().over(partition_by=group).label("count"),
+                      func.max(each_sender.c.created_at).over(partition_by=group).label("latest"))
+               .where(each_sender.c.nth == 1).subquery())
+    ranked = (select(senders, func.dense_rank().over(order_by=(senders.c.unread.desc(), senders.c.latest.desc(),
+                                                               senders.c.group_key)).label("line"))
+              .subquery())
+    rows = db.session.execute(
+        select(Notification, ranked.c.unread, ranked.c.count, ranked.c.line, Post.title, Hashtag.name)
+        .join(ranked, ranked.c.id == Notification.id)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(Hashtag, Hashtag.id == Notification.hashtag_id)
+        .where(ranked.c.place <= 2, ranked.c.line <= limit)
+        .order_by(ranked.c.line, ranked.c.place)
+        .options(selectinload(Notification.actor)))
+    lines: dict[int, NotificationLine] = {}
+    for note, is_unread, count, line_no, title, tag_name in rows:
+        line = lines.get(line_no)
+        if line is None:
+            line = lines[line_no] = NotificationLine(
+                kind=note.kind, group_key=note.group_key, unread=bool(is_unread), created_at=note.created_at,
+                newest_id=note.id, count=count, post_id=note.post_id, reply_id=note.reply_id,
+                post_title=title or "", tag_name=tag_name or "", detail=note.detail or {})
+        if note.actor is not None:
+            line.names.append(note.actor.username)
+    return list(lines.values())
+
+
+def mark_read(member: User, up_to: int | None = None) -> int:
+    """Mark the member's notifications read, up to the newest one they were shown; return how many changed.
+
+    `up_to` keeps a notification that arrived while the page was open unread.
+    """
+    stmt = update(Notification).where(Notification.recipient_id == member.id, Notification.read_at.is_(None))
+    if up_to is not None:
+        stmt = stmt.where(Notification.id <= up_to)
+    return db.session.execute(stmt.values(read_at=utcnow()), execution_options={"synchronize_session": False}).rowcount

@@ -1,0 +1,181 @@
+"""Sending notifications: who hears about a new reply, @mention, heart, post in a followed tag or moderators'
+message, and who doesn't (the kinds they turned off, blocks either way, content nobody else may see)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import and_, delete, exists, insert, not_, select
+
+from forum.extensions import db
+from forum.hashtags import strip_code
+from forum.models import MemberNotice, Notification, Post, Reply, TagFollow, User, utcnow
+from forum.models.user import username_key
+from forum.services.accounts import member_ids_named
+from forum.services.blocks import may_reach, reach_each_other
+from forum.services.notifications import NOTICE_KEY, OPTIONAL_KINDS, Kind
+
+#: More names than this in one text notify nobody beyond the first ones (a list of every member is noise).
+MAX_MENTIONS = 20
+
+# "@name" where a username can start: not inside a word, an address (sam@example.org) or a URL path.
+_MENTION_RE = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
+
+
+def mentioned_keys(text: str) -> list[str]:
+    """Return the username keys @mentioned in Markdown text, first mention first, outside code."""
+    keys: list[str] = []
+    for match in _MENTION_RE.finditer(strip_code(text)):
+        key = username_key(match.group(1))
+        if key not in keys:
+            keys.append(key)
+            if len(keys) == MAX_MENTIONS:
+                break
+    return keys
+
+
+def notify_reply(reply: Reply) -> None:
+    """Tell the post's author, and the author of the reply answered, about a new reply."""
+    if not _is_public(reply):
+        return
+    post = reply.post
+    rows: dict[int, dict] = {}
+    if reply.parent_id is not None:
+        parent = db.session.get(Reply, reply.parent_id)
+        if parent is not None and parent.is_visible and not parent.is_deleted:
+            rows[parent.author_id] = _row(parent.author_id, f"reply:reply:{parent.id}", post.id, reply.id)
+    # The post's author hears once, even when the reply answers their own reply.
+    rows.setdefault(post.author_id, _row(post.author_id, f"reply:post:{post.id}", post.id, reply.id))
+    _deliver(Kind.REPLY, list(rows.values()), reply.author_id)
+
+
+def notify_mentions(content: Post | Reply) -> None:
+    """Tell each @mentioned member about a post or reply that names them."""
+    if not _is_public(content):
+        return
+    is_post = isinstance(content, Post)
+    keys = mentioned_keys(f"{content.title}\n\n{content.body}" if is_post else content.body)
+    if not keys:
+        return
+    named = member_ids_named(keys)  # a name given up lately still reaches its member
+    post_id = content.id if is_post else content.post_id
+    reply_id = None if is_post else content.id
+    if reply_id is not None:  # "Sam replied to your post" already says it
+        named -= set(db.session.scalars(select(Notification.recipient_id).where(Notification.reply_id == reply_id)))
+    group_key = f"mention:post:{post_id}" if is_post else f"mention:reply:{reply_id}"
+    author_of_post = content.author_id if is_post else content.post.author_id
+    reached = _deliver(Kind.MENTION, [_row(member_id, group_key, post_id, reply_id) for member_id in named],
+                       content.author_id, authors=[author_of_post])
+    if is_post and reached:  # being named is the news; "a new post in #Anxiety" would repeat it
+        db.session.execute(delete(Notification).where(Notification.kind == Kind.TAG_POST.value,
+                                                      Notification.post_id == post_id,
+                                                      Notification.recipient_id.in_(reached)))
+
+
+def notify_heart(member: User, target: Post | Reply) -> None:
+    """Tell an author someone sent a heart, once per member and post or reply, however often it is re-sent."""
+    if not _is_public(target):
+        return
+    is_post = isinstance(target, Post)
+    group_key = f"heart:{'post' if is_post else 'reply'}:{target.id}"
+    sent_before = db.session.scalar(select(exists().where(
+        Notification.recipient_id == target.author_id, Notification.group_key == group_key,
+        Notification.actor_id == member.id)))
+    if sent_before:
+        return
+    post_id = target.id if is_post else target.post_id
+    _deliver(Kind.HEART, [_row(target.author_id, group_key, post_id, None if is_post else target.id)], member.id)
+
+
+def notify_tag_followers(post: Post) -> None:
+    """Tell members following the post's tags about a new post: once each, under the first tag they follow."""
+    if not post.is_visible or not post.hashtags:
+        return
+    order = {tag.id: place for place, tag in enumerate(post.hashtags)}
+    choices: dict[int, list[tuple[str, int]]] = {}
+    for member_id, tag_id, mode in db.session.execute(
+            select(TagFollow.user_id, TagFollow.hashtag_id, TagFollow.mode)
+            .where(TagFollow.hashtag_id.in_(order), TagFollow.user_id != post.author_id)):
+        choices.setdefault(member_id, []).append((mode, tag_id))
+    rows = []
+    for member_id, chosen in choices.items():
+        if any(mode == "mute" for mode, _ in chosen):  # a muted tag keeps the post out of their feeds too
+            continue
+        tag_id = min((tag_id for _, tag_id in chosen), key=order.__getitem__)
+        rows.append(_row(member_id, f"tag_post:{tag_id}", post.id, None, hashtag_id=tag_id))
+    _deliver(Kind.TAG_POST, rows, post.author_id)
+
+
+def notify_moderation(notice: MemberNotice) -> None:
+    """Tell a member the moderators acted on their content or wrote to them; the words stay on /notices.
+
+    When held content is approved, the notifications it was held back from go out now.
+    """
+    about = "post" if notice.post_id else "reply" if notice.reply_id else ""
+    _deliver(Kind.MODERATION, [_row(notice.member_id, f"{NOTICE_KEY}{notice.id}", None, None,
+                                    detail={"about": about, "notice": notice.kind})], None)
+    if notice.kind == "approved":
+        content = db.session.get(Post, notice.post_id) if notice.post_id else db.session.get(Reply, notice.reply_id)
+        if content is not None and not _announced(content):
+            if isinstance(content, Post):
+                notify_tag_followers(content)
+            else:
+                notify_reply(content)
+            notify_mentions(content)
+
+
+def _is_public(content: Post | Reply) -> bool:
+    if isinstance(content, Reply):
+        return content.is_visible and not content.is_deleted and content.post.is_visible
+    return content.is_visible
+
+
+def _announced(content: Post | Reply) -> bool:
+    """Whether this post or reply already notified people (approved, undone and approved again)."""
+    if isinstance(content, Reply):
+        where = [Notification.reply_id == content.id, Notification.kind.in_([Kind.REPLY.value, Kind.MENTION.value])]
+    else:
+        where = [Notification.post_id == content.id, Notification.reply_id.is_(None),
+                 Notification.kind.in_([Kind.TAG_POST.value, Kind.MENTION.value])]
+    return db.session.scalar(select(exists().where(*where)))
+
+
+def _row(recipient_id: int, group_key: str, post_id: int | None, reply_id: int | None, *,
+         hashtag_id: int | None = None, detail: dict | None = None) -> dict:
+    return {"recipient_id": recipient_id, "group_key": group_key, "post_id": post_id, "reply_id": reply_id,
+            "hashtag_id": hashtag_id, "detail": detail or {}}
+
+
+def _deliver(kind: Kind, rows: list[dict], actor_id: int | None, authors: Iterable[int] = ()) -> list[int]:
+    """Insert the rows meant for someone other than the actor who wants this kind, shares no block with the
+    actor, and hasn't blocked the authors whose words they would be sent to. Return the recipients reached.
+    """
+    rows = [row for row in rows if row["recipient_id"] != actor_id]
+    if not rows:
+        return []
+    recipient_ids = {row["recipient_id"] for row in rows}
+    unwanted = _muting(kind, recipient_ids) | _walled_off(recipient_ids, actor_id, set(authors))
+    rows = [row for row in rows if row["recipient_id"] not in unwanted]
+    if rows:
+        now = utcnow()
+        db.session.execute(insert(Notification), [{"kind": kind.value, "actor_id": actor_id, "created_at": now,
+                                                   "read_at": None, **row} for row in rows])
+    return [row["recipient_id"] for row in rows]
+
+
+def _muting(kind: Kind, member_ids: set[int]) -> set[int]:
+    if kind not in OPTIONAL_KINDS:
+        return set()
+    found = db.session.execute(select(User.id, User.muted_notifications).where(User.id.in_(member_ids)))
+    return {member_id for member_id, muted in found if kind.value in (muted or [])}
+
+
+def _walled_off(member_ids: set[int], actor_id: int | None, authors: set[int]) -> set[int]:
+    """Which of the members blocked the actor or the authors, or were blocked by the actor."""
+    authors = authors - {actor_id, None} - member_ids
+    reached = [may_reach(author_id, User.id) for author_id in authors]
+    if actor_id is not None:  # never among the members: _deliver leaves the actor out
+        reached.append(reach_each_other(actor_id, User.id))
+    if not reached:
+        return set()
+    return set(db.session.scalars(select(User.id).where(User.id.in_(member_ids), not_(and_(*reached)))))
