@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from forum import create_app
 from forum.links import link
 
+
 @pytest.fixture(scope="module")
 def app():
     """Links need no database: one app for the module, on both database runs alike."""
