@@ -1,6 +1,10 @@
-"""Take the README's screenshots: the main pages at a phone's width (360 px) and a desktop's (1280 px).
+"""Take the README's screenshots: the main pages at a phone's width (360 px) and a desktop's (1280 px), in the
+light colour scheme, and in the dark one on request (named `…-dark.png`).
 
-    .venv/bin/python bench/screenshots.py [--out docs/screenshots] [--dark]
+    .venv/bin/python bench/screenshots.py [--out docs/screenshots] [--scheme light] [--scheme dark] [--full-page]
+
+docs/screenshots keeps the light ones the README shows (the default); look at both schemes in a scratch folder
+(`--scheme light --scheme dark --out /tmp/shots`) rather than adding a second set to the repository.
 
 Builds a throwaway demo forum (a fresh SQLite file, migrated and seeded, with one crisis post so the
 moderation pages have something to show), serves it on a free loopback port and drives Debian's chromium
@@ -27,12 +31,15 @@ PAGES = [
     ("latest", "/", None),
     ("menu", "/", "river_stones"),  # the header's menu, opened (phones and tablets only)
     ("help", "/help", None),
+    ("post", "crisis-post", None),  # a post with a reply under it
+    ("compose", "/posts/new", "river_stones"),
     ("queue", "/moderation/", "river_stones"),
     ("item", "first-item", "river_stones"),
     ("log", "/moderation/log", "river_stones"),
     ("health", "/moderation/health", "river_stones"),
 ]
 DEMO_PASSWORD = "kindred-demo"
+CRISIS_TITLE = "Can't do this anymore"
 
 
 def build_demo(database: Path) -> dict[str, str]:
@@ -52,7 +59,7 @@ def build_demo(database: Path) -> dict[str, str]:
     with app.app_context():
         upgrade()
         seed_demo()
-        post = create_post(find_member("NightOwlNora"), "Can't do this anymore",
+        post = create_post(find_member("NightOwlNora"), CRISIS_TITLE,
                            "I want to die and I think tonight is the night.\n\nI **really** don't know who to talk to.")
         db.session.flush()
         add_reply(find_member("tidepool"), post, "I'm here with you. Can you tell us how you are right now?")
@@ -78,15 +85,15 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the demo server did not start")
 
 
-def shoot(base: str, out: Path, dark: bool) -> list[Path]:
+def shoot(base: str, out: Path, schemes: list[str], full_page: bool = False) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     taken = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for size_name, viewport in WIDTHS.items():
+        for scheme, (size_name, viewport) in ((scheme, size) for scheme in schemes for size in WIDTHS.items()):
             for signed_in in (None, "river_stones"):
-                context = browser.new_context(viewport=viewport, color_scheme="dark" if dark else "light")
+                context = browser.new_context(viewport=viewport, color_scheme=scheme)
                 page = context.new_page()
                 if signed_in:
                     page.goto(base + "/login")
@@ -100,13 +107,16 @@ def shoot(base: str, out: Path, dark: bool) -> list[Path]:
                     if path == "first-item":
                         page.goto(base + "/moderation/")
                         path = page.locator(".queue-item a.button").first.get_attribute("href")
+                    elif path == "crisis-post":
+                        page.goto(base + "/")
+                        path = page.get_by_role("link", name=CRISIS_TITLE).first.get_attribute("href")
                     page.goto(base + path)
                     if name == "menu":
                         if not page.locator(".site-menu > summary").is_visible():
                             continue  # a desktop shows every link instead
                         page.locator(".site-menu > summary").click()
-                    target = out / f"{name}-{size_name}{'-dark' if dark else ''}.png"
-                    page.screenshot(path=str(target))
+                    target = out / f"{name}-{size_name}{'-dark' if scheme == 'dark' else ''}.png"
+                    page.screenshot(path=str(target), full_page=full_page)
                     taken.append(target)
                 context.close()
         browser.close()
@@ -116,14 +126,16 @@ def shoot(base: str, out: Path, dark: bool) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    parser.add_argument("--dark", action="store_true", help="dark colour scheme")
+    parser.add_argument("--scheme", choices=["light", "dark"], action="append",
+                        help="colour scheme (default light); give it twice for both")
+    parser.add_argument("--full-page", action="store_true", help="the whole page, not only the first screen")
     options = parser.parse_args()
     options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         env = build_demo(Path(scratch) / "demo.sqlite3")
         server, base = serve(env)
         try:
-            for path in shoot(base, options.out, options.dark):
+            for path in shoot(base, options.out, options.scheme or ["light"], options.full_page):
                 print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
         finally:
             server.terminate()

@@ -4,7 +4,10 @@ its button shows what is unread and a crisis item waiting. At 1280 px the links 
 import pytest
 from playwright.sync_api import expect
 
-from forum.models import Role
+from forum.extensions import db
+from forum.models import Priority, ReasonKind, Role
+from forum.services.moderation.actions import take_action
+from forum.services.moderation.queue import add_reason
 from tests.browser_fixtures import sign_in
 from tests.helpers import make_member, make_post, make_reply
 
@@ -25,15 +28,22 @@ ACTION = {"visitor": "Sign in", "member": "Write", "moderator": "Write"}
 USERNAME = {"member": "quiet_harbour", "moderator": "steady_lantern"}
 
 
-def viewer_page(browser, base, who, viewport, **context_options):  # noqa: F811
+def viewer_page(browser, base, who, viewport, messaged=False, **context_options):  # noqa: F811
     """A page at `viewport` for a visitor, or signed in as a member with one unread reply, or as a moderator
-    with a crisis item waiting (and the same unread reply)."""
+    with a crisis item waiting (and the same unread reply); `messaged`: with an unread message from another
+    moderator too, so the header also shows "Messages"."""
     page = browser.new_context(viewport=viewport, **context_options).new_page()
     if who != "visitor":
         person = make_member(USERNAME[who], Role.MODERATOR if who == "moderator" else Role.MEMBER)
         make_reply(make_member(f"replier_to_{who}"), make_post(person, "My week", "Better than the last."))
         if who == "moderator":
             make_post(make_member("night_writer"), "Tonight", CRISIS_TEXT)
+        if messaged:
+            post = make_post(person, "A long night", "Words for the moderators to read.")
+            item = add_reason(post, ReasonKind.FLAG.value, {"reason": "at_risk"}, Priority.AT_RISK_FLAG)
+            take_action(make_member("other_lantern", Role.MODERATOR), item, item.version, "message",
+                        message_key="crisis_lines")
+            db.session.commit()
         sign_in(page, base, person.username)
     page.goto(base + "/")
     return page
@@ -115,21 +125,26 @@ def test_the_phone_menu_opens_from_the_keyboard_without_javascript(app, live_ser
     page.context.close()
 
 
-@pytest.mark.parametrize("who", ["visitor", "moderator"])
-def test_a_desktop_shows_every_link_without_a_menu(app, live_server, browser, who):  # noqa: F811
-    page = viewer_page(browser, live_server, who, DESKTOP)
+# The widest header a moderator gets: every count showing, "Messages" too (it is there only while one is unread);
+# at 1280 px and at 70rem (1120 px), the narrowest width that shows the desktop header.
+@pytest.mark.parametrize("who,messaged,width", [("visitor", False, 1280), ("moderator", False, 1280),
+                                                ("moderator", True, 1280), ("moderator", True, 1120)])
+def test_a_desktop_shows_every_link_without_a_menu(app, live_server, browser, who, messaged, width):  # noqa: F811
+    viewport = {**DESKTOP, "width": width}
+    page = viewer_page(browser, live_server, who, viewport, messaged=messaged)
     expect(page.locator(".site-menu")).to_be_hidden()
     expect(page.locator(".search-link")).to_be_hidden()
     expect(page.get_by_label("Search posts and replies")).to_be_visible()
     header = page.locator(".site-header")
     names = ["Latest", "Needs a reply", "Tags", "Guides"]
     names += ["Sign in", "Join"] if who == "visitor" else ["My tags", "Write a post", "Notifications", "Moderation",
-                                                            "Settings"]
+                                                            "Settings", "Sign out"]
+    names += ["Messages"] if messaged else []
     for name in names:
-        expect(header.get_by_role("link", name=name).first).to_be_visible()
+        expect(header.get_by_role("link", name=name).or_(header.get_by_role("button", name=name)).first).to_be_visible()
     link_tops = page.evaluate("""() => [...document.querySelectorAll('.main-nav a, .account-nav > *')]
         .map(element => Math.round(element.getBoundingClientRect().top + element.offsetHeight / 2))""")
     assert max(link_tops) - min(link_tops) <= 2  # the links are one line under the brand, help and search
     assert header.bounding_box()["height"] < 2 * ONE_ROW_PX
-    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.context.close()

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from forum.hashtags import hashtag_key, is_valid_hashtag
 from forum.rendering import render_markdown
-from forum.services.guides import community_tags
+from forum.services.guides import community_tags, display_spellings
 from forum.web_helpers import guide_library
 
 bp = Blueprint("guides", __name__)
@@ -36,8 +36,12 @@ def index():
         guides = list(library)
     else:
         guides = library.tagged(tag) if tag else []
-    return render_template("guides/index.html", guides=guides, tag=tag, asked=bool(wanted),
-                           tag_names=library.tag_names(), current_key=hashtag_key(tag) if tag else None,
+    # The filter shows each tag as the community spells it (#PTSD on its tag page, post cards and search, so
+    # here too), not as a guide's author happened to write it; the address the filter links to says the same.
+    spellings = display_spellings([*library.tag_names(), *([tag] if tag else [])])
+    tag_names = sorted({spellings[hashtag_key(name)] for name in library.tag_names()}, key=str.casefold)
+    return render_template("guides/index.html", guides=guides, tag=spellings[hashtag_key(tag)] if tag else None,
+                           asked=bool(wanted), tag_names=tag_names, current_key=hashtag_key(tag) if tag else None,
                            hashtag_key=hashtag_key)
 
 

@@ -16,3 +16,11 @@ def community_tags(names: Iterable[str]) -> dict[str, Hashtag]:
     if not keys:
         return {}
     return {tag.key: tag for tag in db.session.scalars(select(Hashtag).where(Hashtag.key.in_(keys)))}
+
+
+def display_spellings(names: Iterable[str]) -> dict[str, str]:
+    """Each name's spelling as the community writes it (the tag's display name), by hashtag key; a name nobody
+    has used here yet, or whose tag was merged into another, keeps the spelling it was given."""
+    names = list(names)
+    community = {key: tag.name for key, tag in community_tags(names).items() if tag.merged_into_id is None}
+    return {hashtag_key(name): community.get(hashtag_key(name), name) for name in names}
