@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forum.crisis.detector import assess  # noqa: E402
-from forum.hashtags import extract_hashtags  # noqa: E402
+from forum.markup import extract_hashtags  # noqa: E402
 from forum.rendering import render_markdown  # noqa: E402
 
 SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
