@@ -106,9 +106,11 @@ def _rewrite_inline(children: list[Token]) -> list[Token]:
 
 
 def _rewrite_block(token: Token) -> None:
-    """Shift headings down and turn table alignment styles into align."""
+    """Shift headings down, drop fences' language and turn table alignment styles into align."""
     if token.type in ("heading_open", "heading_close"):
         token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
+    elif token.type == "fence":
+        token.info = ""  # a language class the sanitiser would strip anyway; without it, no work for bleach
     elif token.type in ("th_open", "td_open"):
         style = _ALIGN_STYLE_RE.search(str(token.attrGet("style") or ""))
         token.attrs.pop("style", None)

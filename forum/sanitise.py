@@ -6,7 +6,9 @@ swapped here alone. The renderer never emits raw member HTML; this is the second
 
 from __future__ import annotations
 
+import re
 import threading
+from html import unescape
 
 import bleach
 
@@ -40,7 +42,63 @@ class _PerThread(threading.local):
 
 _local = _PerThread()
 
+# bleach parses with html5lib, ~10 µs a character of markup: 300-600 ms for a 20,000-character post made of
+# code spans or escaped '<'s. Most HTML we are given is already inside the allow-list, and bleach would only
+# write it out again. _already_clean proves that in one linear pass and gives what bleach would; anything it
+# is not sure of goes to bleach. A test compares the two on random rendered Markdown.
+_TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9]*)((?: [a-z]+=\"[^\"<>]*\")*)( /)?>")
+_ATTR_RE = re.compile(r' ([a-z]+)="([^"]*)"')
+#: What bleach would change or question outside tags: control characters, '>' or a bare '&' in text.
+_DOUBTFUL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|>|&(?!(?:amp|lt|gt|quot);)")
+_SAFE_HREF_RE = re.compile(r"(?:https?://|mailto:|[^:]*$)", re.IGNORECASE)
+_VOID_TAGS = frozenset({"br", "hr"})
+
+
+def _tag_is_allowed(tag: str, attrs: str) -> bool:
+    """Return True if the tag and every attribute would pass bleach unchanged."""
+    if tag not in ALLOWED_TAGS:
+        return False
+    for name, value in _ATTR_RE.findall(attrs):
+        value = unescape(value)
+        if not _allow_attribute(tag, name, value):
+            return False
+        if name == "href" and not (_SAFE_HREF_RE.match(value) and value.isprintable() and value == value.strip()):
+            return False
+    return True
+
+
+def _already_clean(html: str) -> str | None:
+    """Return html as bleach would write it if it is well-nested and inside the allow-list, else None."""
+    text = _TAG_RE.sub("", html)
+    if "<" in text or _DOUBTFUL_RE.search(text):
+        return None
+    checked: set[str] = set()
+    open_tags: list[str] = []
+    for whole in _TAG_RE.finditer(html):
+        closing, tag, attrs, self_closing = whole.groups()
+        if whole.group() not in checked:
+            if (closing and (attrs or self_closing)) or (self_closing and tag not in _VOID_TAGS):
+                return None
+            if not _tag_is_allowed(tag, attrs) or _DOUBTFUL_RE.search(attrs):
+                return None
+            checked.add(whole.group())
+        if tag in _VOID_TAGS:
+            if closing:
+                return None
+        elif closing:
+            if not open_tags or open_tags.pop() != tag:
+                return None
+        elif tag == "a" and "a" in open_tags:
+            return None  # html5lib would close the outer link
+        else:
+            open_tags.append(tag)
+    if open_tags:
+        return None
+    # The one thing bleach rewrites in well-formed allowed HTML: void elements lose their "/".
+    return html.replace("<br />", "<br>").replace("<hr />", "<hr>")
+
 
 def sanitise_html(html: str) -> str:
     """Return html with every tag, attribute and URL scheme outside the allow-list removed."""
-    return _local.cleaner.clean(html)
+    clean = _already_clean(html)
+    return clean if clean is not None else _local.cleaner.clean(html)
