@@ -28,6 +28,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from forum.hashtags import MAX_HASHTAGS_PER_POST, iter_hashtag_spans, merge_hashtags
+from forum.markup_limits import limit_inline_work
 from forum.sanitise import ALLOWED_PROTOCOLS
 
 LINK_REL = "nofollow ugc noopener"
@@ -135,12 +136,17 @@ def _render_hashtag(self, tokens: Sequence[Token], idx: int, options, env) -> st
     return f'<a href="{escapeHtml(env["tag_url"](name))}" class="hashtag">#{escapeHtml(name)}</a>'
 
 
-def _new_markdown(inline_linkify: bool = True) -> MarkdownIt:
-    """Build the parser: CommonMark, no raw HTML, tables, ~~del~~, bare URLs linked, the forum's rule."""
+def _new_markdown(inline_linkify: bool = True, limited: bool = True) -> MarkdownIt:
+    """Build the parser: CommonMark, no raw HTML, tables, ~~del~~, bare URLs linked, the forum's rule.
+
+    limited=False leaves out the limits on hostile text, so a test can show they change nothing else.
+    """
     options = {"html": False, "linkify": True, "typographer": False}
     md = MarkdownIt("commonmark", options).enable(["table", "strikethrough", "linkify"])
     if not inline_linkify:
         md.inline.ruler.disable(["linkify"])
+    if limited:
+        limit_inline_work(md)
     md.core.ruler.push("kindred", _kindred_rule)
     md.add_render_rule("hashtag", _render_hashtag)
     return md
@@ -177,6 +183,7 @@ def parse_markdown(text: str) -> ParsedText:
     Cached: saving a post reads its hashtags, renders it and cuts its excerpt from this one parse.
     """
     md = _local.md if text.count("://") <= MANY_LINKS else _local.many_links_md
+    md.linkify.reset()  # type: ignore[union-attr]  # a BareLinkBudget: see limit_inline_work
     tokens = md.parse(text)
     names = (token.content for token in _inline_children(tokens) if token.type == "hashtag")
     return ParsedText(tuple(tokens), tuple(merge_hashtags(names, limit=None)))

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forum import markup
 from forum.hashtags import hashtag_key
 from forum.markup import extract_hashtags, parse_markdown, words_outside_code
+from forum.markup_limits import MARKER_ALLOWANCE, MAX_BARE_LINKS, BareLinkBudget
 from forum.rendering import render_markdown
 
 TAG_PREFIX = "/tags/"
@@ -110,3 +112,38 @@ def test_hostile_shapes_grow_linearly(unit: str) -> None:
         return (unit * (n // len(unit) + 1))[:n]
 
     assert _best_time(sized(20_000)) < 8 * _best_time(sized(5_000)) + 0.005
+
+
+def _html(md, text: str) -> str:
+    return md.renderer.render(md.parse(text), md.options, {"tag_url": lambda name: TAG_PREFIX + name})
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_the_limits_on_hostile_text_change_nothing_in_ordinary_text(text: str) -> None:
+    assert _html(markup._new_markdown(), text) == _html(markup._new_markdown(limited=False), text)
+
+
+def test_past_the_allowance_markers_are_shown_as_typed() -> None:
+    allowance = MARKER_ALLOWANCE["emphasis"]
+    text = "*a* " * allowance + "*b*"
+    html = render_markdown(text, tag_url=lambda name: TAG_PREFIX + name)
+    assert html.count("<em>") == allowance // 2
+    assert html.endswith("*a* *b*</p>\n")  # the member's text is all there, past the allowance as typed
+
+
+def test_past_the_budget_bare_urls_stay_text() -> None:
+    text = " ".join(f"https://x.org/{n}" for n in range(MAX_BARE_LINKS + 10))
+    html = render_markdown(text, tag_url=lambda name: TAG_PREFIX + name)
+    assert html.count("<a ") == MAX_BARE_LINKS
+    assert f"https://x.org/{MAX_BARE_LINKS + 9}</p>" in html
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["https://x.org/a", "www.x.org", "a@b.org", "x.org/#f", " ", "\n", "a", ".",
+                                 "(", ")", "*"]), max_size=40).map("".join))
+def test_reading_links_a_chunk_at_a_time_finds_the_same_links(text: str) -> None:
+    linkify = markup._new_markdown(limited=False).linkify
+    whole = [(link.index, link.last_index, link.url) for link in linkify.match(text) or []]
+    chunked = [(link.index, link.last_index, link.url) for link in BareLinkBudget(linkify).match(text, chunk=7)]
+    assert chunked == whole
