@@ -2,13 +2,14 @@
 
 markdown-it-py tries every inline rule at every character that might start markup: ~5-50 µs each, so a
 20,000-character post made of such characters ("#" * n, "*_" * n, "[(" * n, "<a" * n) took 100-500 ms
-to parse. Three limits, installed by `limit_inline_work`:
+to parse. The limits, installed by `limit_inline_work`:
 
 - Text runs stop only at characters an enabled rule starts with. markdown-it also stops at '#', '-', '@',
   '$', '%', '+', '=', '^', '{', '}' and '>' for plugins we don't use; the tokens are the same either way.
 - Past a generous number of markers of one kind in a text (emphasis, code, links, autolinks), the rest of
   that kind are literal text, as if escaped: shown to readers exactly as typed, never removed.
 - Past MAX_BARE_LINKS bare URLs in a text, the rest stay plain text (still shown, not linked).
+- Block rules are not called for lines that cannot start their block (same tokens, fewer calls per line).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 #: Characters an enabled inline rule can start at: newline, image, entity, emphasis, linkify (':'),
@@ -63,8 +65,29 @@ def _count_or_take_markers(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: The characters each block rule can start a line with. markdown-it asks every one of them, at every line of
+#: a paragraph, whether it ends the paragraph (twice: setext headings ask too); a line starting otherwise
+#: is answered here without the call.
+BLOCK_STARTS = {"fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "html_block": "<",
+                "heading": "#"}
+
+
+def _only_at(starts: str, rule):
+    """Wrap a block rule so that lines starting with none of `starts` are refused at once."""
+    def rule_if_it_can_start(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        pos = state.bMarks[start_line] + state.tShift[start_line]
+        if pos < state.eMarks[start_line] and state.src[pos] not in starts:
+            return False
+        return rule(state, start_line, end_line, silent)
+    return rule_if_it_can_start
+
+
 def limit_inline_work(md: MarkdownIt) -> None:
-    """Install the three limits on a parser (see the module docstring)."""
+    """Install the limits on a parser (see the module docstring)."""
+    block = md.block.ruler
+    for rule in block.__rules__:
+        if rule.name in BLOCK_STARTS:
+            block.at(rule.name, _only_at(BLOCK_STARTS[rule.name], rule.fn), {"alt": rule.alt})
     linkify_inline = "linkify" in md.inline.ruler.get_active_rules()
     md.inline.terminator_re = re.compile("[" + re.escape(_STARTS if linkify_inline else _STARTS_WITHOUT_LINKIFY) + "]")
     md.inline.ruler.after("text", "kindred_markers", _count_or_take_markers)
