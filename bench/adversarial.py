@@ -48,6 +48,11 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "&amp;": repeat("&amp;"),
     "\\*": repeat("\\*"),
     "|table|": repeat("|a"),
+    "short lines": repeat("a\n"),
+    "list items": repeat("- a\n"),
+    "numbered items": repeat("1. a\n"),
+    "quoted lines": repeat(">a\n"),
+    "table rows": lambda n: ("| a | b |\n|---|---|\n" + "| a | b |\n" * (n // 10 + 1))[:n],
     "one repeated line": repeat("I want to die tonight and I don't want to be here anymore.\n"),
     "letters only": repeat("a"),
 }

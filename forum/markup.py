@@ -176,11 +176,12 @@ class ParsedText:
     hashtags: tuple[str, ...]
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=4)
 def parse_markdown(text: str) -> ParsedText:
     """Parse member Markdown with the forum's rules.
 
-    Cached: saving a post reads its hashtags, renders it and cuts its excerpt from this one parse.
+    Cached: saving a post reads its hashtags, renders it and cuts its excerpt from this one parse. Only a
+    few texts are kept: a long hostile text's tokens can take megabytes.
     """
     md = _local.md if text.count("://") <= MANY_LINKS else _local.many_links_md
     md.linkify.reset()  # type: ignore[union-attr]  # a BareLinkBudget: see limit_inline_work
