@@ -92,7 +92,8 @@ def test_words_outside_code_leave_code_out() -> None:
 # Growth, not a millisecond figure: 20k characters may take at most 8x what 5k takes (linear is 4x).
 HOSTILE_SHAPES = {"hashes": "#", "hash-letter": "#a", "letter-hash": "a#", "fragments": "x/#", "ticks": "`#",
                   "emphasis": "*_", "brackets": "[(", "quotes": "> ", "nested list": "  - ", "tags": "<a",
-                  "urls": "http://a.", "table": "|a"}
+                  "urls": "http://a.", "table": "|a", "emails": "a@b.org ", "escapes": "\\*", "entities": "&amp;",
+                  "short lines": "a\n", "list items": "- a\n", "quoted lines": ">a\n"}
 
 
 def _best_time(text: str) -> float:
