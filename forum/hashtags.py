@@ -2,8 +2,10 @@
 
 Everything here is pure: plain strings in, plain values out, no Flask.
 
-Names are handled WITHOUT the leading '#': ``extract_hashtags("#Hope")``
-returns ``["Hope"]``. Names keep the spelling the member used first;
+Names are handled WITHOUT the leading '#'. Which '#words' of a post are
+hashtags is read from its Markdown parse (forum/markup.py, extract_hashtags),
+so that code, links and URLs are judged exactly as the page renders them;
+this module says what a hashtag looks like in a run of plain text. Names keep the spelling the member used first;
 ``hashtag_key`` gives the case- and width-insensitive identity used to
 de-duplicate and to look tags up.
 """
@@ -69,11 +71,6 @@ _URL_RE = re.compile(
 )
 
 _FIELD_SPLIT_RE = re.compile(r"[\s,]+")
-_FENCE_OPEN_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_INDENTED_RE = re.compile(r"^(?: {0,3}\t| {4})")
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*(?:\r?\n)+")
-_BACKTICKS_RE = re.compile(r"`+")
 
 
 def hashtag_key(name: str) -> str:
@@ -121,7 +118,8 @@ def iter_hashtag_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, name) for each valid hashtag in plain text.
 
     text[start:end] is the whole '#...' run including repeated '#'s; name
-    has no '#'. No Markdown awareness: see strip_code for that.
+    has no '#'. No Markdown awareness: forum/markup.py calls this on the
+    parse's text tokens only.
     """
     if "#" not in text:
         return
@@ -163,20 +161,6 @@ def merge_hashtags(
     return merged
 
 
-def extract_hashtags(
-    text: str, *, limit: int | None = MAX_HASHTAGS_PER_POST
-) -> list[str]:
-    """Return a post's hashtags without '#', first spelling, in order.
-
-    Tags inside Markdown code are ignored. At most `limit` distinct tags
-    are returned (pass None to get them all, e.g. to warn about too many).
-    """
-    if "#" not in text:
-        return []
-    spans = iter_hashtag_spans(strip_code(text))
-    return merge_hashtags((name for _, _, name in spans), limit=limit)
-
-
 def _field_entries(text: str) -> list[str]:
     """Split the composer's tags field on spaces and commas."""
     return [entry for entry in _FIELD_SPLIT_RE.split(text) if entry]
@@ -192,99 +176,3 @@ def invalid_tags_in_field(text: str) -> list[str]:
     """Return the entries of the "tags" field that are not valid, as typed."""
     invalid = [e for e in _field_entries(text) if not is_valid_hashtag(e)]
     return list(dict.fromkeys(invalid))
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Replace each span's characters by spaces, keeping newlines."""
-    parts: list[str] = []
-    pos = 0
-    for start, end in spans:
-        parts.append(text[pos:start])
-        parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
-        pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-def _code_block_spans(text: str) -> list[tuple[int, int]]:
-    """Return the spans of fenced and indented code blocks (line-based)."""
-    # An approximation of CommonMark good enough for member posts: indented
-    # lines inside a list are list content, not code, and an indented line
-    # cannot interrupt a paragraph.
-    spans: list[tuple[int, int]] = []
-    fence: str | None = None
-    prev_blank, in_code, in_list = True, False, False
-    pos = 0
-    for raw in text.split("\n"):
-        start, pos = pos, pos + len(raw) + 1
-        line = raw.rstrip("\r")
-        blank = not line.strip()
-        if fence is not None:
-            spans.append((start, start + len(line)))
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = None
-            continue
-        opened = _FENCE_OPEN_RE.match(line)
-        if opened and not ("`" in opened.group(1) and "`" in opened.group(2)):
-            fence = opened.group(1)
-            spans.append((start, start + len(line)))
-        elif blank:
-            pass
-        elif _INDENTED_RE.match(line) and (prev_blank or in_code) and not in_list:
-            in_code = True
-            spans.append((start, start + len(line)))
-        else:
-            in_code = False
-            if _LIST_ITEM_RE.match(line):
-                in_list = True
-            elif prev_blank and not _INDENTED_RE.match(line):
-                in_list = False
-        prev_blank = blank
-    return spans
-
-
-def _code_span_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Return the spans of `code spans` within text[lo:hi]."""
-    runs = [m.span() for m in _BACKTICKS_RE.finditer(text, lo, hi)]
-    by_len: dict[int, list[int]] = {}
-    for i, (a, b) in enumerate(runs):
-        by_len.setdefault(b - a, []).append(i)
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(runs):
-        start, end = runs[i]
-        if start > 0 and text[start - 1] == "\\":
-            start += 1  # an escaped backtick is literal; the rest may open
-        later = by_len.get(end - start, [])
-        j = bisect_right(later, i)
-        if end > start and j < len(later):
-            closer = later[j]
-            spans.append((start, runs[closer][1]))
-            i = closer + 1
-        else:
-            i += 1
-    return spans
-
-
-def strip_code(markdown: str) -> str:
-    """Blank out Markdown code spans and code blocks with spaces.
-
-    Offsets and newlines are kept, so positions in the result match the
-    original text.
-    """
-    if "`" not in markdown and "~~~" not in markdown and not (
-        "    " in markdown or "\t" in markdown
-    ):
-        return markdown
-    text = _blank(markdown, _code_block_spans(markdown))
-    if "`" not in text:
-        return text
-    spans: list[tuple[int, int]] = []
-    lo = 0
-    # Code spans never cross a blank line, so match backticks per paragraph.
-    for brk in _PARAGRAPH_BREAK_RE.finditer(text):
-        spans += _code_span_spans(text, lo, brk.start())
-        lo = brk.end()
-    spans += _code_span_spans(text, lo, len(text))
-    return _blank(text, spans)

@@ -18,7 +18,7 @@ from forum.guides.loader import (
     parse_guide,
 )
 from forum.guides.search import search_guides, stem
-from forum.hashtags import extract_hashtags
+from forum.markup import extract_hashtags
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"

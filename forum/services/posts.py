@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.hashtags import extract_hashtags, hashtag_key
+from forum.hashtags import hashtag_key
+from forum.markup import extract_hashtags
 from forum.models import Hashtag, ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
 from forum.services.erasure import forget_review_notes, forget_unused_hashtags

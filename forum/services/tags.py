@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.hashtags import (
     MAX_HASHTAGS_PER_POST,
-    extract_hashtags,
     hashtag_key,
     invalid_tags_in_field,
     merge_hashtags,
     parse_tags_field,
 )
+from forum.markup import extract_hashtags
 from forum.models import Hashtag, Post, Reply, post_hashtags
 from forum.services import DomainError
 from forum.services.visibility import public_posts

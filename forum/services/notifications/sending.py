@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, delete, exists, insert, not_, select
 
 from forum.extensions import db
-from forum.hashtags import strip_code
+from forum.markup import words_outside_code
 from forum.models import MemberNotice, Notification, Post, Reply, TagFollow, User, utcnow
 from forum.models.user import username_key
 from forum.services.accounts import member_ids_named
@@ -25,12 +25,14 @@ _MENTION_RE = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 def mentioned_keys(text: str) -> list[str]:
     """Return the username keys @mentioned in Markdown text, first mention first, outside code."""
     keys: list[str] = []
-    for match in _MENTION_RE.finditer(strip_code(text)):
-        key = username_key(match.group(1))
-        if key not in keys:
-            keys.append(key)
-            if len(keys) == MAX_MENTIONS:
-                break
+    # Read from the parse the page is rendered from, a run of text at a time: a name in code is not a mention.
+    for words in words_outside_code(text):
+        for match in _MENTION_RE.finditer(words):
+            key = username_key(match.group(1))
+            if key not in keys:
+                keys.append(key)
+                if len(keys) == MAX_MENTIONS:
+                    return keys
     return keys
 
 
