@@ -35,6 +35,12 @@ LINK_REL = "nofollow ugc noopener"
 HEADING_SHIFT = 2
 #: Past this many "://" in a text, links are found by the linear core rule alone (see _PerThread).
 MANY_LINKS = 64
+#: Lines formatted as Markdown; past them a text shows as typed (its words, line breaks and hashtags kept).
+#: markdown-it-py spends 15-50 µs on each line of a list, quote or table: a 20,000-character post of 5,000
+#: one-word list items took 250 ms to save. No real post comes near this many lines.
+MAX_FORMATTED_LINES = 500
+#: Lines of an as-typed tail per paragraph, so the sanitiser's batches stay small.
+_TAIL_LINES_PER_PARAGRAPH = 32
 
 _ALIGN_STYLE_RE = re.compile(r"text-align:\s*(\w+)")
 _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -50,7 +56,7 @@ def inline_text(tokens: Sequence[Token] | None) -> str:
     """Return the plain text of inline tokens (an image's alt, a paragraph's words)."""
     parts: list[str] = []
     for token in tokens or ():
-        if token.type in ("text", "code_inline", "text_special"):
+        if token.type in ("text", "code_inline", "text_special", "typed"):
             parts.append(token.content)
         elif token.type == "hashtag":
             parts.append(f"#{token.content}")
@@ -136,6 +142,11 @@ def _render_hashtag(self, tokens: Sequence[Token], idx: int, options, env) -> st
     return f'<a href="{escapeHtml(env["tag_url"](name))}" class="hashtag">#{escapeHtml(name)}</a>'
 
 
+def _render_typed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """Render text shown as typed: escaped, each line break a <br>."""
+    return escapeHtml(tokens[idx].content).replace("\n", "<br>\n")
+
+
 def _new_markdown(inline_linkify: bool = True, limited: bool = True) -> MarkdownIt:
     """Build the parser: CommonMark, no raw HTML, tables, ~~del~~, bare URLs linked, the forum's rule.
 
@@ -149,6 +160,7 @@ def _new_markdown(inline_linkify: bool = True, limited: bool = True) -> Markdown
         limit_inline_work(md)
     md.core.ruler.push("kindred", _kindred_rule)
     md.add_render_rule("hashtag", _render_hashtag)
+    md.add_render_rule("typed", _render_typed)
     return md
 
 
@@ -183,11 +195,44 @@ def parse_markdown(text: str) -> ParsedText:
     Cached: saving a post reads its hashtags, renders it and cuts its excerpt from this one parse. Only a
     few texts are kept: a long hostile text's tokens can take megabytes.
     """
-    md = _local.md if text.count("://") <= MANY_LINKS else _local.many_links_md
+    head, tail = _split_at_line(text, MAX_FORMATTED_LINES)
+    md = _local.md if head.count("://") <= MANY_LINKS else _local.many_links_md
     md.linkify.reset()  # type: ignore[union-attr]  # a BareLinkBudget: see limit_inline_work
-    tokens = md.parse(text)
+    tokens = md.parse(head)
+    if tail:
+        tokens += _as_typed(tail)
     names = (token.content for token in _inline_children(tokens) if token.type == "hashtag")
     return ParsedText(tuple(tokens), tuple(merge_hashtags(names, limit=None)))
+
+
+def _split_at_line(text: str, lines: int) -> tuple[str, str]:
+    """The text up to the end of its `lines`th line, and the rest ("" when it has no more lines than that)."""
+    if text.count("\n") < lines:
+        return text, ""
+    cut = -1
+    for _ in range(lines):
+        cut = text.index("\n", cut + 1)
+    return text[: cut + 1], text[cut + 1 :]
+
+
+def _as_typed(text: str) -> list[Token]:
+    """Paragraphs showing text as it was typed: escaped, line breaks kept, hashtags marked as everywhere else.
+
+    One "typed" token per run of text (rendered with its line breaks: _render_typed), not one per line: making
+    thousands of tokens cost as much as the parse it saves.
+    """
+    tokens: list[Token] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = block.split("\n")
+        for start in range(0, len(lines), _TAIL_LINES_PER_PARAGRAPH):
+            chunk = "\n".join(lines[start : start + _TAIL_LINES_PER_PARAGRAPH])
+            if not chunk.strip():
+                continue
+            children = [Token("typed", "", 0, content=part.content) if part.type == "text" else part
+                        for part in (_split_hashtags(chunk) if "#" in chunk else [Token("text", "", 0, content=chunk)])]
+            inline = Token("inline", "", 0, content=chunk, children=children, level=1)  # inside the <p>
+            tokens += [Token("paragraph_open", "p", 1), inline, Token("paragraph_close", "p", -1)]
+    return tokens
 
 
 def _inline_children(tokens: Sequence[Token]) -> Iterator[Token]:
@@ -216,7 +261,7 @@ def extract_hashtags(text: str, *, limit: int | None = MAX_HASHTAGS_PER_POST) ->
 def words_outside_code(text: str) -> Iterator[str]:
     """Yield the runs of plain text a reader sees as words: no code, no URLs hidden behind link text."""
     for token in _inline_children(parse_markdown(text).tokens):
-        if token.type == "text":
+        if token.type in ("text", "typed"):
             yield token.content
         elif token.type == "hashtag":
             yield f"#{token.content}"

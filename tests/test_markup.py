@@ -148,3 +148,24 @@ def test_reading_links_a_chunk_at_a_time_finds_the_same_links(text: str) -> None
     whole = [(link.index, link.last_index, link.url) for link in linkify.match(text) or []]
     chunked = [(link.index, link.last_index, link.url) for link in BareLinkBudget(linkify).match(text, chunk=7)]
     assert chunked == whole
+
+
+def test_past_the_line_budget_the_text_shows_as_typed_and_nothing_is_lost() -> None:
+    head = "".join(f"- step {number}\n" for number in range(markup.MAX_FORMATTED_LINES))
+    tail = "- still a list item #Hope @sam_k\n<b>not bold</b> *not em*\n\n> a new paragraph #Sleep\n"
+    text = head + tail
+    html = render_markdown(text, tag_url=lambda name: TAG_PREFIX + name)
+    assert html.count("<li>") == markup.MAX_FORMATTED_LINES  # the lines before it are Markdown as ever
+    assert ('<p>- still a list item <a href="/tags/Hope" class="hashtag">#Hope</a> @sam_k<br>\n'
+            "&lt;b&gt;not bold&lt;/b&gt; *not em*</p>") in html
+    assert "<p>&gt; a new paragraph" in html
+    assert stored_keys(text) == linked_keys(text) == {"hope", "sleep"}
+    assert " @sam_k" in "".join(words_outside_code(text))  # mentions read there too
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["- a #Hope", "> b", "`c #code`", "| d |", "#Sleep", "", "```", "e"]),
+                min_size=1, max_size=30))
+def test_stored_and_linked_hashtags_agree_on_either_side_of_the_line_budget(lines: list[str]) -> None:
+    text = "x\n" * (markup.MAX_FORMATTED_LINES - 10) + "\n".join(lines)
+    assert stored_keys(text) == linked_keys(text)
