@@ -1,7 +1,8 @@
-"""A hashtag shows as the community spells it — the first spelling anybody used (or the one a moderator chose)
-— wherever the site names it as a tag: the tags list, its page, post cards and a post's chips, search results,
-a member's followed tags, and the treatment guides' filter and pages. Only the words members wrote keep their
-own spelling (a body's `#worklife` stays as typed, in the post and its excerpt)."""
+"""A hashtag shows as the community spells it (the spelling written most, the one already shown on a tie, or the
+one a moderator chose: tests/test_tag_spellings.py) wherever the site names it as a tag: the tags list, its page,
+post cards and a post's chips, search results, a member's followed tags, and the treatment guides' filter and
+pages. Only the words members wrote keep their own spelling (a body's `#worklife` stays as typed, in the post and
+its excerpt)."""
 import re
 
 import pytest

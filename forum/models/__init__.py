@@ -19,7 +19,7 @@ from forum.models.moderation import (
 )
 from forum.models.post import Post, PostStatus, Reply
 from forum.models.social import Block, Notification, NotificationKind, TagFollow
-from forum.models.tag import Hashtag, post_hashtags
+from forum.models.tag import Hashtag, HashtagSpelling, post_hashtags
 from forum.models.token import AccessToken, TokenScope
 from forum.models.user import Role, User
 
@@ -28,5 +28,5 @@ __all__ = [
     "Block", "Notification", "NotificationKind", "TagFollow", "FLAG_REASON_LABELS", "Flag", "FlagReason",
     "MemberNotice", "ModerationAction", "Revision", "WatchedAction", "WatchedWord", "Hashtag", "Heart", "ItemStatus",
     "ModerationItem", "ModerationReason", "Priority", "ReasonKind", "Post", "PostStatus", "Reply", "Role", "User",
-    "post_hashtags", "utcnow", "PastUsername", "SignIn",
+    "post_hashtags", "HashtagSpelling", "utcnow", "PastUsername", "SignIn",
 ]

@@ -1,7 +1,7 @@
 """Hashtags and the posts that carry them."""
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
@@ -25,8 +25,10 @@ class Hashtag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Case-folded identity: `#Depression` and `#depression` are one tag (see forum.hashtags.hashtag_key).
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    #: Display spelling: the first one anybody used.
+    #: Display spelling: the one the community writes most (HashtagSpelling), or the one moderators chose.
     name: Mapped[str] = mapped_column(String(64))
+    #: Whether moderators chose the display spelling (forum.services.tag_admin.rename_tag): it then stays.
+    spelling_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Visible posts carrying the tag; recounted exactly by the services whenever it may change.
     post_count: Mapped[int] = mapped_column(default=0, index=True)
     #: Set when moderators merged this tag into another: its page sends readers there, and old
@@ -35,3 +37,14 @@ class Hashtag(db.Model):
 
     def __repr__(self) -> str:
         return f"<Hashtag #{self.name}>"
+
+
+class HashtagSpelling(db.Model):
+    """How many posts came to carry a tag written this way (#ptsd, #PTSD): the display name follows the most used
+    (forum.services.tags.note_spellings)."""
+
+    __tablename__ = "hashtag_spellings"
+
+    hashtag_id: Mapped[int] = mapped_column(ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True)
+    spelling: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uses: Mapped[int] = mapped_column(default=0)

@@ -13,7 +13,13 @@ from forum.services.accounts import ensure_can_participate
 from forum.services.erasure import forget_review_notes, forget_unused_hashtags
 from forum.services.notifications.sending import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
-from forum.services.tags import collect_hashtags, hashtags_named, locked_status, tag_counts_changed
+from forum.services.tags import (
+    collect_hashtags,
+    hashtags_named,
+    locked_status,
+    note_spellings,
+    tag_counts_changed,
+)
 from forum.services.text import excerpt, render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words, watched_warnings
 
@@ -28,6 +34,7 @@ def _apply_text(post: Post, names: list[str], title: str, body: str, visible: bo
     post.hashtags = hashtags_named(names)
     db.session.flush()
     tag_counts_changed(visible, before, visible, {tag.id for tag in post.hashtags})
+    note_spellings([tag for tag in post.hashtags if tag.id not in before], names)
 
 
 def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "",

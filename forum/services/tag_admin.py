@@ -85,6 +85,7 @@ def rename_tag(moderator: User, name: str, spelling: str) -> ModerationAction:
         raise DomainError(f"#{tag.name} is already written that way.", field="spelling")
     before = tag.name
     tag.name = spelling
+    tag.spelling_chosen = True  # from now on it stays, whatever spelling members write most
     db.session.flush()
     posts = db.session.scalar(select(func.count()).select_from(post_hashtags)
                               .where(post_hashtags.c.hashtag_id == tag.id))

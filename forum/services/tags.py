@@ -20,7 +20,7 @@ from forum.hashtags import (
     parse_tags_field,
 )
 from forum.markup import extract_hashtags
-from forum.models import Hashtag, Post, Reply, post_hashtags
+from forum.models import Hashtag, HashtagSpelling, Post, Reply, post_hashtags
 from forum.services import DomainError
 from forum.services.visibility import public_posts
 
@@ -64,6 +64,40 @@ def hashtags_named(names: Iterable[str]) -> list[Hashtag]:
             tag = db.session.scalars(select(Hashtag).where(Hashtag.key == key)).one()
         found[key] = tag
     return _follow_merges([found[hashtag_key(name)] for name in names])
+
+
+def note_spellings(tags: Iterable[Hashtag], names: Iterable[str]) -> None:
+    """Count a use of the spelling each tag was written with here (`names`, as the post wrote them), and let the
+    display name follow the spelling the community writes most, unless moderators chose one.
+
+    Call it for the tags a post gained: a post counts once for each tag, however often it is edited.
+    """
+    spelled = {hashtag_key(name): name for name in reversed(list(names))}  # the post's first spelling
+    for tag in tags:
+        spelling = spelled.get(tag.key)
+        if spelling is None:
+            continue  # reached through a merge: written as another tag
+        used = (update(HashtagSpelling).where(HashtagSpelling.hashtag_id == tag.id,
+                                              HashtagSpelling.spelling == spelling)
+                .values(uses=HashtagSpelling.uses + 1))  # + 1 in the database: concurrent posts add up
+        if not db.session.execute(used).rowcount:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(HashtagSpelling(hashtag_id=tag.id, spelling=spelling, uses=1))
+            except IntegrityError:  # another post wrote it first, this very moment
+                db.session.execute(used)
+        # Writing the spelling already shown can't make another overtake it: no need to look.
+        if spelling != tag.name and not tag.spelling_chosen:
+            _follow_most_used_spelling(tag)
+
+
+def _follow_most_used_spelling(tag: Hashtag) -> None:
+    uses = dict(db.session.execute(select(HashtagSpelling.spelling, HashtagSpelling.uses)
+                                   .where(HashtagSpelling.hashtag_id == tag.id)).all())
+    shown = uses.get(tag.name, 0)
+    most = max(uses, key=uses.__getitem__)
+    if uses[most] > shown:  # a tie keeps the spelling readers know
+        tag.name = most
 
 
 def _follow_merges(tags: list[Hashtag]) -> list[Hashtag]:
