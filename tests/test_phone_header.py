@@ -148,3 +148,33 @@ def test_a_desktop_shows_every_link_without_a_menu(app, live_server, browser, wh
     assert header.bounding_box()["height"] < 2 * ONE_ROW_PX
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 430, 480, 580, 600, 900])
+def test_nothing_in_the_header_is_cut_off_at_any_phone_or_tablet_width(app, live_server, browser, width):
+    """Every header item shows whole, on the screen and within its own box, and no two overlap (at 390 px the
+    logo and "Kindred" were cut on both sides and hidden under "Get help now")."""
+    page = viewer_page(browser, live_server, "member", {"width": width, "height": 640})
+    problems = page.evaluate("""() => {
+        const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+        const items = [...document.querySelectorAll('.header-row > *')].filter(shown);
+        const found = [];
+        let right = -Infinity;
+        for (const item of items) {
+            const box = item.getBoundingClientRect();
+            if (box.left < right - 1) found.push(`${item.className} overlaps what comes before it`);
+            right = Math.max(right, box.right);
+            const face = item.tagName === 'DETAILS' ? item.querySelector('summary') : item;  // not the menu's panel
+            for (const part of [item, ...face.querySelectorAll('img, span, svg')].filter(shown)) {
+                // The unread count sits on the menu button's corner; screen-reader text is clipped on purpose.
+                if (part.closest('.menu-badges, .visually-hidden')) continue;
+                const r = part.getBoundingClientRect();
+                const name = part.className || part.tagName;
+                if (r.left < -1 || r.right > innerWidth + 1) found.push(`${name} leaves the screen`);
+                if (r.left < box.left - 1 || r.right > box.right + 1) found.push(`${name} is cut`);
+            }
+        }
+        return found;
+    }""")
+    assert problems == [], "; ".join(problems)
+    page.context.close()
