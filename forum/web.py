@@ -65,6 +65,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["reader_opens_warnings"] = _reader_opens_warnings
     app.jinja_env.globals["link"] = link
     app.jinja_env.filters["timeago"] = timeago
+    app.jinja_env.filters["count_label"] = count_label
     app.jinja_env.filters["for_how_long"] = for_how_long
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
@@ -180,6 +181,14 @@ def timeago(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return ""
     return how_long_ago(moment, now or utcnow())
+
+
+def count_label(count: int) -> str:
+    """A badge's number, or "99+" where counting stopped (forum.services.feeds.NEEDS_REPLY_COUNTED)."""
+    from forum.services import feeds
+
+    most = feeds.NEEDS_REPLY_COUNTED - 1
+    return f"{most}+" if count > most else str(count)
 
 
 def set_sqlite_pragmas(app: Flask) -> None:

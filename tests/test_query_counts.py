@@ -131,3 +131,14 @@ def test_the_nav_badges_count_what_their_pages_list(app, member, other_member):
     page = signed.get("/").get_data(as_text=True)
     assert 'aria-label="1 waiting"' in page
     assert 'aria-label="1 unread"' in page  # member's reply to other_member's post
+
+
+def test_the_needs_a_reply_badge_stops_counting_where_nobody_reads_on(app, other_member, monkeypatch):
+    """At a million posts tens of thousands wait; the badge counts up to NEEDS_REPLY_COUNTED and says "99+"."""
+    monkeypatch.setattr("forum.services.feeds.NEEDS_REPLY_COUNTED", 3)
+    for number in range(5):
+        make_post(other_member, title=f"Anyone up? {number}", body="Can't sleep again. #Sleep")
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'aria-label="2+ waiting"' in page and "2+ people are waiting for a first reply" in page
+    listed = app.test_client().get("/needs-reply").get_data(as_text=True)
+    assert all(f"Anyone up? {number}" in listed for number in range(5))  # the page itself lists them all
