@@ -11,8 +11,8 @@ from forum.extensions import db
 from forum.models import Flag, ModerationItem, Notification, Post, PostStatus, Reply
 from forum.services.blocks import block
 from tests.api_support import AUTHS, ApiClient, schema_errors
-from tests.conftest import RequestInItsOwnContext
 from tests.helpers import Visitor, make_post, make_reply
+from tests.test_faults import rate_limited_app
 
 CRISIS_TEXT = "I can't keep going. I want to die and I think tonight is the night."
 
@@ -358,9 +358,7 @@ def test_the_site_keeps_its_html_error_pages(client):
 def test_new_posts_share_the_sites_hourly_limit_and_the_429_says_when_to_retry(app, database_url, member):
     if not database_url.startswith("sqlite"):
         pytest.skip("the limit is the same whatever the database; once is enough")
-    limited = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
-    limited.test_client_class = RequestInItsOwnContext
+    limited = rate_limited_app(database_url, "memory://")
     browser = Visitor(limited.test_client())
     browser.sign_in(member.username)
     client = ApiClient(limited, "write_token", member)

@@ -12,9 +12,8 @@ import json
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from forum import create_app
-from tests.conftest import RequestInItsOwnContext
 from tests.helpers import Visitor, make_post
+from tests.test_faults import rate_limited_app
 
 TOO_BIG = str(2**31)  # the first id PostgreSQL's integer can't hold
 HUGE = "9" * 23  # more than SQLite's 64-bit integers
@@ -190,9 +189,7 @@ def test_a_chunked_body_within_the_limit_arrives_whole(app, signed_in):
 def test_edits_are_rate_limited_like_new_posts(app, database_url, member):
     if not database_url.startswith("sqlite"):
         pytest.skip("the limit is the same whatever the database; once is enough")
-    limited = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
-    limited.test_client_class = RequestInItsOwnContext
+    limited = rate_limited_app(database_url, "memory://")
     author = Visitor(limited.test_client())
     author.sign_in(member.username)
     post_id = make_post(member).id
