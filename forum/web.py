@@ -14,6 +14,7 @@ from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, load_library_once
 from forum.links import link
 from forum.models import User, utcnow
+from forum.services import feeds
 from forum.timewords import for_how_long, how_long_ago
 from forum.web_helpers import GUIDES_EXTENSION, unless_database_fails
 
@@ -185,8 +186,6 @@ def timeago(moment: datetime | None, now: datetime | None = None) -> str:
 
 def count_label(count: int) -> str:
     """A badge's number, or "99+" where counting stopped (forum.services.feeds.NEEDS_REPLY_COUNTED)."""
-    from forum.services import feeds
-
     most = feeds.NEEDS_REPLY_COUNTED - 1
     return f"{most}+" if count > most else str(count)
 
