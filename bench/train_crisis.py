@@ -45,8 +45,12 @@ MAX_TERMS = 100_000
 C = 1.0
 FOLDS = 4
 SEED = 13
-#: What the two operating points aim for on validation data.
-HELP_RECALL = 0.95
+#: What the two operating points aim for on validation data.  Help: the issue asks for a help card on 95%
+#: of real crisis posts, and recall measured on validation sources always overstates recall on a source
+#: never seen (held out, 95% on validation gave 69-99%), so validation aims above the target.  A help card
+#: is private and costs little when wrong; the price (more cards on posts that are not crisis) is in the
+#: cross-source table's help precision.
+HELP_RECALL = 0.97
 ALARM_BETA = 0.5
 #: The model may overrule the lexicon's crisis only when it clearly disagrees.  The subreddit labels
 #: that dominate validation understate the lexicon (ideation posted outside r/SuicideWatch counts as a
