@@ -304,7 +304,16 @@ def assess(text: str) -> Assessment:
     found = _prune(s, bounds, windows, found)
     judged = []
     temporary = None
+    # A phrase already judged a crisis, written again by the same rule, changes no verdict: the level is
+    # the highest of any phrase, categories and warning signs come by rule, and once the lexicon says
+    # crisis, how many phrases its context lowered no longer matters (combined.decide).  Judging each
+    # repeat cost a post made of one phrase thousands of times ~0.2 ms a phrase, and listed it to
+    # moderators thousands of times.
+    settled = set()
     for rule_index, start, end in found:
+        said = (rule_index, s[start:end])
+        if said in settled:
+            continue
         rule = _RULES[rule_index]
         rank, notes = context.judge(rule, start, end, scope)
         if rank and rule.kind == "farewell":
@@ -313,6 +322,8 @@ def assess(text: str) -> Assessment:
                 temporary = context.is_temporary_farewell(whole)
             if temporary:
                 rank, notes = NONE, notes + ("temporary_break",)
+        if rank == CRISIS:
+            settled.add(said)
         judged.append((rule_index, start, end, rank, notes))
     judged.extend(_boost_with_means(s, scope, windows, judged))
 

@@ -113,3 +113,23 @@ def test_after_warm_up_no_post_compiles_a_regex(monkeypatch):
     monkeypatch.setattr(re, "compile", refuse)
     for text in TEXTS + _long_texts()[::5]:
         assess(text)
+
+
+def test_a_phrase_written_again_and_again_is_listed_once_and_still_decides():
+    # A repeat of a phrase already judged a crisis changes no verdict, so it is not judged again: a post
+    # made of one phrase thousands of times once cost ~90 ms and listed the phrase to moderators each time.
+    once = assess("kms")
+    again = assess(("kms*" * 5000)[:20_000])
+    assert once.level.value == again.level.value == "crisis"
+    assert again.categories == once.categories
+    assert [m.phrase for m in again.matches] == ["kms"]
+
+
+def test_a_repeat_is_still_judged_when_the_first_time_was_not_a_crisis():
+    # Only a crisis settles a phrase: the same words first negated, then meant, still raise the crisis,
+    # and every time they were lowered is still counted.
+    denied = "I would never kill myself. " * 3
+    found = assess(denied + "Tonight I will kill myself.")
+    assert assess(denied).level.value != "crisis"
+    assert found.level.value == "crisis"
+    assert found.defused == assess(denied).defused == 3
