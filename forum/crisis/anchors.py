@@ -45,6 +45,7 @@ lost lot love made making many might mind miss music myself need never news next
 nothing old own per plan point post read ready reason right saying says scared since
 someone something sorry start stop such tell thank things those tired top tried try
 trying until use used using video week while whole why wish without work working world
+eyes face hands heart look room worked feed
 """.split())
 _MEDIUM = frozenset("""
 'm ain't anyone attempt beat bed born box brother building changes choose close coach
@@ -57,6 +58,8 @@ plant playing posted purpose rather reality rest running safe saw self showing s
 sitting sleep somebody soon sounds standing started stay step strong stuff stupid sun
 table taken taking teacher themselves tomorrow tv wanted watching ways what's whats wife
 words worth write writing written wrote
+arms breathe chest deciding disappeared empty figured figuring fingers legs relieved shaking survive
+throwing vomiting waiting
 """.split())
 
 _WEIGHT_COMMON, _WEIGHT_FREQUENT, _WEIGHT_MEDIUM, _WEIGHT_RARE = 1000, 100, 10, 1
