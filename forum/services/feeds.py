@@ -1,9 +1,9 @@
 """The lists members read: latest, waiting for a reply, by hashtag, by author, the tag index."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
@@ -28,8 +28,13 @@ def latest(viewer: User | None, cursor: str | None, per_page: int) -> Page[Post]
     return keyset_page(db.session, stmt, (Post.last_activity_at, Post.id), True, cursor, per_page)
 
 
-def _needs_reply_clause():
-    since = utcnow() - timedelta(days=NEEDS_REPLY_DAYS)
+def needs_reply_since() -> datetime:
+    """The oldest a post may be and still wait for a reply in the feed and its badge."""
+    return utcnow() - timedelta(days=NEEDS_REPLY_DAYS)
+
+
+def _needs_reply_clause(since: datetime | ColumnElement | None = None):
+    since = needs_reply_since() if since is None else since
     # public_posts(None) is the bare status equality, which lets the query walk ix_posts_status_unanswered.
     return (public_posts(None), Post.first_response_at.is_(None), Post.created_at >= since)
 
@@ -48,14 +53,14 @@ def needs_reply_count(viewer: User | None) -> int:
 NEEDS_REPLY_COUNTED = 100
 
 
-def needs_reply_count_query(viewer: User | None) -> Select:
+def needs_reply_count_query(viewer: User | None, since: datetime | ColumnElement | None = None) -> Select:
     """How many posts needs_reply lists for this viewer (the nav's badge; forum.services.nav_counts asks it
     with the rest, so its where-clause asks the database nothing beforehand)."""
     # public_posts, not visible_posts: the posts waiting are visible ones, so the viewer's own hidden posts
     # (which visible_posts looks up first) never count.
     # Counted up to NEEDS_REPLY_COUNTED only ("99+"): at a million posts a busy forum has tens of thousands
     # waiting, and counting every one of them cost each page ~10 ms; nobody reads a badge past a hundred.
-    waiting = (select(Post.id).where(*_needs_reply_clause(), public_posts(viewer), not_muted(viewer))
+    waiting = (select(Post.id).where(*_needs_reply_clause(since), public_posts(viewer), not_muted(viewer))
                .limit(NEEDS_REPLY_COUNTED).subquery())
     return select(func.count()).select_from(waiting)
 
