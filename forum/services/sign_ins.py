@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import delete, select
 
 from forum.extensions import db
 from forum.models import SignIn, User, utcnow
@@ -39,19 +38,13 @@ def start_sign_in(member: User, lasts: timedelta, now: datetime | None = None) -
     return token
 
 
-@lru_cache(maxsize=1)
-def _member_with_token_query() -> Select:
-    """Built once: every signed-in request runs it, and building it cost more than running it."""
-    return (select(User, own_hidden_post_ids_column(), blocked_ids_column()).join(SignIn, SignIn.member_id == User.id)
-            .where(SignIn.token_hash == bindparam("token_hash"), SignIn.expires_at > bindparam("now")))
-
-
 def member_signed_in_with(token: str, now: datetime | None = None) -> User | None:
     """The member whose live sign-in `token` is, or None (ended, run out, or never issued)."""
     if not token or len(token) > 100:
         return None
-    found = db.session.execute(_member_with_token_query(),
-                               {"token_hash": token_hash(token), "now": now or utcnow()}).first()
+    found = db.session.execute(
+        select(User, own_hidden_post_ids_column(), blocked_ids_column()).join(SignIn, SignIn.member_id == User.id)
+        .where(SignIn.token_hash == token_hash(token), SignIn.expires_at > (now or utcnow()))).first()
     if found is None:
         return None
     member, own_hidden, blocked = found
