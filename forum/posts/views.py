@@ -259,12 +259,14 @@ def _heart(target: Post | Reply, back_to: Callable[[], str]):
     out only then: finding a reply's page costs two queries a script's heart doesn't need)."""
     form = HeartForm()
     hearted = form.hearted.data != "0"
+    # Worked out before the heart is written (a heart moves nothing on the page), so the write is short, and
+    # before the commit: nothing after it may fail.
+    landing = None if wants_json() else back_to()
     try:
         set_heart(current_user, target, hearted)
     except NotAllowed as error:
         abort(403, description=error.message)
     count = target.heart_count  # read before the commit, which expires it
-    landing = None if wants_json() else back_to()  # before the commit: nothing after it may fail
     db.session.commit()
     if landing is None:
         return jsonify(hearted=hearted, count=count)
