@@ -199,6 +199,7 @@ def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[
         member_ids = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(members))).all())
         hearts_before = db.session.scalar(select(func.count()).select_from(Heart)
                                           .where(Heart.user_id.in_(member_ids.values())))
+    offset = secrets.randbelow(len(reply_ids))  # another run's hearts would all be repeats (no-ops)
     deadline = time.perf_counter() + seconds
 
     def member_loop(index: int):
@@ -211,7 +212,7 @@ def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[
                     "submission_key": secrets.token_urlsafe(16)}
             failed += not _post(f"{base}/posts/{post_id}/replies", body, headers)
             replies += 1
-            target = reply_ids[(index * 7919 + step) % len(reply_ids)]
+            target = reply_ids[(offset + index * 7919 + step) % len(reply_ids)]
             failed += not _post(f"{base}/replies/{target}/heart", {"csrf_token": token, "hearted": "1"}, headers)
             hearts += 1
             step += 1
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="0: the write mix alone")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--write-seconds", type=float, default=10.0, help="0 skips the write mix")
     args = parser.parse_args(argv)
@@ -333,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                     load(server.base + path, args.clients, 1.0, side_cookie)  # warm
                     target.runs[side].append(load(server.base + path, args.clients, args.seconds, side_cookie))
             print(f"  round {round_number} done", flush=True)
-        report(targets, bool(bare))
+        if args.rounds:
+            report(targets, bool(bare))
         if args.write_seconds:
             write_mix(app, kindred.base, facts["writers"], facts["write_post"], facts["reply_ids"],
                       args.write_seconds)
