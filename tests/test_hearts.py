@@ -152,3 +152,14 @@ def test_a_failure_while_notifying_is_not_taken_for_a_repeat_heart(monkeypatch, 
     with pytest.raises(IntegrityError):  # the view rolls back; a new heart is never silently left uncounted
         set_heart(other_member, post, True)
     db.session.rollback()
+
+
+def test_a_savepoint_first_in_a_transaction_is_undone_with_it(member, other_member):
+    """On SQLite a SAVEPOINT sent before any write used to start a transaction of its own, committed by its
+    RELEASE: the rollback after it undid nothing (forum.web._begin_before_savepoint)."""
+    post = make_post(member)
+    db.session.commit()
+    with db.session.begin_nested():
+        db.session.add(Heart(user_id=other_member.id, post_id=post.id))
+    db.session.rollback()
+    assert hearts() == 0
