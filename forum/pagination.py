@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Select, and_, func, or_, select
 
 T = TypeVar("T")
 
@@ -97,23 +96,20 @@ def _python_type(column) -> type:
     return datetime if issubclass(python_type, datetime) else python_type
 
 
-def count_and_cursor_through(session, stmt: Select, sort_columns: tuple, descending: bool, cursor: str,
-                             wanted: Callable[[Any], Any]) -> tuple[int, str | None]:
-    """How many rows of `stmt` sort at or before `cursor`, and the cursor of the row numbered `wanted(count)`
-    among them (an SQL expression of the count, numbering from 1; None when no row has that number, e.g. 0 for
-    "the page before the first"). A page that starts at row index i (0-based) has the cursor of row number i.
-
-    One query: the rows through the cursor are numbered in order (window functions, SQLite 3.25+ and
-    PostgreSQL) and folded into one row, so the two answers always agree with each other.
-    """
+def rows_through(session, stmt: Select, sort_columns: tuple, descending: bool, cursor: str) -> int:
+    """How many rows of `stmt` sort at or before `cursor`: the index of the first row after it."""
     kinds = tuple(_python_type(column) for column in sort_columns)
+    before = ~_after(sort_columns, decode_cursor(cursor, kinds), descending)
+    return session.scalar(select(func.count()).select_from(stmt.where(before).subquery()))
+
+
+def cursor_at(session, stmt: Select, sort_columns: tuple, descending: bool, index: int) -> str | None:
+    """The cursor of a page that starts at row `index` of `stmt` (0-based); None for the first page.
+
+    Pages counted from the start this way line up with the ones `keyset_page`'s next links lead to.
+    """
+    if index <= 0:
+        return None
     order = [column.desc() if descending else column.asc() for column in sort_columns]
-    numbered = stmt.where(~_after(sort_columns, decode_cursor(cursor, kinds), descending)).with_only_columns(
-        *sort_columns, func.row_number().over(order_by=order).label("n"), func.count().over().label("through"),
-    ).subquery()
-    keys = list(numbered.c)[:len(sort_columns)]
-    is_wanted = numbered.c.n == wanted(numbered.c.through)
-    wanted_key = [type_coerce(func.max(case((is_wanted, key))), column.type)
-                  for key, column in zip(keys, sort_columns, strict=True)]
-    found = session.execute(select(func.max(numbered.c.through), *wanted_key)).one()
-    return found[0] or 0, (encode_cursor(tuple(found[1:])) if found[1] is not None else None)
+    key = session.execute(stmt.with_only_columns(*sort_columns).order_by(*order).offset(index - 1).limit(1)).first()
+    return encode_cursor(tuple(key)) if key is not None else None

@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Hashtag, Post, Reply, User, post_hashtags
-from forum.pagination import Page, count_and_cursor_through, encode_cursor, keyset_page
+from forum.pagination import Page, cursor_at, encode_cursor, keyset_page, rows_through
 from forum.services.visibility import visible_replies
 
 #: Conversation order; the id breaks ties between replies sent in the same instant.
@@ -66,16 +66,13 @@ def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: i
             parents[answer.parent_id].answers.append(answer)
     if not cursor and page.next_cursor is None:
         return ThreadPage(threads, None)  # the whole conversation fits on one page: no counting needed
-    # Where this page starts, and the cursor of the page before it (whose first row is numbered start - per_page
-    # + 1, so the cursor is the row before that), in one query.
-    start, previous_cursor = (count_and_cursor_through(db.session, heads, ORDER, False, cursor,
-                                                       lambda through: through - per_page)
-                              if cursor else (0, None))
+    start = rows_through(db.session, heads, ORDER, False, cursor) if cursor else 0
     # The page count comes from the signals the page needs anyway: one query for both, not a count of its own.
     signals = crisis_signals(post, viewer)
     total = _count_threads(signals)
     return ThreadPage(
-        threads, page.next_cursor, has_previous=start > 0, previous_cursor=previous_cursor,
+        threads, page.next_cursor, has_previous=start > 0,
+        previous_cursor=cursor_at(db.session, heads, ORDER, False, max(start - per_page, 0)),
         number=-(-start // per_page) + 1, count=max(-(-total // per_page), 1), signals=signals,
     )
 
@@ -108,12 +105,9 @@ def cursor_for(reply: Reply, viewer: User | None, per_page: int) -> str | None:
     head = reply
     if reply.parent_id is not None:
         head = visible_reply(reply.post, viewer, reply.parent_id) or reply
-    # The head is row number `through`; its page starts at index (through - 1) rounded down to a multiple of
-    # per_page, and that page's cursor is the row before it, numbered the same (from 1).
-    _, cursor = count_and_cursor_through(db.session, _heads(reply.post, viewer), ORDER, False,
-                                         encode_cursor((head.created_at, head.id)),
-                                         lambda through: through - 1 - (through - 1) % per_page)
-    return cursor
+    heads = _heads(reply.post, viewer)
+    index = rows_through(db.session, heads, ORDER, False, encode_cursor((head.created_at, head.id))) - 1
+    return cursor_at(db.session, heads, ORDER, False, index - index % per_page)
 
 
 def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
