@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
@@ -108,6 +108,23 @@ def cursor_for(reply: Reply, viewer: User | None, per_page: int) -> str | None:
     heads = _heads(reply.post, viewer)
     index = rows_through(db.session, heads, ORDER, False, encode_cursor((head.created_at, head.id))) - 1
     return cursor_at(db.session, heads, ORDER, False, index - index % per_page)
+
+
+def cursor_for_new_reply(post: Post, viewer: User | None, parent: Reply | None, per_page: int) -> str | None:
+    """The cursor of the page a reply the viewer is about to write will be on, asked before it is written (so
+    the write that follows holds the database briefly): its thread's page when it answers `parent`, else the
+    page after the last thread, where a new thread goes (it sorts last: newest, with the highest id).
+
+    For a new thread: with t threads now it becomes row t (0-based), on the page starting at t - t % per_page,
+    whose cursor is that many rows back from the last thread: one query, the count inside its OFFSET.
+    """
+    if parent is not None:
+        return cursor_for(parent, viewer, per_page)
+    heads = _heads(post, viewer)
+    count = heads.with_only_columns(func.count()).order_by(None).scalar_subquery()
+    key = db.session.execute(heads.with_only_columns(*ORDER).order_by(*(column.desc() for column in ORDER))
+                             .offset(count % per_page).limit(1)).first()
+    return encode_cursor(tuple(key)) if key is not None else None
 
 
 def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
