@@ -146,10 +146,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {2 * len(steps) / wall:,.0f} writes/s in one thread; replies stored {stored} for {asked} asked "
           f"-> {'exact' if stored == asked else 'MISMATCH'}")
     if profiler:
+        stats = pstats.Stats(profiler)
+        by_package: dict[str, float] = {}
+        for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
+            package = _package(filename)
+            by_package[package] = by_package.get(package, 0.0) + own
+        total = sum(by_package.values())
+        print(f"  {stats.total_calls / (2 * len(steps)):,.0f} function calls a write; own time by package:")
+        for package, own in sorted(by_package.items(), key=lambda item: -item[1])[:12]:
+            print(f"    {package:<28} {own / total:6.1%}")
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(*args.only, args.profile)
         print(out.getvalue())
     return 0 if stored == asked else 1
+
+
+def _package(filename: str) -> str:
+    """The package a profiled function lives in: forum/…, sqlalchemy, werkzeug…, or the interpreter's own."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/")[1].split("/")[0]
+    if "/forum/" in filename:
+        return "forum/" + filename.split("/forum/")[1].split("/")[0]
+    return "(built-in)" if filename.startswith("~") or filename.startswith("<") else "python"
 
 
 if __name__ == "__main__":
