@@ -79,16 +79,9 @@ def notify_mentions(content: Post | Reply) -> None:
                                                       Notification.recipient_id.in_(reached)))
 
 
-def notify_heart(member: User, target: Post | Reply) -> None:
-    """Tell an author someone sent a heart, once per member and post or reply, however often it is re-sent."""
-    delivery = heart_delivery(member, target)
-    if delivery is not None:
-        delivery.send()
-
-
 def heart_delivery(member: User, target: Post | Reply) -> Delivery | None:
-    """The notification a new heart from `member` would send (None: content nobody else may see); asked before
-    the heart is written, and sent only if it was new."""
+    """The notification telling an author `member` sent a heart, once per member and post or reply however often
+    it is re-sent (None: content nobody else may see); asked before the heart is written, sent only if it was new."""
     if not _is_public(target):
         return None
     is_post = isinstance(target, Post)
