@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Hashtag, Post, Reply, User, post_hashtags
-from forum.pagination import cursor_at, decode_cursor, encode_cursor, rows_through
+from forum.pagination import cursor_of_page_holding, decode_cursor, encode_cursor
 from forum.services.visibility import visible_replies
 
 #: Conversation order; the id breaks ties between replies sent in the same instant.
@@ -71,7 +71,7 @@ def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: i
         after = decode_cursor(cursor, CURSOR_KINDS)
         start = bisect.bisect_right([_key(row) for row in heads], after)
     on_page = heads[start:start + per_page]
-    page_ids = {head.id for head in on_page}
+    page_ids = {head.id for head in on_page if head.parent_id is None}  # threads nest one level
     answers = sorted((row for row in signals if row.parent_id in page_ids), key=_key)
     loaded = {reply.id: reply for reply in db.session.scalars(
         # The visibility rule again: a reply hidden since the first query stays off the page.
@@ -122,9 +122,8 @@ def cursor_for(reply: Reply, viewer: User | None, per_page: int) -> str | None:
     head = reply
     if reply.parent_id is not None:
         head = visible_reply(reply.post, viewer, reply.parent_id) or reply
-    heads = _heads(reply.post, viewer)
-    index = rows_through(db.session, heads, ORDER, False, encode_cursor((head.created_at, head.id))) - 1
-    return cursor_at(db.session, heads, ORDER, False, index - index % per_page)
+    return cursor_of_page_holding(db.session, _heads(reply.post, viewer), ORDER, False, (head.created_at, head.id),
+                                  per_page)
 
 
 def cursor_for_new_reply(post: Post, viewer: User | None, parent: Reply | None, per_page: int) -> str | None:
@@ -132,8 +131,9 @@ def cursor_for_new_reply(post: Post, viewer: User | None, parent: Reply | None, 
     the write that follows holds the database briefly): its thread's page when it answers `parent`, else the
     page after the last thread, where a new thread goes (it sorts last: newest, with the highest id).
 
-    For a new thread: with t threads now it becomes row t (0-based), on the page starting at t - t % per_page,
-    whose cursor is that many rows back from the last thread: one query, the count inside its OFFSET.
+    For a new thread: with t threads now it becomes row t (from 0), on the page starting at s = t - t % per_page,
+    whose cursor is row s - 1: t % per_page rows back from the last thread (row t - 1). One query, the count
+    inside its OFFSET.
     """
     if parent is not None:
         return cursor_for(parent, viewer, per_page)
