@@ -101,6 +101,18 @@ class Server:
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user and system) the gunicorn workers have used so far, from /proc: a measure of work done
+        that another program on the machine disturbs far less than req/s."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        ticks = 0
+        for pid in children.read_text().split() if children.exists() else []:
+            stat = Path(f"/proc/{pid}/stat")
+            if stat.exists():
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -184,8 +196,9 @@ def sign_in(base: str, username: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[int], seconds: float) -> None:
+def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: list[int], seconds: float) -> None:
     """Each member, in its own thread, replies and hearts in turn; then count the rows the database holds."""
+    base = server.base
     from forum.extensions import db
     from forum.models import Heart, Reply
 
@@ -199,19 +212,24 @@ def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[
         member_ids = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(members))).all())
         hearts_before = db.session.scalar(select(func.count()).select_from(Heart)
                                           .where(Heart.user_id.in_(member_ids.values())))
+    offset = secrets.randbelow(len(reply_ids))  # another run's hearts would all be repeats (no-ops)
+    tokens = []  # each member's form token, from the post's page, fetched before the clock starts
+    for cookie in cookies:
+        page = OPENER.open(urllib.request.Request(f"{base}/posts/{post_id}", headers={"Cookie": cookie}),
+                           timeout=30).read()
+        tokens.append(CSRF_FIELD.search(page.decode()).group(1))
     deadline = time.perf_counter() + seconds
 
     def member_loop(index: int):
         headers = {"Cookie": cookies[index]}
-        page = OPENER.open(urllib.request.Request(f"{base}/posts/{post_id}", headers=headers), timeout=30).read()
-        token = CSRF_FIELD.search(page.decode()).group(1)
+        token = tokens[index]
         step, replies, hearts, failed = 0, 0, 0, 0
         while time.perf_counter() < deadline:
             body = {"csrf_token": token, "body": f"{marker} {index}-{step}: thinking of you tonight.",
                     "submission_key": secrets.token_urlsafe(16)}
             failed += not _post(f"{base}/posts/{post_id}/replies", body, headers)
             replies += 1
-            target = reply_ids[(index * 7919 + step) % len(reply_ids)]
+            target = reply_ids[(offset + index * 7919 + step) % len(reply_ids)]
             failed += not _post(f"{base}/replies/{target}/heart", {"csrf_token": token, "hearted": "1"}, headers)
             hearts += 1
             step += 1
@@ -220,13 +238,13 @@ def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[
             answered["hearts"] += hearts
             answered["failed"] += failed
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), server.worker_cpu_seconds()
     threads = [threading.Thread(target=member_loop, args=(i,)) for i in range(len(members))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, server.worker_cpu_seconds() - cpu_before
     with app.app_context():
         stored = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.body.like(f"{marker} %")))
         distinct = db.session.scalar(select(func.count(func.distinct(Reply.body)))
@@ -236,7 +254,8 @@ def write_mix(app, base: str, members: list[str], post_id: int, reply_ids: list[
     writes = answered["replies"] + answered["hearts"]
     print(f"\nWrite mix: {len(members)} members at once for {seconds:g} s, each a reply then a heart in turn")
     print(f"  {writes / wall:,.0f} writes/s ({answered['replies']:,} replies, {answered['hearts']:,} hearts asked; "
-          f"{answered['failed']} answered with an error)")
+          f"{answered['failed']} answered with an error); the app's workers used {cpu * 1000 / max(writes, 1):.1f} "
+          f"ms of CPU a write")
     print(f"  replies stored: {stored:,} (distinct bodies {distinct:,}) for {answered['replies']:,} asked"
           f" -> {'exact' if stored == distinct == answered['replies'] - 0 else 'MISMATCH'}")
     print(f"  hearts added: {hearts_after - hearts_before:,} (a heart already given is a no-op, so ≤ asked)")
@@ -249,8 +268,12 @@ def _post(url: str, fields: dict, headers: dict) -> bool:
             response.read()
             return response.status < 400
     except urllib.error.HTTPError as error:
-        return error.code in (302, 303)
-    except OSError:
+        if error.code in (302, 303):
+            return True
+        print(f"  POST {url}: HTTP {error.code}", file=sys.stderr)
+        return False
+    except OSError as error:
+        print(f"  POST {url}: {error}", file=sys.stderr)
         return False
 
 
@@ -301,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="0: the write mix alone")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--write-seconds", type=float, default=10.0, help="0 skips the write mix")
     args = parser.parse_args(argv)
@@ -333,10 +356,10 @@ def main(argv: list[str] | None = None) -> int:
                     load(server.base + path, args.clients, 1.0, side_cookie)  # warm
                     target.runs[side].append(load(server.base + path, args.clients, args.seconds, side_cookie))
             print(f"  round {round_number} done", flush=True)
-        report(targets, bool(bare))
+        if args.rounds:
+            report(targets, bool(bare))
         if args.write_seconds:
-            write_mix(app, kindred.base, facts["writers"], facts["write_post"], facts["reply_ids"],
-                      args.write_seconds)
+            write_mix(app, kindred, facts["writers"], facts["write_post"], facts["reply_ids"], args.write_seconds)
         print("\nResident memory per worker (MiB): Kindred "
               + ", ".join(f"{size:.0f}" for size in kindred.worker_rss_mib())
               + ("; bare " + ", ".join(f"{size:.0f}" for size in bare.worker_rss_mib()) if bare else ""))

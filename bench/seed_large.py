@@ -13,7 +13,8 @@ the services would set it, and checked at the end:
 - posts.reply_count, posts.heart_count, replies.heart_count;
 - posts.last_activity_at (the post's time or its latest reply's) and posts.first_response_at (the first
   reply by someone other than the author, else NULL);
-- hashtags.post_count (visible posts carrying the tag: what forum.services.tags.recount_hashtags computes).
+- hashtags.post_count (visible posts carrying the tag: what forum.services.tags.recount_hashtags computes);
+- post_hashtags.last_activity_at (the post's, which the database's triggers keep it).
 
 Markdown is rendered once for a pool of distinct synthetic bodies and reused; one password hash serves
 every member (the password is "kindred-bench"). The text is neutral filler in the forum's gentle voice.
@@ -477,7 +478,11 @@ class Seeder:
                     "first_response_at": first_response, "reply_count": len(post_replies),
                     "heart_count": post_hearts,
                 })
-                links.extend({"post_id": post_id, "hashtag_id": tag_id} for tag_id in self.pick_tags())
+                # The post's activity beside each tag, as the database's trigger would copy it (given here, the
+                # trigger has nothing to fill in).
+                active = posts[-1]["last_activity_at"]
+                links.extend({"post_id": post_id, "hashtag_id": tag_id, "last_activity_at": active}
+                             for tag_id in self.pick_tags())
             self.insert_rows(Post.__table__, posts)
             self.insert_rows(post_hashtags, links)
             self.insert_rows(Reply.__table__, replies)
@@ -579,6 +584,9 @@ def run_checks(db) -> bool:
         "hashtags.post_count wrong": select(func.count()).select_from(Hashtag)
         .outerjoin(tag_posts, tag_posts.c.hashtag_id == Hashtag.id)
         .where(Hashtag.post_count != func.coalesce(tag_posts.c.n, 0)),
+        "post_hashtags.last_activity_at not the post's": select(func.count()).select_from(post_hashtags)
+        .join(Post, Post.id == post_hashtags.c.post_id)
+        .where(post_hashtags.c.last_activity_at.is_distinct_from(Post.last_activity_at)),
         "hearts on own posts": select(func.count()).select_from(Heart).join(Post, Post.id == Heart.post_id)
         .where(Post.author_id == Heart.user_id),
         "hearts on own replies": select(func.count()).select_from(Heart).join(Reply, Reply.id == Heart.reply_id)

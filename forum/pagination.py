@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_
 
 T = TypeVar("T")
 
@@ -96,20 +96,18 @@ def _python_type(column) -> type:
     return datetime if issubclass(python_type, datetime) else python_type
 
 
-def rows_through(session, stmt: Select, sort_columns: tuple, descending: bool, cursor: str) -> int:
-    """How many rows of `stmt` sort at or before `cursor`: the index of the first row after it."""
-    kinds = tuple(_python_type(column) for column in sort_columns)
-    before = ~_after(sort_columns, decode_cursor(cursor, kinds), descending)
-    return session.scalar(select(func.count()).select_from(stmt.where(before).subquery()))
+def cursor_of_page_holding(session, stmt: Select, sort_columns: tuple, descending: bool, key: tuple,
+                           per_page: int) -> str | None:
+    """The cursor of the page holding the row of `stmt` whose sort key is `key`, pages of `per_page` counted from
+    the first (as `keyset_page`'s next links reach them); None for the first page. One query.
 
-
-def cursor_at(session, stmt: Select, sort_columns: tuple, descending: bool, index: int) -> str | None:
-    """The cursor of a page that starts at row `index` of `stmt` (0-based); None for the first page.
-
-    Pages counted from the start this way line up with the ones `keyset_page`'s next links lead to.
+    The row is number n (from 1) among the rows sorting at or before it; its page starts at index
+    s = (n - 1) - (n - 1) % per_page (from 0), and that page's cursor is row s - 1: (n - 1) % per_page + 1 rows
+    back from the row itself. So the query walks back from the row that far, with the count in its OFFSET.
     """
-    if index <= 0:
-        return None
-    order = [column.desc() if descending else column.asc() for column in sort_columns]
-    key = session.execute(stmt.with_only_columns(*sort_columns).order_by(*order).offset(index - 1).limit(1)).first()
-    return encode_cursor(tuple(key)) if key is not None else None
+    through = stmt.where(~_after(sort_columns, key, descending))
+    count = through.with_only_columns(func.count()).order_by(None).scalar_subquery()
+    backwards = [column.asc() if descending else column.desc() for column in sort_columns]
+    found = session.execute(through.with_only_columns(*sort_columns).order_by(*backwards)
+                            .offset((count - 1) % per_page + 1).limit(1)).first()
+    return encode_cursor(tuple(found)) if found is not None else None

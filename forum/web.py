@@ -198,6 +198,7 @@ def set_sqlite_pragmas(app: Flask) -> None:
     for engine in engines:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "before_cursor_execute", _begin_before_savepoint)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -207,3 +208,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _begin_before_savepoint(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Open the transaction before a SAVEPOINT that would come first in it.
+
+    Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE. A SAVEPOINT sent before any of
+    them starts one of SQLite's own, which its RELEASE commits: a heart was stored in one commit and counted
+    in another. (BEGIN is deferred: SQLite takes the write lock at the first write, waiting busy_timeout.)
+    """
+    if statement.startswith("SAVEPOINT"):
+        connection = conn.connection.dbapi_connection
+        if not connection.in_transaction:
+            connection.execute("BEGIN")

@@ -13,7 +13,9 @@ from typing import TypeVar
 from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from forum.crisis.hotlines import countries
 from forum.extensions import db
@@ -87,7 +89,14 @@ def get_post(post_id: int, *, check_author: bool = False) -> Post:
 
 def get_reply(reply_id: int, *, check_author: bool = False) -> Reply:
     """The reply a URL names, if the viewer may see it (else 404), and change it when asked (else 403)."""
-    return _get_content(Reply, reply_id, can_view_reply, check_author)
+    return _get_content(Reply, reply_id, can_view_reply, check_author, load=_load_reply_with_post)
+
+
+def _load_reply_with_post(reply_id: int) -> Reply | None:
+    """The reply and its post in one query (whether the viewer may see it depends on both); the post's hashtags
+    only if something asks for them (their eager loading would cost a query a heart or a flag doesn't need)."""
+    return db.session.scalars(select(Reply).where(Reply.id == reply_id)
+                              .options(joinedload(Reply.post, innerjoin=True).lazyload(Post.hashtags))).first()
 
 
 def _get_content(model: type[Content], content_id: int, can_view: Callable[[User, Content], bool],

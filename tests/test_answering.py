@@ -28,14 +28,14 @@ def test_usual_wait_is_the_median_of_real_first_replies(app, member, other_membe
     for wait in waits:
         answered_post(member, other_member, "#Anxiety tonight", wait)
     answered_post(member, other_member, "#Cooking", timedelta(minutes=1))
-    tag_ids = [t.id for t in db.session.scalars(select(Post)).first().hashtags]
+    tag_ids = [t.id for t in db.session.scalars(select(Post).order_by(Post.id)).first().hashtags]
     median, count = usual_first_reply_wait(tag_ids)
     assert (median, count) == (timedelta(minutes=50), 5)
 
 
 def test_usual_wait_says_nothing_without_enough_data(app, member, other_member):
     answered_post(member, other_member, "#Rare", timedelta(minutes=5))
-    tag_ids = [t.id for t in db.session.scalars(select(Post)).first().hashtags]
+    tag_ids = [t.id for t in db.session.scalars(select(Post).order_by(Post.id)).first().hashtags]
     assert usual_first_reply_wait(tag_ids) is None
 
 

@@ -106,12 +106,19 @@ def test_deleting_a_post_takes_its_hearts(app, member, other_member):
     assert hearts() == 0
 
 
+class FakeDelivery:
+    """Stands in for the heart's notification: `send` is called once the heart is stored and counted."""
+
+    def __init__(self, send):
+        self.send = send
+
+
 @pytest.fixture
 def notified(monkeypatch) -> list[tuple[int, int]]:
-    """Stand in for notify_heart, noting (heart rows, the target's heart_count) when it is called."""
+    """Stand in for the heart's notification, noting (heart rows, the target's heart_count) when it is sent."""
     calls: list[tuple[int, int]] = []
-    monkeypatch.setattr(heart_service, "notify_heart",
-                        lambda sender, target: calls.append((hearts(), target.heart_count)))
+    monkeypatch.setattr(heart_service, "heart_delivery", lambda sender, target: FakeDelivery(
+        lambda: calls.append((hearts(), target.heart_count))))
     return calls
 
 
@@ -138,10 +145,21 @@ def test_taking_a_heart_back_notifies_nobody(member, other_member, notified):
 
 
 def test_a_failure_while_notifying_is_not_taken_for_a_repeat_heart(monkeypatch, member, other_member):
-    def failing(sender, target):
+    def failing():
         raise IntegrityError("INSERT INTO notifications", {}, Exception("unique constraint"))
-    monkeypatch.setattr(heart_service, "notify_heart", failing)
+    monkeypatch.setattr(heart_service, "heart_delivery", lambda sender, target: FakeDelivery(failing))
     post = make_post(member)
     with pytest.raises(IntegrityError):  # the view rolls back; a new heart is never silently left uncounted
         set_heart(other_member, post, True)
     db.session.rollback()
+
+
+def test_a_savepoint_first_in_a_transaction_is_undone_with_it(member, other_member):
+    """On SQLite a SAVEPOINT sent before any write used to start a transaction of its own, committed by its
+    RELEASE: the rollback after it undid nothing (forum.web._begin_before_savepoint)."""
+    post = make_post(member)
+    db.session.commit()
+    with db.session.begin_nested():
+        db.session.add(Heart(user_id=other_member.id, post_id=post.id))
+    db.session.rollback()
+    assert hearts() == 0

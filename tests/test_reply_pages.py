@@ -160,3 +160,30 @@ def test_care_on_a_later_page_answers_the_whole_conversation(app, signed_in, mem
     later = signed_in.get(NEXT.search(first).group(1)).get_data(as_text=True)
     assert "I want to kill myself" in first and "I want to kill myself" not in later
     assert 'class="care-note"' in first and 'class="care-note"' in later
+
+
+@pytest.mark.parametrize("threads", [0, 2, 3, 4, 5, 6, 7])
+def test_a_new_thread_lands_on_the_page_the_pager_shows_it_on(app, signed_in_other, member, other_member, threads):
+    """The landing is found before the reply is written (forum.services.threads.cursor_for_new_reply): at every
+    place against the page boundaries it is the page the pager leads to, and holds the reply."""
+    app.config["REPLIES_PER_PAGE"] = PER_PAGE
+    post = make_post(member, title="Counting the evening")
+    for n in range(threads):
+        make_reply(other_member, post, f"Thread {n}")
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": "One more, with you."})
+    reply = db.session.scalars(select(Reply).order_by(Reply.id.desc())).first()
+    assert response.status_code == 302
+    html = signed_in_other.get(response.headers["Location"]).get_data(as_text=True)
+    assert reply.id in reply_ids(html)
+    pages = all_pages(signed_in_other, post)
+    assert reply.id in pages[-1] and ("after=" in response.headers["Location"]) == (len(pages) > 1)
+
+
+def test_answering_a_thread_on_an_earlier_page_lands_on_that_page(signed_in_other, long_thread):
+    post, tops = long_thread
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": "Coming back to this.",
+                                                                  "parent_id": str(tops[4].id)})
+    reply = db.session.scalars(select(Reply).order_by(Reply.id.desc())).first()
+    html = signed_in_other.get(response.headers["Location"]).get_data(as_text=True)
+    assert reply.parent_id == tops[4].id and reply.id in reply_ids(html) and tops[4].id in reply_ids(html)
+    assert "page 2 of 3" in html

@@ -110,6 +110,8 @@ class Reply(CrisisAssessed, Moderated, SubmittedOnce, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('visible', 'pending', 'hidden', 'removed')", name="status_known"),
         Index("ix_replies_author_submission_key", "author_id", "submission_key", unique=True),
+        # A post's replies in conversation order: the page holding a reply is found by walking it, not sorting.
+        Index("ix_replies_post_conversation", "post_id", "created_at", "id"),
         NEVER_REUSE_IDS,
     )
 

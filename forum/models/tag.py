@@ -5,7 +5,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
-from forum.models.base import NEVER_REUSE_IDS
+from forum.models.base import NEVER_REUSE_IDS, UTCDateTime
 
 # One row per (post, hashtag); the composite primary key means a post carries a tag once.
 post_hashtags = Table(
@@ -13,8 +13,15 @@ post_hashtags = Table(
     db.metadata,
     Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("hashtag_id", Integer, ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True),
+    #: A copy of posts.last_activity_at, so a tag's page walks its own posts in activity order
+    #: (ix_post_hashtags_hashtag_activity) however big the tag or the forum. Kept in step by the database
+    #: (triggers of migration f2fff0368e6b): filled in when a post comes to carry the tag, and moved with every
+    #: change of the post's activity, whichever path makes it.
+    Column("last_activity_at", UTCDateTime()),
     # A tag's posts newest first, read from the index alone ("Often shared with" samples them).
     Index("ix_post_hashtags_hashtag_post", "hashtag_id", "post_id"),
+    # A tag's page: its posts by latest activity, the post id breaking ties as in every feed.
+    Index("ix_post_hashtags_hashtag_activity", "hashtag_id", "last_activity_at", "post_id"),
 )
 
 

@@ -1,7 +1,7 @@
 """A post's page, writing and editing posts and replies, and hearts."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -36,7 +36,7 @@ from forum.services.posts import (
     tags_not_in_body,
 )
 from forum.services.replies import add_reply, delete_reply
-from forum.services.threads import cursor_for, thread_page, visible_reply
+from forum.services.threads import cursor_for, cursor_for_new_reply, thread_page, visible_reply
 from forum.submissions import SUBMITTED, Landing, create_once
 from forum.timewords import about_how_long
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
@@ -103,9 +103,10 @@ def reply_link(post_id: int, reply_id: int):
     return redirect(_reply_url(reply_))
 
 
-def _reply_url(reply_: Reply, *, to_help: bool = False) -> str:
-    """The page holding the reply, scrolled to it, or to the author's help above it when `to_help`."""
-    after = cursor_for(reply_, current_user, current_app.config["REPLIES_PER_PAGE"])
+def _reply_url(reply_: Reply, *, to_help: bool = False, known_page: Sequence[str | None] = ()) -> str:
+    """The page holding the reply (`known_page`: [its cursor] when already found), scrolled to it, or to the
+    author's help above it when `to_help`."""
+    after = known_page[0] if known_page else cursor_for(reply_, current_user, current_app.config["REPLIES_PER_PAGE"])
     return url_for("posts.show", post_id=reply_.post_id, after=after,
                    _anchor=HELP_ANCHOR if to_help else f"reply-{reply_.id}")
 
@@ -195,25 +196,34 @@ def reply(post_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         parent = _parent_reply(post, form.parent_id.data)
+        # The page the new reply will be on, found before it is written: the write then holds SQLite briefly.
+        after = cursor_for_new_reply(post, current_user, parent, current_app.config["REPLIES_PER_PAGE"])
+        made: list[Reply] = []
+
+        def write(key: str | None) -> Reply:
+            made.append(add_reply(current_user, post, form.body.data, parent, submission_key=key))
+            return made[0]
+
         try:
-            return create_once(Reply, current_user.id, form.submission_key_value(),
-                               lambda key: add_reply(current_user, post, form.body.data, parent, submission_key=key),
-                               _new_reply_landing)
+            return create_once(Reply, current_user.id, form.submission_key_value(), write,
+                               # a resubmit lands where the first submit's reply is
+                               lambda reply_: _new_reply_landing(reply_, [after] if reply_ in made else []))
         except DomainError as error:
             show_refusal(form, error, "body")
     return _render_post_page(post, form, status=422)
 
 
-def _new_reply_landing(reply_: Reply) -> Landing:
+def _new_reply_landing(reply_: Reply, known_page: Sequence[str | None]) -> Landing:
+    """Where the member lands after writing `reply_`: its page ([its cursor] when already found), scrolled to it."""
     if not signals_distress(reply_):
-        return Landing(_reply_url(reply_))
+        return Landing(_reply_url(reply_, known_page=known_page))
     # They land on the help, far above their reply: say it went through, under the help.
     if reply_.is_visible:
         said = ("Your reply is up. Thank you for sharing it with us.", "success")
     else:
         said = ("Thank you for sharing this. Your reply is waiting for a moderator and will appear "
                 "once they've looked at it; you can see it meanwhile.", "info")
-    return Landing(_reply_url(reply_, to_help=True), [said])
+    return Landing(_reply_url(reply_, to_help=True, known_page=known_page), [said])
 
 
 def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
@@ -259,12 +269,14 @@ def _heart(target: Post | Reply, back_to: Callable[[], str]):
     out only then: finding a reply's page costs two queries a script's heart doesn't need)."""
     form = HeartForm()
     hearted = form.hearted.data != "0"
+    # Worked out before the heart is written (a heart moves nothing on the page), so the write is short, and
+    # before the commit: nothing after it may fail.
+    landing = None if wants_json() else back_to()
     try:
         set_heart(current_user, target, hearted)
     except NotAllowed as error:
         abort(403, description=error.message)
     count = target.heart_count  # read before the commit, which expires it
-    landing = None if wants_json() else back_to()  # before the commit: nothing after it may fail
     db.session.commit()
     if landing is None:
         return jsonify(hearted=hearted, count=count)

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
-from forum.models import Heart, Post, Reply, User
+from forum.models import Heart, Post, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
-from forum.services.notifications.sending import notify_heart
+from forum.services.notifications.sending import heart_delivery
 
 
 def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
@@ -23,26 +25,28 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
         raise NotAllowed("This can't take hearts right now.")
     model = type(target)
     column = Heart.post_id if model is Post else Heart.reply_id
+    # Everything read first (the notification's recipient too): from the first write on, SQLite lets no other
+    # writer in until the commit, so the writing part is kept to a few statements.
+    delivery = heart_delivery(member, target) if hearted else None
     if hearted:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Heart(user_id=member.id, **{column.key: target.id}))
-        except IntegrityError:  # already hearted: the unique constraint keeps it one row
-            changed, delta = False, 0
-        else:
-            changed, delta = True, 1
+        # One statement, whatever came first: a repeat heart meets the unique constraint and inserts nothing.
+        insert_heart = (sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert)(Heart)
+        # (RETURNING says whether a row went in: psycopg's rowcount doesn't, for an ORM insert.)
+        changed = db.session.execute(insert_heart.values(user_id=member.id, created_at=utcnow(),
+                                                         **{column.key: target.id})
+                                     .on_conflict_do_nothing().returning(Heart.id)).first() is not None
+        delta = 1
     else:
         result = db.session.execute(delete(Heart).where(Heart.user_id == member.id, column == target.id))
         changed, delta = result.rowcount > 0, -1
     if changed:
-        db.session.execute(update(model).where(model.id == target.id)
-                           .values(heart_count=model.heart_count + delta),
-                           execution_options={"synchronize_session": False})
-        db.session.expire(target, ["heart_count"])
-    # Only once the heart is known to be new: inside the try, an error while notifying would pass for
-    # a repeat heart, and the new heart would go uncounted.
-    if hearted and changed:
-        notify_heart(member, target)
+        count = db.session.execute(update(model).where(model.id == target.id)
+                                   .values(heart_count=model.heart_count + delta).returning(model.heart_count),
+                                   execution_options={"synchronize_session": False}).scalar_one()
+        set_committed_value(target, "heart_count", count)  # the new count, without reading it again
+    # Only once the heart is known to be new: a repeat sends nothing.
+    if changed and delivery is not None:
+        delivery.send()
     return changed
 
 

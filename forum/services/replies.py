@@ -11,7 +11,7 @@ from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_review_notes
-from forum.services.notifications.sending import notify_mentions, notify_reply
+from forum.services.notifications.sending import notify_mentions, reply_delivery
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
 from forum.services.text import render_body
@@ -39,24 +39,27 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None,
     # Someone who was blocked can't reach the member who blocked them; the wording doesn't say why.
     if not can_reach(author.id, post.author_id) or (parent is not None and not can_reach(author.id, parent.author_id)):
         raise NotAllowed("You can't reply here.")
+    # Everything the reply needs read first (the watched words came with refuse_blocked_words, who hears about
+    # it comes here): from the first write on, SQLite lets no other writer in until the commit.
+    delivery = reply_delivery(post, parent, author.id)
     now = utcnow()
-    reply = Reply(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
+    reply = Reply(post=post, post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
                   body=body, body_html=render_body(body), status=PostStatus.VISIBLE.value,
                   created_at=now, heart_count=0, submission_key=submission_key)
     db.session.add(reply)
-    changes = {"reply_count": Post.reply_count + 1, "last_activity_at": now}
-    if author.id != post.author_id:
-        changes["first_response_at"] = func.coalesce(Post.first_response_at, now)
-    db.session.execute(update(Post).where(Post.id == post.id).values(**changes),
-                       execution_options={"synchronize_session": False})
+    with db.session.no_autoflush:  # nothing written yet, unless a watched word or the detector opens an item
+        apply_watched_words(reply, author)
+        assess_and_escalate(reply)
     db.session.flush()
-    db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
-    apply_watched_words(reply, author)
-    if not reply.is_visible:  # held for a moderator: it doesn't answer the post until approved
-        recount_post(post)
-    assess_and_escalate(reply)
-    notify_reply(reply)
-    notify_mentions(reply)
+    if reply.is_visible:
+        changes = {"reply_count": Post.reply_count + 1, "last_activity_at": now}
+        if author.id != post.author_id:
+            changes["first_response_at"] = func.coalesce(Post.first_response_at, now)
+        db.session.execute(update(Post).where(Post.id == post.id).values(**changes),
+                           execution_options={"synchronize_session": False})
+        db.session.expire(post, ["reply_count", "last_activity_at", "first_response_at"])
+        delivery.send(reply_id=reply.id)
+        notify_mentions(reply)
     return reply
 
 

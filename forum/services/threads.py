@@ -1,14 +1,16 @@
 """Arrange a post's replies into one-level threads, a page of top-level replies at a time."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Hashtag, Post, Reply, User, post_hashtags
-from forum.pagination import Page, cursor_at, encode_cursor, keyset_page, rows_through
+from forum.pagination import cursor_of_page_holding, decode_cursor, encode_cursor
 from forum.services.visibility import visible_replies
 
 #: Conversation order; the id breaks ties between replies sent in the same instant.
@@ -55,32 +57,47 @@ def _heads(post: Post, viewer: User | None):
 
 
 def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: int) -> ThreadPage:
-    """The `per_page` threads after `cursor`, each with all its answers the viewer may see."""
-    heads = _heads(post, viewer)
-    page: Page[Reply] = keyset_page(db.session, heads, ORDER, False, cursor, per_page)
-    threads = [Thread(reply) for reply in page.items]
-    parents = {t.reply.id: t for t in threads if t.reply.parent_id is None}
-    if parents:
-        for answer in db.session.scalars(select(Reply).where(Reply.parent_id.in_(parents), visible_replies(viewer))
-                                         .order_by(*ORDER)):
-            parents[answer.parent_id].answers.append(answer)
-    if not cursor and page.next_cursor is None:
-        return ThreadPage(threads, None)  # the whole conversation fits on one page: no counting needed
-    start = rows_through(db.session, heads, ORDER, False, cursor) if cursor else 0
-    # The page count comes from the signals the page needs anyway: one query for both, not a count of its own.
+    """The `per_page` threads after `cursor`, each with all its answers the viewer may see: two queries.
+
+    The first reads what every reply the viewer may see signalled, with its place in the conversation (care
+    answers the whole conversation, so a page needs them anyway); the threads, the page's place among the others
+    and the cursors are worked out from those rows, by _heads' rule, and the second loads the page's replies.
+    """
     signals = crisis_signals(post, viewer)
-    total = _count_threads(signals)
+    seen = {row.id for row in signals}
+    heads = sorted((row for row in signals if row.parent_id is None or row.parent_id not in seen), key=_key)
+    start = 0
+    if cursor:
+        after = decode_cursor(cursor, CURSOR_KINDS)
+        start = bisect.bisect_right([_key(row) for row in heads], after)
+    on_page = heads[start:start + per_page]
+    page_ids = {head.id for head in on_page if head.parent_id is None}  # threads nest one level
+    answers = sorted((row for row in signals if row.parent_id in page_ids), key=_key)
+    loaded = {reply.id: reply for reply in db.session.scalars(
+        # The visibility rule again: a reply hidden since the first query stays off the page.
+        select(Reply).where(Reply.id.in_([row.id for row in (*on_page, *answers)]), visible_replies(viewer))
+    )} if on_page else {}
+    threads = {head.id: Thread(loaded[head.id]) for head in on_page if head.id in loaded}
+    for row in answers:
+        if row.parent_id in threads and row.id in loaded:
+            threads[row.parent_id].answers.append(loaded[row.id])
+    next_cursor = encode_cursor(_key(on_page[-1])) if start + per_page < len(heads) else None
+    if start == 0 and next_cursor is None:
+        return ThreadPage(list(threads.values()), None)  # the whole conversation fits on one page
+    previous_start = max(start - per_page, 0)
     return ThreadPage(
-        threads, page.next_cursor, has_previous=start > 0,
-        previous_cursor=cursor_at(db.session, heads, ORDER, False, max(start - per_page, 0)),
-        number=-(-start // per_page) + 1, count=max(-(-total // per_page), 1), signals=signals,
+        list(threads.values()), next_cursor, has_previous=start > 0,
+        previous_cursor=encode_cursor(_key(heads[previous_start - 1])) if previous_start > 0 else None,
+        number=-(-start // per_page) + 1, count=max(-(-len(heads) // per_page), 1), signals=signals,
     )
 
 
-def _count_threads(signals: list[Row]) -> int:
-    """How many threads these replies make: _heads' rule (top-level, or answering a reply not among them)."""
-    seen = {row.id for row in signals}
-    return sum(1 for row in signals if row.parent_id is None or row.parent_id not in seen)
+#: What a conversation cursor holds: a thread's first reply's time and id.
+CURSOR_KINDS = (datetime, int)
+
+
+def _key(row: Row) -> tuple:
+    return row.created_at, row.id
 
 
 def load_post_with_hashtags(post_id: int) -> Post | None:
@@ -105,9 +122,26 @@ def cursor_for(reply: Reply, viewer: User | None, per_page: int) -> str | None:
     head = reply
     if reply.parent_id is not None:
         head = visible_reply(reply.post, viewer, reply.parent_id) or reply
-    heads = _heads(reply.post, viewer)
-    index = rows_through(db.session, heads, ORDER, False, encode_cursor((head.created_at, head.id))) - 1
-    return cursor_at(db.session, heads, ORDER, False, index - index % per_page)
+    return cursor_of_page_holding(db.session, _heads(reply.post, viewer), ORDER, False, (head.created_at, head.id),
+                                  per_page)
+
+
+def cursor_for_new_reply(post: Post, viewer: User | None, parent: Reply | None, per_page: int) -> str | None:
+    """The cursor of the page a reply the viewer is about to write will be on, asked before it is written (so
+    the write that follows holds the database briefly): its thread's page when it answers `parent`, else the
+    page after the last thread, where a new thread goes (it sorts last: newest, with the highest id).
+
+    For a new thread: with t threads now it becomes row t (from 0), on the page starting at s = t - t % per_page,
+    whose cursor is row s - 1: t % per_page rows back from the last thread (row t - 1). One query, the count
+    inside its OFFSET.
+    """
+    if parent is not None:
+        return cursor_for(parent, viewer, per_page)
+    heads = _heads(post, viewer)
+    count = heads.with_only_columns(func.count()).order_by(None).scalar_subquery()
+    key = db.session.execute(heads.with_only_columns(*ORDER).order_by(*(column.desc() for column in ORDER))
+                             .offset(count % per_page).limit(1)).first()
+    return encode_cursor(tuple(key)) if key is not None else None
 
 
 def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
@@ -117,6 +151,6 @@ def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
     """
     return list(db.session.execute(
         select(Reply.id, Reply.parent_id, Reply.author_id, Reply.crisis_level, Reply.crisis_categories,
-               Reply.deleted_at)
+               Reply.deleted_at, Reply.created_at)
         .where(Reply.post_id == post.id, visible_replies(viewer))
     ))

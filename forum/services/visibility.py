@@ -35,18 +35,6 @@ def visible_posts(viewer: User | None) -> ColumnElement[bool]:
     return and_(not_(hidden_from_others), _not_blocked(viewer))
 
 
-def visible_posts_apart(viewer: User | None) -> tuple[ColumnElement[bool], ColumnElement[bool] | None]:
-    """visible_posts(viewer) as two disjoint where-clauses: what everyone else may see too (minus blocked
-    members'), and the viewer's own posts nobody else sees, or None when they have none.
-
-    For lists that would rather run a query per half, each on its own index: see feeds._visible_page.
-    """
-    public, own_ids = _public_and_own(viewer)
-    if not own_ids:
-        return public, None
-    return public, and_(Post.id.in_(own_ids), Post.status != PostStatus.VISIBLE.value, _not_blocked(viewer))
-
-
 def public_posts(viewer: User | None) -> ColumnElement[bool]:
     """Where-clause for the posts everyone may see, minus those of members the viewer blocked.
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as SessionBase
 
 from forum.extensions import db
 from forum.hashtags import WORD_CHARS
@@ -195,12 +196,46 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int] | None, list[int]
 def watched_rules(actions: Iterable[str]) -> tuple[WatchRule, ...]:
     """The moderators' current words with these actions.
 
-    Read on every write: one small indexed query, and `_compiled` caches the patterns by the list's content,
-    so every app server sees a change at once and no cache can go stale.
+    The whole list is read once per database transaction (one small query: a write asks for it two or three
+    times, once before its first write statement) and forgotten at the commit or rollback, or when this session
+    changes the list; `_compiled` caches the patterns by the list's content. So every app server sees a
+    change with its next transaction, and no cache can go stale.
     """
-    rows = db.session.execute(select(WatchedWord.phrase, WatchedWord.action, WatchedWord.message)
-                              .where(WatchedWord.action.in_(list(actions))).order_by(WatchedWord.id))
-    return tuple(WatchRule(phrase, action, message or "") for phrase, action, message in rows)
+    wanted = set(actions)
+    return tuple(rule for rule in _watched_list() if rule.action in wanted)
+
+
+_LIST_KEY = "kindred.watched_words"
+
+
+def _watched_list() -> tuple[WatchRule, ...]:
+    kept = db.session.info.get(_LIST_KEY)
+    if kept is None:
+        rows = db.session.execute(select(WatchedWord.phrase, WatchedWord.action, WatchedWord.message)
+                                  .order_by(WatchedWord.id))
+        kept = db.session.info[_LIST_KEY] = tuple(WatchRule(phrase, action, message or "")
+                                                  for phrase, action, message in rows)
+    return kept
+
+
+def _forget_list(session, *_args) -> None:
+    session.info.pop(_LIST_KEY, None)
+
+
+def _forget_list_if_changed(session, *_args) -> None:
+    if any(isinstance(thing, WatchedWord) for thing in (*session.new, *session.dirty, *session.deleted)):
+        _forget_list(session)
+
+
+def _forget_list_on_statement(state) -> None:
+    if not state.is_select and getattr(getattr(state.statement, "table", None), "name", None) == "watched_words":
+        _forget_list(state.session)
+
+
+for _moment in ("after_commit", "after_soft_rollback"):
+    event.listen(SessionBase, _moment, _forget_list)
+event.listen(SessionBase, "before_flush", _forget_list_if_changed)
+event.listen(SessionBase, "do_orm_execute", _forget_list_on_statement)
 
 
 def refuse_blocked_words(*texts: str) -> None:
@@ -245,7 +280,8 @@ def apply_watched_words(content: Post | Reply, author: User, hold_first_posts: i
     if isinstance(content, Post) and was_visible and content.status != PostStatus.VISIBLE.value:
         tag_ids = [tag.id for tag in content.hashtags]
         tag_counts_changed(True, tag_ids, False, tag_ids)  # pending posts don't count
-    db.session.flush()
+    if seen or content.status != PostStatus.VISIBLE.value:
+        db.session.flush()  # only when something was found: a new reply is read through before it is written
 
 
 def watched_warnings(content: Post | Reply) -> set[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, insert, not_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, not_, select
 
 from forum.extensions import db
 from forum.markup import words_outside_code
@@ -40,15 +41,19 @@ def notify_reply(reply: Reply) -> None:
     """Tell the post's author, and the author of the reply answered, about a new reply."""
     if not _is_public(reply):
         return
-    post = reply.post
+    parent = db.session.get(Reply, reply.parent_id) if reply.parent_id is not None else None
+    reply_delivery(reply.post, parent, reply.author_id).send(reply_id=reply.id)
+
+
+def reply_delivery(post: Post, parent: Reply | None, author_id: int) -> Delivery:
+    """Who hears about a reply by `author_id` to the post (answering `parent`, a thread's first reply, if any):
+    asked before the reply is written, so the write that follows holds the database briefly."""
     rows: dict[int, dict] = {}
-    if reply.parent_id is not None:
-        parent = db.session.get(Reply, reply.parent_id)
-        if parent is not None and parent.is_visible and not parent.is_deleted:
-            rows[parent.author_id] = _row(parent.author_id, f"reply:reply:{parent.id}", post.id, reply.id)
+    if parent is not None and parent.is_visible and not parent.is_deleted:
+        rows[parent.author_id] = _row(parent.author_id, f"reply:reply:{parent.id}", post.id, None)
     # The post's author hears once, even when the reply answers their own reply.
-    rows.setdefault(post.author_id, _row(post.author_id, f"reply:post:{post.id}", post.id, reply.id))
-    _deliver(Kind.REPLY, list(rows.values()), reply.author_id)
+    rows.setdefault(post.author_id, _row(post.author_id, f"reply:post:{post.id}", post.id, None))
+    return _checked(Kind.REPLY, list(rows.values()), author_id)
 
 
 def notify_mentions(content: Post | Reply) -> None:
@@ -74,19 +79,18 @@ def notify_mentions(content: Post | Reply) -> None:
                                                       Notification.recipient_id.in_(reached)))
 
 
-def notify_heart(member: User, target: Post | Reply) -> None:
-    """Tell an author someone sent a heart, once per member and post or reply, however often it is re-sent."""
+def heart_delivery(member: User, target: Post | Reply) -> Delivery | None:
+    """The notification telling an author `member` sent a heart, once per member and post or reply however often
+    it is re-sent (None: content nobody else may see); asked before the heart is written, sent only if it was new."""
     if not _is_public(target):
-        return
+        return None
     is_post = isinstance(target, Post)
     group_key = f"heart:{'post' if is_post else 'reply'}:{target.id}"
-    sent_before = db.session.scalar(select(exists().where(
-        Notification.recipient_id == target.author_id, Notification.group_key == group_key,
-        Notification.actor_id == member.id)))
-    if sent_before:
-        return
     post_id = target.id if is_post else target.post_id
-    _deliver(Kind.HEART, [_row(target.author_id, group_key, post_id, None if is_post else target.id)], member.id)
+    sent_before = exists().where(Notification.recipient_id == User.id, Notification.group_key == group_key,
+                                 Notification.actor_id == member.id)
+    return _checked(Kind.HEART, [_row(target.author_id, group_key, post_id, None if is_post else target.id)],
+                    member.id, unless=sent_before)
 
 
 def notify_tag_followers(post: Post) -> None:
@@ -148,36 +152,60 @@ def _row(recipient_id: int, group_key: str, post_id: int | None, reply_id: int |
             "hashtag_id": hashtag_id, "detail": detail or {}}
 
 
+@dataclass
+class Delivery:
+    """Notifications worked out and checked against the recipients' choices and blocks, not yet stored."""
+
+    kind: Kind
+    rows: list[dict]
+    actor_id: int | None
+
+    def send(self, **ids: int) -> list[int]:
+        """Store them, with `ids` (e.g. the reply's, once it has one) filled in; return the recipients reached."""
+        if self.rows:
+            now = utcnow()
+            db.session.execute(insert(Notification), [
+                {"kind": self.kind.value, "actor_id": self.actor_id, "created_at": now, "read_at": None, **row, **ids}
+                for row in self.rows])
+        return [row["recipient_id"] for row in self.rows]
+
+
 def _deliver(kind: Kind, rows: list[dict], actor_id: int | None, authors: Iterable[int] = ()) -> list[int]:
     """Insert the rows meant for someone other than the actor who wants this kind, shares no block with the
     actor, and hasn't blocked the authors whose words they would be sent to. Return the recipients reached.
     """
+    return _checked(kind, rows, actor_id, authors).send()
+
+
+def _checked(kind: Kind, rows: list[dict], actor_id: int | None, authors: Iterable[int] = (),
+             unless: ColumnElement[bool] | None = None) -> Delivery:
+    """The rows _deliver would insert, minus those whose recipient (`User`) meets `unless`: one query at most."""
     rows = [row for row in rows if row["recipient_id"] != actor_id]
-    if not rows:
-        return []
     recipient_ids = {row["recipient_id"] for row in rows}
-    unwanted = _muting(kind, recipient_ids) | _walled_off(recipient_ids, actor_id, set(authors))
-    rows = [row for row in rows if row["recipient_id"] not in unwanted]
-    if rows:
-        now = utcnow()
-        db.session.execute(insert(Notification), [{"kind": kind.value, "actor_id": actor_id, "created_at": now,
-                                                   "read_at": None, **row} for row in rows])
-    return [row["recipient_id"] for row in rows]
+    if not rows:
+        return Delivery(kind, [], actor_id)
+    columns = []
+    if kind in OPTIONAL_KINDS:
+        columns.append(User.muted_notifications)
+    walled = _walled_off(recipient_ids, actor_id, set(authors))
+    if walled is not None:
+        columns.append(walled)
+    if unless is not None:
+        columns.append(unless)
+    if columns:
+        unwanted = set()
+        for member_id, *facts in db.session.execute(select(User.id, *columns).where(User.id.in_(recipient_ids))):
+            muted = facts.pop(0) if kind in OPTIONAL_KINDS else []
+            if kind.value in (muted or []) or any(facts):
+                unwanted.add(member_id)
+        rows = [row for row in rows if row["recipient_id"] not in unwanted]
+    return Delivery(kind, rows, actor_id)
 
 
-def _muting(kind: Kind, member_ids: set[int]) -> set[int]:
-    if kind not in OPTIONAL_KINDS:
-        return set()
-    found = db.session.execute(select(User.id, User.muted_notifications).where(User.id.in_(member_ids)))
-    return {member_id for member_id, muted in found if kind.value in (muted or [])}
-
-
-def _walled_off(member_ids: set[int], actor_id: int | None, authors: set[int]) -> set[int]:
-    """Which of the members blocked the actor or the authors, or were blocked by the actor."""
+def _walled_off(member_ids: set[int], actor_id: int | None, authors: set[int]) -> ColumnElement[bool] | None:
+    """Whether a member (`User`) blocked the actor or the authors, or was blocked by the actor; None: no one to ask."""
     authors = authors - {actor_id, None} - member_ids
     reached = [may_reach(author_id, User.id) for author_id in authors]
     if actor_id is not None:  # never among the members: _deliver leaves the actor out
         reached.append(reach_each_other(actor_id, User.id))
-    if not reached:
-        return set()
-    return set(db.session.scalars(select(User.id).where(User.id.in_(member_ids), not_(and_(*reached)))))
+    return not_(and_(*reached)) if reached else None
