@@ -8,6 +8,7 @@ read as it is. A plan that still reads the whole table has no index to use.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
@@ -31,7 +32,9 @@ def thread(app, member, other_member):
     return post
 
 
-def _statements(client, path: str) -> list[tuple[str, object]]:
+@contextmanager
+def _reads():
+    """The SELECT (and WITH) statements sent inside the block, with their parameters."""
     seen: list[tuple[str, object]] = []
 
     def remember(conn, cursor, statement, parameters, context, executemany):
@@ -40,9 +43,14 @@ def _statements(client, path: str) -> list[tuple[str, object]]:
 
     event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        assert client.get(path).status_code == 200, path
+        yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def _statements(client, path: str) -> list[tuple[str, object]]:
+    with _reads() as seen:
+        assert client.get(path).status_code == 200, path
     return seen
 
 
@@ -110,16 +118,7 @@ def test_a_heart_on_a_reply_reads_through_indexes(app, thread, member, other_mem
     reply = make_reply(other_member, thread, "Same here. Sending you calm.")
     visitor = Visitor(app.test_client())
     visitor.sign_in(member.username)
-    seen: list[tuple[str, object]] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
+    with _reads() as seen:
         assert visitor.post(f"/replies/{reply.id}/heart", {"hearted": "1"}).status_code == 302
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
     scans = {statement: found for statement, parameters in seen if (found := _full_scans(statement, parameters))}
     assert seen and not scans, scans
