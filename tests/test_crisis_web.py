@@ -207,8 +207,12 @@ def test_repliers_see_guidance_beside_the_reply_box(signed_in_other, member):
     assert "Replying with care" in page
 
 
-def test_overdose_leads_with_poison_help(signed_in):
-    response = write_post(signed_in, "I took way too many of my pills an hour ago and I feel really strange.")
+@pytest.mark.parametrize("text", [
+    "I took way too many of my pills an hour ago and I feel really strange.",
+    "My chest is tight and I can't feel my hands after what I took, I think I messed up badly.",
+])
+def test_overdose_leads_with_poison_help(signed_in, text):
+    response = write_post(signed_in, text)
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     panel = page.split('class="crisis-panel"', 1)[1].split("</section>", 1)[0]
     lead = panel.split("<details>", 1)[0]
