@@ -49,6 +49,7 @@ def _heads(post: Post, viewer: User | None):
     """The replies that start a thread for this viewer: top-level ones, and answers whose parent they can't see.
 
     An answer to a hidden reply stands on its own rather than being lost, as it did before replies were paged.
+    (_head_rows applies the same rule to rows already read; change both together.)
     """
     visible_here = and_(Reply.post_id == post.id, visible_replies(viewer))
     # correlate(None): the inner `replies` is its own table, not the outer query's row.
@@ -64,8 +65,7 @@ def thread_page(post: Post, viewer: User | None, cursor: str | None, per_page: i
     and the cursors are worked out from those rows, by _heads' rule, and the second loads the page's replies.
     """
     signals = crisis_signals(post, viewer)
-    seen = {row.id for row in signals}
-    heads = sorted((row for row in signals if row.parent_id is None or row.parent_id not in seen), key=_key)
+    heads = sorted(_head_rows(signals), key=_key)
     start = 0
     if cursor:
         after = decode_cursor(cursor, CURSOR_KINDS)
@@ -98,6 +98,12 @@ CURSOR_KINDS = (datetime, int)
 
 def _key(row: Row) -> tuple:
     return row.created_at, row.id
+
+
+def _head_rows(signals: list[Row]) -> list[Row]:
+    """_heads' rule on rows already read: top-level replies, and answers whose parent isn't among them."""
+    seen = {row.id for row in signals}
+    return [row for row in signals if row.parent_id is None or row.parent_id not in seen]
 
 
 def load_post_with_hashtags(post_id: int) -> Post | None:

@@ -23,7 +23,9 @@ def visible_posts(viewer: User | None) -> ColumnElement[bool]:
 
     For a member this runs one small query first, for their own posts that aren't visible.
     """
-    public, own_ids = _public_and_own(viewer)
+    public = public_posts(viewer)
+    member_id = viewer_id(viewer)
+    own_ids = [] if member_id is None else _own_non_visible_post_ids(member_id)
     if not own_ids:
         # Visitors and most members: the plain equality, so feeds walk the indexes that lead with status in
         # order. "Visible OR theirs" would make both databases read and sort every post.
@@ -44,12 +46,6 @@ def public_posts(viewer: User | None) -> ColumnElement[bool]:
     """
     visible = Post.status == PostStatus.VISIBLE.value
     return visible if viewer_id(viewer) is None else and_(visible, _not_blocked(viewer))
-
-
-def _public_and_own(viewer: User | None) -> tuple[ColumnElement[bool], list[int]]:
-    """public_posts(viewer), and the ids of the viewer's own posts that aren't visible (none for visitors)."""
-    member_id = viewer_id(viewer)
-    return public_posts(viewer), [] if member_id is None else _own_non_visible_post_ids(member_id)
 
 
 def _not_blocked(viewer: User) -> ColumnElement[bool]:
