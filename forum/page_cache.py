@@ -12,6 +12,9 @@ never shown from here. The generation lives where every app server can see it:
 - Otherwise (PostgreSQL without Redis: app servers that could not tell each other): no page cache.
 
 Pages also carry an ETag, so a browser asking again with If-None-Match gets a 304.
+
+The same rule keeps smaller things that every viewer sees alike and that cost more to work out than to keep
+(`remembered`: a tag's related tags), for members' pages too.
 """
 from __future__ import annotations
 
@@ -21,8 +24,10 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app, request, session
 from sqlalchemy import event
@@ -46,11 +51,21 @@ class Kept:
     content_type: str
 
 
+@dataclass(frozen=True)
+class Remembered:
+    generation: object
+    expires: float
+    value: object
+
+
+T = TypeVar("T")
+
+
 class PageCache:
     def __init__(self, app: Flask):
         self.seconds = float(app.config.get("PAGE_CACHE_SECONDS", 0))
         self.capacity = int(app.config.get("PAGE_CACHE_ENTRIES", 512))
-        self.pages: OrderedDict[str, Kept] = OrderedDict()
+        self.pages: OrderedDict[object, Kept | Remembered] = OrderedDict()
         self.lock = threading.Lock()
         self.local_generation = 0  # this process's own writes, for an in-memory database
         self.redis = None
@@ -104,7 +119,7 @@ class PageCache:
 
     # --- pages ------------------------------------------------------------------------------------
 
-    def lookup(self, key: str, generation: object) -> Kept | None:
+    def lookup(self, key: object, generation: object) -> Kept | Remembered | None:
         with self.lock:
             kept = self.pages.get(key)
             if kept is None:
@@ -115,12 +130,35 @@ class PageCache:
             self.pages.move_to_end(key)
             return kept
 
-    def keep(self, key: str, kept: Kept) -> None:
+    def keep(self, key: object, kept: Kept | Remembered) -> None:
         with self.lock:
             self.pages[key] = kept
             self.pages.move_to_end(key)
             while len(self.pages) > self.capacity:
                 self.pages.popitem(last=False)
+
+
+def remembered(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in this process while the site's write generation stands (at most PAGE_CACHE_SECONDS).
+
+    Only for what is the same for every viewer and holds nothing a database row can't be shown for once it is
+    written (hidden, deleted): any writing commit, in any process, moves the generation on and ends it, as for
+    pages. With no page cache (turned off, or PostgreSQL without Redis) `compute()` runs every time.
+    """
+    cache = _cache()
+    if cache is None:
+        return compute()
+    # A visitor's request read the generation already (_serve_kept); a member's reads it here.
+    generation = request.environ.get("kindred.page_generation") or cache.generation()
+    if generation is None:
+        return compute()
+    kept = cache.lookup(key, generation)
+    if isinstance(kept, Remembered):
+        return kept.value  # type: ignore[return-value]
+    # Read before computing: a write landing meanwhile leaves this value under the older generation, unused.
+    value = compute()
+    cache.keep(key, Remembered(generation, time.monotonic() + cache.seconds, value))
+    return value
 
 
 def _cache() -> PageCache | None:

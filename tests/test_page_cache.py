@@ -3,9 +3,10 @@ someone with a cookie, and app servers that share a database or Redis never show
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from forum import create_app
 from forum.extensions import db
@@ -163,3 +164,66 @@ def test_app_servers_sharing_redis_never_show_each_other_stale_pages(app, databa
         db.session.get(Post, post_id).status = PostStatus.HIDDEN.value
         db.session.commit()
     assert visitor.get(f"/posts/{post_id}").status_code == 404
+
+
+# --- what is remembered for every viewer: a tag's related tags ------------------------------------
+
+def _related_tags_on(page: str) -> list[str]:
+    section = page.split('aria-label="Related tags"', 1)
+    return re.findall(r">#([^<]+)</a>", section[1].split("</ul>", 1)[0]) if len(section) == 2 else []
+
+
+class _Statements:
+    """The SELECTs sent while counting, to see which were answered from memory."""
+
+    def __init__(self, app):
+        self.sent: list[str] = []
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._note)
+
+    def _note(self, conn, cursor, statement, *_args):
+        self.sent.append(statement)
+
+    def related_queries(self) -> int:
+        """The related-tags query groups the tag's newest posts' other tags by tag: no other page query does."""
+        return sum("GROUP BY hashtags.id" in statement for statement in self.sent)
+
+    def close(self):
+        event.remove(self.engine, "before_cursor_execute", self._note)
+
+
+def test_a_tags_related_tags_are_worked_out_once_until_something_is_written(site):
+    with site.app_context():
+        author = make_member("tidewater")
+        make_member("lamplighter")
+        make_post(author, title="Restless", body="Awake again. #Anxiety #Insomnia")
+        post_id = make_post(author, title="Holding on", body="One more day. #Anxiety #Recovery").id
+    member = Visitor(site.test_client())
+    member.sign_in("lamplighter")
+    statements = _Statements(site)
+    try:
+        first = member.get("/tags/Anxiety").get_data(as_text=True)
+        second = member.get("/tags/Anxiety").get_data(as_text=True)
+        assert sorted(_related_tags_on(first)) == sorted(_related_tags_on(second)) == ["Insomnia", "Recovery"]
+        assert statements.related_queries() == 1  # the second page, a member's, was not cached: only its sample
+        with site.app_context():  # a moderator hides the only post that paired #Anxiety with #Recovery
+            db.session.get(Post, post_id).status = PostStatus.HIDDEN.value
+            db.session.commit()
+        after = member.get("/tags/Anxiety").get_data(as_text=True)
+        assert _related_tags_on(after) == ["Insomnia"] and statements.related_queries() == 2
+    finally:
+        statements.close()
+
+
+def test_another_process_writing_ends_the_related_tags_kept_here(site, database_url):
+    other_worker = cached_app(database_url)
+    with site.app_context():
+        author = make_member("tidewater")
+        make_post(author, title="Restless", body="Awake again. #Anxiety #Insomnia")
+    visitor = site.test_client()
+    assert _related_tags_on(read(visitor, "/tags/Anxiety")[1]) == ["Insomnia"]
+    with other_worker.app_context():
+        make_post(db.session.merge(author), title="Sunrise", body="Made it through. #Anxiety #Hope")
+    state, page = read(visitor, "/tags/Anxiety")
+    assert state == "miss" and sorted(_related_tags_on(page)) == ["Hope", "Insomnia"]
