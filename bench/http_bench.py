@@ -196,6 +196,25 @@ def sign_in(base: str, username: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
+HEART_FORM = re.compile(r'<form[^>]*action="/replies/(\d+)/heart".*?</form>', re.S)
+NEXT_PAGE = re.compile(r'rel="next" href="([^"]+)"')
+
+
+def heart_buttons(get, post_id: int) -> dict[int, dict[str, str]]:
+    """Each reply's heart button on the post's pages, as its form sends it (the hidden fields, CSRF token
+    aside): walking the conversation page by page, as a member would have it on screen. `get(path)` -> HTML."""
+    buttons, path = {}, f"/posts/{post_id}"
+    while path:
+        page = get(path)
+        for match in HEART_FORM.finditer(page):
+            buttons[int(match.group(1))] = {
+                name: value for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', match.group(0))
+                if name != "csrf_token"}
+        following = NEXT_PAGE.search(page)
+        path = following.group(1).replace("&amp;", "&") if following else None
+    return buttons
+
+
 def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: list[int], seconds: float) -> None:
     """Each member, in its own thread, replies and hearts in turn; then count the rows the database holds."""
     base = server.base
@@ -218,6 +237,8 @@ def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: 
         page = OPENER.open(urllib.request.Request(f"{base}/posts/{post_id}", headers={"Cookie": cookie}),
                            timeout=30).read()
         tokens.append(CSRF_FIELD.search(page.decode()).group(1))
+    buttons = heart_buttons(lambda path: OPENER.open(urllib.request.Request(
+        f"{base}{path}", headers={"Cookie": cookies[0]}), timeout=30).read().decode(), post_id)
     deadline = time.perf_counter() + seconds
 
     def member_loop(index: int):
@@ -230,7 +251,8 @@ def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: 
             failed += not _post(f"{base}/posts/{post_id}/replies", body, headers)
             replies += 1
             target = reply_ids[(offset + index * 7919 + step) % len(reply_ids)]
-            failed += not _post(f"{base}/replies/{target}/heart", {"csrf_token": token, "hearted": "1"}, headers)
+            failed += not _post(f"{base}/replies/{target}/heart",
+                                {**buttons.get(target, {}), "csrf_token": token, "hearted": "1"}, headers)
             hearts += 1
             step += 1
         with lock:

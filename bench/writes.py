@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_bench import CSRF_FIELD, choose  # noqa: E402
+from http_bench import CSRF_FIELD, choose, heart_buttons  # noqa: E402
 from pages import sign_in  # noqa: E402
 from seed_large import database_url, describe  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="REGEX",
                         help="profile lines whose file and function match (e.g. forum/)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative or tottime")
+    parser.add_argument("--save", metavar="PATH", help="also save the profile there (pstats, for callers/callees)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one reply and one heart")
     args = parser.parse_args(argv)
 
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         page = client.get(f"/posts/{post_id}").get_data(as_text=True)
         clients.append(client)
         tokens.append(CSRF_FIELD.search(page).group(1))
+    buttons = heart_buttons(lambda path: clients[0].get(path).get_data(as_text=True), post_id)
     marker = f"bench-{secrets.token_hex(4)}"
     offset = secrets.randbelow(len(reply_ids))  # hearts on replies this run's members have mostly not hearted yet
     counts: dict[str, list[int]] = {"reply": [], "heart": []}
@@ -100,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
             data = {"csrf_token": token, "body": f"{marker} {index}-{step}: thinking of you tonight.",
                     "submission_key": secrets.token_urlsafe(16)}
         else:
-            path = f"/replies/{reply_ids[(offset + index * 7919 + step) % len(reply_ids)]}/heart"
-            data = {"csrf_token": token, "hearted": "1"}
+            target = reply_ids[(offset + index * 7919 + step) % len(reply_ids)]
+            path = f"/replies/{target}/heart"
+            data = {**buttons.get(target, {}), "csrf_token": token, "hearted": "1"}  # as the button's form sends it
         statements.sent, statements.on = [], True
         started = time.perf_counter()
         response = client.post(path, data=data)
@@ -146,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {2 * len(steps) / wall:,.0f} writes/s in one thread; replies stored {stored} for {asked} asked "
           f"-> {'exact' if stored == asked else 'MISMATCH'}")
     if profiler:
+        if args.save:
+            profiler.dump_stats(args.save)
         stats = pstats.Stats(profiler)
         by_package: dict[str, float] = {}
         for (filename, _, _), (_, _, own, _, _) in stats.stats.items():

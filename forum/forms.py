@@ -127,6 +127,9 @@ class HeartForm(FlaskForm):
     """The heart button: it says which state the member wants, so a repeated submit is a no-op."""
 
     hearted = HiddenField(default="1")
+    #: On a reply's button: the page of the conversation it was on (that page's cursor; "" for the first), so a
+    #: plain form goes back there without working the page out again.
+    page = HiddenField()
 
 
 class FlagForm(FlaskForm):

@@ -1,4 +1,6 @@
 """Hearts: one per member per post or reply, enforced by the database too."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -7,7 +9,7 @@ import forum.services.hearts as heart_service
 from forum.extensions import db
 from forum.models import Heart, Post
 from forum.services.hearts import set_heart
-from tests.helpers import make_post, make_reply
+from tests.helpers import count_queries, make_post, make_reply
 
 
 def hearts() -> int:
@@ -163,3 +165,45 @@ def test_a_savepoint_first_in_a_transaction_is_undone_with_it(member, other_memb
         db.session.add(Heart(user_id=other_member.id, post_id=post.id))
     db.session.rollback()
     assert hearts() == 0
+
+
+def _heart_form_of(page: str, reply_id: int) -> dict[str, str]:
+    """The hidden fields of the heart button of this reply on a rendered page (the CSRF token left to the client)."""
+    form = re.search(rf'<form[^>]*action="/replies/{reply_id}/heart".*?</form>', page, re.S).group(0)
+    return {name: value for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
+            if name != "csrf_token"}
+
+
+def _finds_the_page(sent: list[str]) -> bool:
+    """Whether the reply's page was worked out: the one query that walks back through the threads by OFFSET."""
+    return any("OFFSET" in statement for statement in sent)
+
+
+def test_a_plain_form_heart_goes_back_to_the_page_it_was_sent_from(app, signed_in_other, member):
+    app.config["REPLIES_PER_PAGE"] = 2
+    post = make_post(member)
+    replies = [make_reply(member, post, f"Still here, day {day}.") for day in range(5)]
+    second_page_link = re.search(r'rel="next" href="([^"]+)"',
+                                 signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)).group(1)
+    cursor = second_page_link.split("after=", 1)[1].split("#", 1)[0]
+    target = replies[2]  # the first thread of the second page
+    fields = _heart_form_of(signed_in_other.get(second_page_link).get_data(as_text=True), target.id)
+    assert fields == {"hearted": "1", "page": cursor}
+    expected = f"/posts/{post.id}?after={cursor}#reply-{target.id}"
+    assert signed_in_other.token  # fetched now, so the statements counted below are the heart's alone
+    with count_queries(db.engine) as sent:
+        landed = signed_in_other.post(f"/replies/{target.id}/heart", fields)
+    assert landed.status_code == 302 and landed.headers["Location"] == expected
+    assert not _finds_the_page(sent)
+    db.session.refresh(target)
+    assert target.heart_count == 1
+    # Without the field (an older form), or with one that isn't a cursor, the page is worked out: the same one.
+    for fields in ({"hearted": "0"}, {"hearted": "1", "page": "not-a-cursor"}):
+        with count_queries(db.engine) as sent:
+            landed = signed_in_other.post(f"/replies/{target.id}/heart", fields)
+        assert landed.headers["Location"] == expected and _finds_the_page(sent)
+    # The first page's buttons say so with an empty page, and land on the post's first page.
+    first = _heart_form_of(signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True), replies[0].id)
+    assert first == {"hearted": "1", "page": ""}
+    landed = signed_in_other.post(f"/replies/{replies[0].id}/heart", first)
+    assert landed.headers["Location"] == f"/posts/{post.id}#reply-{replies[0].id}"

@@ -18,7 +18,7 @@ from forum.forms import (
     form_checks_csrf,
 )
 from forum.models import Post, Reply
-from forum.pagination import BadCursor
+from forum.pagination import BadCursor, decode_cursor
 from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import thank_everyone, unacknowledged_replies, usual_first_reply_wait
@@ -36,7 +36,7 @@ from forum.services.posts import (
     tags_not_in_body,
 )
 from forum.services.replies import add_reply, delete_reply
-from forum.services.threads import cursor_for, cursor_for_new_reply, thread_page, visible_reply
+from forum.services.threads import CURSOR_KINDS, cursor_for, cursor_for_new_reply, thread_page, visible_reply
 from forum.submissions import SUBMITTED, Landing, create_once
 from forum.timewords import about_how_long
 from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
@@ -261,7 +261,26 @@ def heart_post(post_id: int):
 @limits.hearts
 def heart_reply(reply_id: int):
     reply_ = get_reply(reply_id)
-    return _heart(reply_, lambda: _reply_url(reply_))
+    return _heart(reply_, lambda: _reply_url(reply_, known_page=_page_the_button_was_on()))
+
+
+def _page_the_button_was_on() -> list[str | None]:
+    """[the cursor of the conversation's page the heart button was on] when the form says so (None: the
+    first page), else [] and the reply's page is worked out (a form without it, or with a cursor that isn't one).
+
+    Trusting it is safe: a heart moves nothing, so the reply is still on that page, and a member who sends
+    another cursor only sends themselves to another page of the same post.
+    """
+    page = request.form.get("page")
+    if page is None:
+        return []
+    if page == "":
+        return [None]
+    try:
+        decode_cursor(page, CURSOR_KINDS)
+    except BadCursor:
+        return []
+    return [page]
 
 
 def _heart(target: Post | Reply, back_to: Callable[[], str]):
