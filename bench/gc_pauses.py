@@ -3,11 +3,11 @@
     .venv/bin/python bench/gc_pauses.py --database-url sqlite:////tmp/b100k.sqlite3
     .venv/bin/python bench/gc_pauses.py --path /tags/Depression --requests 2000
 
-gunicorn.conf.py freezes what a worker holds once the app is loaded (post_worker_init). This shows why: each
-request's latency (median, p99, worst) and the time spent in each generation's collections, first as Python
-leaves it, then after gc.collect(); gc.freeze() on a warmed app, in two fresh processes so neither run
+Each request's latency (median, p99, worst) and the time spent in each generation's collections, first as
+Python leaves it, then after gc.collect(); gc.freeze() on a warmed app, in two fresh processes so neither run
 inherits the other's heap. Signed in as a seeded member unless --visitor (a visitor's pages come from the
-page cache).
+page cache). Measured, not shipped: see bench/README.md ("Garbage collection") for why gunicorn workers
+don't freeze.
 """
 from __future__ import annotations
 
