@@ -84,6 +84,8 @@ class Config:
     #: since (forum.page_cache); 0 turns it off. At most PAGE_CACHE_ENTRIES pages per worker process.
     PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "512"))
+    #: Post cards kept as HTML per worker process, keyed by what they show (forum.card_cache); 0 turns it off.
+    CARD_CACHE_ENTRIES = int(os.environ.get("CARD_CACHE_ENTRIES", "2048"))
     #: Top-level replies per page of a post, each with its answers; a 500-reply thread was 356 KiB on one page.
     REPLIES_PER_PAGE = 50
     #: Crisis items waiting longer than this are highlighted in the moderation queue, and alerted about by

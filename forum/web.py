@@ -9,7 +9,7 @@ from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 
-from forum import page_cache
+from forum import card_cache, page_cache
 from forum.extensions import db, login_manager
 from forum.guides.loader import LIBRARY_DIR, load_library_once
 from forum.links import link
@@ -71,6 +71,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     app.after_request(_security_headers)
     page_cache.init_app(app)
+    card_cache.init_app(app)
 
 
 #: What loading the signed-in member gives when the database fails (None means no such member).
