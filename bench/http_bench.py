@@ -6,6 +6,7 @@ from every other script in this folder.)
     .venv/bin/python bench/seed_large.py --reset --posts 100000     # once
     .venv/bin/python bench/http_bench.py                                 # 3 interleaved rounds, 5 s per measurement
     .venv/bin/python bench/http_bench.py --rounds 5 --seconds 10 --clients 8 --workers 2
+    .venv/bin/python bench/http_bench.py --rounds 0 --write-workers 2 4   # the write mix alone, at 2 and 4 workers
 
 Two servers run side by side, each `gunicorn -w WORKERS` (sync workers): Kindred (`forum:create_app()`,
 production settings, rate limits off so the load is not refused) and bench/bare_page.py, which renders
@@ -352,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="0: the write mix alone")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--write-seconds", type=float, default=10.0, help="0 skips the write mix")
+    parser.add_argument("--write-workers", type=int, nargs="*", metavar="N",
+                        help="the write mix once per worker count (default: --workers); `make serve` runs 4")
     args = parser.parse_args(argv)
 
     url = database_url(args.database_url)
@@ -365,9 +368,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.seconds:g} s, interleaved", flush=True)
 
     secret = secrets.token_urlsafe(48)
-    kindred = Server("kindred", "forum:create_app()", {
-        "DATABASE_URL": url, "FLASK_CONFIG": "production", "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": "0",
-        "RATELIMIT_ENABLED": "0"}, args.workers, REPO)
+    kindred_env = {"DATABASE_URL": url, "FLASK_CONFIG": "production", "SECRET_KEY": secret,
+                   "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0"}
+    kindred = Server("kindred", "forum:create_app()", kindred_env, args.workers, REPO)
     bare = Server("bare", "bench.bare_page:app", {"BARE_DATABASE": sqlite_file}, args.workers,
                   REPO) if sqlite_file else None
     try:
@@ -383,8 +386,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  round {round_number} done", flush=True)
         if args.rounds:
             report(targets, bool(bare))
-        if args.write_seconds:
-            write_mix(app, kindred, facts["writers"], facts["write_post"], facts["reply_ids"], args.write_seconds)
+        for workers in (args.write_workers or [args.workers]) if args.write_seconds else []:
+            if workers == args.workers:
+                print(f"\n(gunicorn -w {workers})", end="")
+                write_mix(app, kindred, facts["writers"], facts["write_post"], facts["reply_ids"], args.write_seconds)
+                continue
+            writers_server = Server("kindred-writes", "forum:create_app()", kindred_env, workers, REPO)
+            try:
+                print(f"\n(gunicorn -w {workers})", end="")
+                write_mix(app, writers_server, facts["writers"], facts["write_post"], facts["reply_ids"],
+                          args.write_seconds)
+            finally:
+                writers_server.stop()
         print("\nResident memory per worker (MiB): Kindred "
               + ", ".join(f"{size:.0f}" for size in kindred.worker_rss_mib())
               + ("; bare " + ", ".join(f"{size:.0f}" for size in bare.worker_rss_mib()) if bare else ""))
