@@ -3,6 +3,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -187,3 +188,22 @@ def test_answering_a_thread_on_an_earlier_page_lands_on_that_page(signed_in_othe
     html = signed_in_other.get(response.headers["Location"]).get_data(as_text=True)
     assert reply.parent_id == tops[4].id and reply.id in reply_ids(html) and tops[4].id in reply_ids(html)
     assert "page 2 of 3" in html
+
+
+def test_each_replys_reply_link_is_the_page_it_is_on_with_reply_to(app, long_thread, signed_in):
+    """Built once a page, not by url_for per reply: the same addresses url_for gives, on the first page and on
+    a later one (whose address carries its cursor)."""
+    post, _ = long_thread
+    url, checked = f"/posts/{post.id}", 0
+    while url:
+        html = signed_in.get(url).get_data(as_text=True)
+        after = dict(part.split("=", 1) for part in urlsplit(url).query.split("&") if part).get("after")
+        for href, answered in re.findall(r'<a href="([^"]+)" data-reply-to="(\d+)"', html):
+            with app.test_request_context():
+                expected = url_for("posts.show", post_id=post.id, after=after, reply_to=int(answered),
+                                   _anchor="reply")
+            assert href.replace("&amp;", "&") == expected
+            checked += 1
+        found = NEXT.search(html)
+        url = found.group(1).replace("&amp;", "&").split("#")[0] if found else None
+    assert checked == 10  # every reply, answers included, on all three pages
