@@ -13,37 +13,16 @@ both ways and compares).
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from markupsafe import Markup
 
+from forum.bounded import BoundedLRU
 from forum.models import Post, utcnow
 from forum.timewords import how_long_ago
 
 _EXTENSION = "kindred.card_cache"
-
-
-class CardCache:
-    def __init__(self, capacity: int):
-        self.capacity = capacity
-        self.cards: OrderedDict[tuple, Markup] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Markup | None:
-        with self.lock:
-            card = self.cards.get(key)
-            if card is not None:
-                self.cards.move_to_end(key)
-            return card
-
-    def keep(self, key: tuple, card: Markup) -> None:
-        with self.lock:
-            self.cards[key] = card
-            while len(self.cards) > self.capacity:
-                self.cards.popitem(last=False)
 
 
 def _key(post: Post, opens_warnings: bool) -> tuple:
@@ -60,7 +39,7 @@ def _key(post: Post, opens_warnings: bool) -> tuple:
 
 def kept_card(post: Post, render: Callable[[Post], str], opens_warnings: bool) -> Markup:
     """The card `render` (the post_card macro) writes for this post, from memory when it wrote the same before."""
-    cache: CardCache | None = current_app.extensions.get(_EXTENSION)
+    cache: BoundedLRU[tuple, Markup] | None = current_app.extensions.get(_EXTENSION)
     if cache is None:
         return Markup(render(post))
     key = _key(post, opens_warnings)
@@ -68,12 +47,12 @@ def kept_card(post: Post, render: Callable[[Post], str], opens_warnings: bool) -
     if card is None:
         card = Markup(render(post))
         if _key(post, opens_warnings) == key:  # not when a minute turned while it rendered ("5" or "6 minutes")
-            cache.keep(key, card)
+            cache.put(key, card)
     return card
 
 
 def init_app(app: Flask) -> None:
     capacity = int(app.config.get("CARD_CACHE_ENTRIES", 0))
     if capacity > 0:
-        app.extensions[_EXTENSION] = CardCache(capacity)
+        app.extensions[_EXTENSION] = BoundedLRU(capacity)
     app.jinja_env.globals["kept_card"] = kept_card

@@ -21,9 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,8 @@ from flask import Flask, current_app, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+
+from forum.bounded import BoundedLRU
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ class PageCache:
     def __init__(self, app: Flask):
         self.seconds = float(app.config.get("PAGE_CACHE_SECONDS", 0))
         self.capacity = int(app.config.get("PAGE_CACHE_ENTRIES", 512))
-        self.pages: OrderedDict[object, Kept | Remembered] = OrderedDict()
-        self.lock = threading.Lock()
+        self.pages: BoundedLRU[object, Kept | Remembered] = BoundedLRU(self.capacity)
         self.local_generation = 0  # this process's own writes, for an in-memory database
         self.redis = None
         self.stamp_file: Path | None = None
@@ -105,8 +104,7 @@ class PageCache:
     def wrote(self) -> None:
         """A commit wrote something: every kept page is out of date, in every process."""
         self.local_generation += 1
-        with self.lock:
-            self.pages.clear()
+        self.pages.clear()
         try:
             if self.redis is not None:
                 self.redis.incr(self.redis_key)
@@ -120,22 +118,14 @@ class PageCache:
     # --- pages ------------------------------------------------------------------------------------
 
     def lookup(self, key: object, generation: object) -> Kept | Remembered | None:
-        with self.lock:
-            kept = self.pages.get(key)
-            if kept is None:
-                return None
-            if kept.generation != generation or kept.expires < time.monotonic():
-                del self.pages[key]
-                return None
-            self.pages.move_to_end(key)
-            return kept
+        kept = self.pages.get(key)
+        if kept is not None and (kept.generation != generation or kept.expires < time.monotonic()):
+            self.pages.discard(key)
+            return None
+        return kept
 
     def keep(self, key: object, kept: Kept | Remembered) -> None:
-        with self.lock:
-            self.pages[key] = kept
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.capacity:
-                self.pages.popitem(last=False)
+        self.pages.put(key, kept)
 
 
 def remembered(key: tuple, compute: Callable[[], T]) -> T:
