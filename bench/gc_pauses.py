@@ -1,13 +1,14 @@
-"""Garbage-collection pauses in a worker, in-process: one page requested N times, with and without gc.freeze().
+"""Garbage-collection pauses in a worker, in-process: one page requested N times, three ways of collecting.
 
     .venv/bin/python bench/gc_pauses.py --database-url sqlite:////tmp/b100k.sqlite3
     .venv/bin/python bench/gc_pauses.py --path /tags/Depression --requests 2000
 
-Each request's latency (median, p99, worst) and the time spent in each generation's collections, first as
-Python leaves it, then after gc.collect(); gc.freeze() on a warmed app, in two fresh processes so neither run
-inherits the other's heap. Signed in as a seeded member unless --visitor (a visitor's pages come from the
-page cache). Measured, not shipped: see bench/README.md ("Garbage collection") for why gunicorn workers
-don't freeze.
+Each request's latency (median, p99, worst) and the time spent in each generation's collections: as Python
+leaves it; after gc.collect(); gc.freeze() on a warmed app; and as gunicorn workers run since 2026-12-07
+(forum.collector: frozen, automatic collection off, collect_if_due() once each response is out, the time it
+takes counted apart from the request's). Each in a fresh process, so none inherits another's heap. Signed in as
+a seeded member unless --visitor (a visitor's pages come from the page cache). bench/README.md, "Garbage
+collection" and "A crash under load".
 """
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed_large import database_url  # noqa: E402
 
 
-def measure(url: str, path: str, requests: int, freeze: bool, visitor: bool) -> dict:
+def measure(url: str, path: str, requests: int, kind: str, visitor: bool) -> dict:
     from pages import sign_in
 
     from forum import create_app
+    from forum.collector import collect_if_due
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     client = app.test_client()
@@ -36,9 +38,12 @@ def measure(url: str, path: str, requests: int, freeze: bool, visitor: bool) -> 
     for _ in range(20):  # templates compiled, statements cached, as in a worker that has served a while
         if client.get(path).status_code != 200:
             raise SystemExit(f"{path} did not answer 200")
-    if freeze:
+    thresholds = gc.get_threshold()
+    if kind in ("frozen", "between"):
         gc.collect()
         gc.freeze()
+    if kind == "between":
+        gc.disable()
     pauses = {generation: [] for generation in range(3)}
     started: dict[int, float] = {}
 
@@ -54,12 +59,19 @@ def measure(url: str, path: str, requests: int, freeze: bool, visitor: bool) -> 
         begun = time.perf_counter()
         client.get(path)
         times.append((time.perf_counter() - begun) * 1000)
+        if kind == "between":
+            collect_if_due(thresholds)  # after the response, as the middleware does: not in the request's time
     gc.callbacks.remove(note)
+    gc.enable()
     times.sort()
     return {"median": times[len(times) // 2], "p99": times[int(len(times) * 0.99)], "worst": times[-1],
             "tracked": len(gc.get_objects()), "frozen": gc.get_freeze_count(),
             "pauses": {str(generation): [len(found), sum(found), max(found, default=0.0)]
                        for generation, found in pauses.items()}}
+
+
+KINDS = {"plain": "as Python leaves it", "frozen": "after gc.freeze()",
+         "between": "between requests (forum.collector, as gunicorn workers run)"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", help="the page (default: http_bench.py's post with 20 replies)")
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--visitor", action="store_true")
-    parser.add_argument("--one", choices=["plain", "frozen"], help=argparse.SUPPRESS)  # a child process's run
+    parser.add_argument("--one", choices=list(KINDS), help=argparse.SUPPRESS)  # a child process's run
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     if args.path is None:
@@ -77,15 +89,15 @@ def main(argv: list[str] | None = None) -> int:
 
         args.path = next(target.path for target in choose(make_app(url))[0] if target.path.startswith("/posts/"))
     if args.one:
-        print(json.dumps(measure(url, args.path, args.requests, args.one == "frozen", args.visitor)))
+        print(json.dumps(measure(url, args.path, args.requests, args.one, args.visitor)))
         return 0
     print(f"{url}: {args.path}, {args.requests} requests one after another, "
           f"{'a visitor' if args.visitor else 'signed in'}")
-    for kind in ("plain", "frozen"):
+    for kind, title in KINDS.items():
         child = [sys.executable, __file__, "--database-url", url, "--path", args.path,
                  "--requests", str(args.requests), "--one", kind] + (["--visitor"] if args.visitor else [])
         result = json.loads(subprocess.run(child, capture_output=True, text=True, check=True).stdout)
-        print(f"\n{'as Python leaves it' if kind == 'plain' else 'after gc.freeze()'}: median "
+        print(f"\n{title}: median "
               f"{result['median']:.2f} ms, p99 {result['p99']:.2f}, worst {result['worst']:.2f}; objects the "
               f"collector tracks {result['tracked']:,} (frozen {result['frozen']:,})")
         for generation, (count, total, worst) in result["pauses"].items():

@@ -66,14 +66,16 @@ class Target:
 
 
 class Server:
-    def __init__(self, name: str, app_spec: str, env: dict, workers: int, cwd: Path):
+    def __init__(self, name: str, app_spec: str, env: dict, workers: int, cwd: Path, options: tuple = ()):
+        """gunicorn reads gunicorn.conf.py from `cwd` (the repository's, for Kindred) unless `options` say
+        otherwise (-c another file)."""
         self.name, self.port = name, free_port()
         self.log = Path(tempfile.mkstemp(prefix=f"kindred-http-{name}-", suffix=".log")[1])
         gunicorn = Path(sys.executable).parent / "gunicorn"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
-                 app_spec], cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                 *options, app_spec], cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
