@@ -122,3 +122,20 @@ def test_a_heart_on_a_reply_reads_through_indexes(app, thread, member, other_mem
         assert visitor.post(f"/replies/{reply.id}/heart", {"hearted": "1"}).status_code == 302
     scans = {statement: found for statement, parameters in seen if (found := _full_scans(statement, parameters))}
     assert seen and not scans, scans
+
+
+def test_a_post_page_looks_up_the_members_hearts_by_member_and_target(app, thread, member):
+    """Which of the page's post and replies the member hearted is found through the (member, post) and
+    (member, reply) unique indexes, never by reading every heart the member has given (a long-time member's
+    thousands, on every post page they open)."""
+    Visitor(client := app.test_client()).sign_in(member.username)
+    hearts = [(statement, parameters) for statement, parameters in _statements(client, f"/posts/{thread.id}")
+              if re.search(r"FROM hearts\b", statement) and "hearts.user_id" in statement]
+    assert len(hearts) == 1, "one query for the member's hearts on the page"
+    plan = "\n".join(_plan(*hearts[0]))
+    if db.engine.dialect.name == "sqlite":
+        assert "(user_id=? AND post_id=?)" in plan and "(user_id=? AND reply_id=?)" in plan, plan
+    else:
+        conditions = re.findall(r"Index Cond: (.*)", plan)
+        assert conditions and all("user_id" in found and re.search(r"(post|reply)_id", found)
+                                  for found in conditions), plan

@@ -1,7 +1,7 @@
 """Hearts. Requests say which state they want, so a double-submitted form changes nothing twice."""
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -51,12 +51,17 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
 
 
 def hearted_in_thread(member: User | None, post_id: int, reply_ids: list[int]) -> tuple[bool, set[int]]:
-    """Whether the member hearted the post, and which of these replies: one query for a post's page."""
+    """Whether the member hearted the post, and which of these replies: one query for a post's page.
+
+    Two lookups in one statement, each through its unique (member, target) index. One WHERE with an OR read
+    every heart the member ever gave (ix_hearts_user_id): 0.5 ms at a million posts for a member with ~300,
+    more for a long-time member, on every post page they open.
+    """
     if member is None or not member.is_authenticated:
         return False, set()
-    rows = db.session.execute(select(Heart.post_id, Heart.reply_id).where(
-        Heart.user_id == member.id,
-        or_(Heart.post_id == post_id, Heart.reply_id.in_(reply_ids)) if reply_ids else Heart.post_id == post_id))
+    on_post = select(Heart.post_id, Heart.reply_id).where(Heart.user_id == member.id, Heart.post_id == post_id)
+    rows = db.session.execute(on_post.union_all(select(Heart.post_id, Heart.reply_id).where(
+        Heart.user_id == member.id, Heart.reply_id.in_(reply_ids))) if reply_ids else on_post)
     post_hearted, replies = False, set()
     for hearted_post, hearted_reply in rows:
         if hearted_reply is not None:
