@@ -65,6 +65,21 @@ class Target:
 # Servers
 
 
+def local_postgres_cpu_seconds() -> float | None:
+    """CPU time every PostgreSQL server process on this machine has used so far (None when there is none):
+    what a write costs the database, apart from the app servers, when both share the machine."""
+    ticks, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if text.split("(", 1)[1].split(")", 1)[0] in ("postgres", "postmaster"):
+            fields = text.rsplit(")", 1)[1].split()
+            ticks, found = ticks + int(fields[11]) + int(fields[12]), True
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
 class Server:
     def __init__(self, name: str, app_spec: str, env: dict, workers: int, cwd: Path, options: tuple = ()):
         """gunicorn reads gunicorn.conf.py from `cwd` (the repository's, for Kindred) unless `options` say
@@ -264,6 +279,8 @@ def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: 
             answered["failed"] += failed
 
     started, cpu_before, client_before = time.perf_counter(), server.worker_cpu_seconds(), time.process_time()
+    on_postgres = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql"
+    database_before = local_postgres_cpu_seconds() if on_postgres else None
     threads = [threading.Thread(target=member_loop, args=(i,)) for i in range(len(members))]
     for thread in threads:
         thread.start()
@@ -271,6 +288,7 @@ def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: 
         thread.join()
     wall, cpu = time.perf_counter() - started, server.worker_cpu_seconds() - cpu_before
     client_cpu = time.process_time() - client_before
+    database_cpu = None if database_before is None else local_postgres_cpu_seconds() - database_before
     with app.app_context():
         stored = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.body.like(f"{marker} %")))
         distinct = db.session.scalar(select(func.count(func.distinct(Reply.body)))
@@ -281,7 +299,9 @@ def write_mix(app, server: Server, members: list[str], post_id: int, reply_ids: 
     print(f"\nWrite mix: {len(members)} members at once for {seconds:g} s, each a reply then a heart in turn")
     print(f"  {writes / wall:,.0f} writes/s ({answered['replies']:,} replies, {answered['hearts']:,} hearts asked; "
           f"{answered['failed']} answered with an error); the app's workers used {cpu * 1000 / max(writes, 1):.1f} "
-          f"ms of CPU a write, this client {client_cpu * 1000 / max(writes, 1):.1f}")
+          f"ms of CPU a write, this client {client_cpu * 1000 / max(writes, 1):.1f}"
+          + ("" if database_cpu is None else
+             f", PostgreSQL {database_cpu * 1000 / max(writes, 1):.1f} (every server process on this machine)"))
     print(f"  replies stored: {stored:,} (distinct bodies {distinct:,}) for {answered['replies']:,} asked"
           f" -> {'exact' if stored == distinct == answered['replies'] - 0 else 'MISMATCH'}")
     print(f"  hearts added: {hearts_after - hearts_before:,} (a heart already given is a no-op, so ≤ asked)")
