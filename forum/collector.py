@@ -11,7 +11,9 @@ time a reader waits for a page: bench/README.md, "A crash under load".
 How: `gc.disable()` in the worker, then after each response has gone out, the same decision CPython makes on
 its own: a young collection once enough new objects are tracked, an older generation every `threshold`
 collections of the one below. `gc.freeze()` first moves everything the loaded app holds out of the collector's
-sight, so a full collection looks at what requests left behind, not at the whole app.
+sight, so a full collection looks at what requests left behind, not at the whole app. The price: cyclic garbage
+a request makes waits until that request ends (a worker's memory can peak higher inside one very large request).
+`flask run` (make run) keeps Python's automatic collection: it is for one person trying the forum.
 """
 from __future__ import annotations
 
