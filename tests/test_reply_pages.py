@@ -163,6 +163,20 @@ def test_care_on_a_later_page_answers_the_whole_conversation(app, signed_in, mem
     assert 'class="care-note"' in first and 'class="care-note"' in later
 
 
+def test_help_for_the_viewers_own_words_on_another_page_fits_what_they_wrote(app, signed_in, member):
+    """On a conversation longer than a page the viewer's help comes from every reply of theirs (their words'
+    categories choose the lines), never from someone else's: here their overdose leads with Poison Help on a
+    page that shows only another member's crisis."""
+    app.config["REPLIES_PER_PAGE"] = 1
+    post = make_post(make_member("first_poster"), title="Rough evening")
+    make_reply(make_member("worried_one"), post, "I want to kill myself tonight.")
+    make_reply(member, post, "I took way too many of my pills an hour ago and I feel really strange.")
+    first = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert "I want to kill myself" in first and "way too many" not in first
+    panel = first.split('class="crisis-panel"', 1)[1].split("</section>", 1)[0]
+    assert "Poison" in panel.split("<details>", 1)[0]
+
+
 @pytest.mark.parametrize("threads", [0, 2, 3, 4, 5, 6, 7])
 def test_a_new_thread_lands_on_the_page_the_pager_shows_it_on(app, signed_in_other, member, other_member, threads):
     """The landing is found before the reply is written (forum.services.threads.cursor_for_new_reply): at every
