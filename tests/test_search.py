@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from forum.extensions import db
 from forum.models import PostStatus, Role, utcnow
+from forum.models.base import UTCDateTime
 from forum.pagination import BadCursor
 from forum.services.blocks import block
 from forum.services.following import MUTE, set_tag_mode
@@ -270,18 +271,20 @@ def test_the_migration_indexes_what_was_written_before_it(app):
 
     db.session.remove()
     downgrade(revision="7b1e4d2c9a30")
+    # Bound as the models bind it (UTC, in the backend's own format), not through sqlite3's default datetime
+    # adapter, which Python 3.12 deprecates.
+    now = bindparam("now", utcnow(), type_=UTCDateTime)
     with db.engine.begin() as connection:
-        connection.execute(text("INSERT INTO users (username, username_key, password_hash, role, joined_at, bio, "
-                                "country, pronouns, hide_activity, content_warnings, muted_notifications) VALUES "
-                                "('early_one', 'early_one', 'x', 'member', :now, '', '', '', false, 'fold', '[]')"),
-                           {"now": utcnow()})
+        connection.execute(text(
+            "INSERT INTO users (username, username_key, password_hash, role, joined_at, bio, "
+            "country, pronouns, hide_activity, content_warnings, muted_notifications) VALUES "
+            "('early_one', 'early_one', 'x', 'member', :now, '', '', '', false, 'fold', '[]')").bindparams(now))
         connection.execute(text(
             "INSERT INTO posts (author_id, title, body, body_html, excerpt, status, created_at, last_activity_at, "
             "reply_count, heart_count, replies_locked, content_warning, moderation_note, crisis_level, "
             "crisis_categories, crisis_matches) SELECT id, 'Gratitude list', 'Three things today.', '', '', "
             "'visible', :now, :now, 0, 0, false, '', '', 'none', '[]', '[]' "
-            "FROM users WHERE username_key = 'early_one'"),
-            {"now": utcnow()})
+            "FROM users WHERE username_key = 'early_one'").bindparams(now))
     upgrade()
     assert [r.title_html for r in search(None, "gratitude").results] == ["<mark>Gratitude</mark> list"]
 
