@@ -5,8 +5,9 @@ SQLAlchemy read or closed the session of a long conversation's page). With autom
 workers it never happened (0 of 22 runs of bench/crash_repro.py, against about one run in four with it on), so
 a collection that starts at an arbitrary allocation inside a request is part of what sets it off; the fault
 itself is in the interpreter (3.12 never showed it). Collecting only once a response has been sent avoids that
-moment (0 of 44 runs with this module, 6 of 10 for the same code without it), and it also takes the collector's pauses (a full collection of a loaded worker is ~50 ms) out of the
-time a reader waits for a page: bench/README.md, "A crash under load".
+moment (0 of 44 runs with this module, 6 of 10 for the same code without it), and it also takes the
+collector's pauses (a full collection of a loaded worker is ~50 ms) out of the time a reader waits for a page:
+bench/README.md, "A crash under load".
 
 How: `gc.disable()` in the worker, then after each response has gone out, the same decision CPython makes on
 its own: a young collection once enough new objects are tracked, an older generation every `threshold`
@@ -46,7 +47,11 @@ class CollectBetweenRequests:
         self.thresholds = thresholds or gc.get_threshold()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        return ClosingIterator(self.app(environ, start_response), self._after_response)
+        result = self.app(environ, start_response)
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(file_wrapper, type) and isinstance(result, file_wrapper):
+            return result  # a file the server may send with sendfile(): left as it is; the next request collects
+        return ClosingIterator(result, self._after_response)
 
     def _after_response(self) -> None:
         collect_if_due(self.thresholds)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
 import subprocess
 import sys
@@ -70,6 +71,22 @@ def test_garbage_made_by_a_request_is_collected_once_the_response_is_closed(coll
     assert made[0]() is not None  # a cycle: only the collector frees it, and it hasn't run yet
     response.close()
     assert made[0]() is None
+
+
+def test_a_file_the_server_can_send_itself_is_left_unwrapped(collector_off):
+    class ServersFileWrapper:  # what a server offers as environ["wsgi.file_wrapper"] (gunicorn: sendfile)
+        def __init__(self, file, block_size=8192):
+            self.file = file
+
+        def __iter__(self):
+            return iter([self.file.read()])
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/css")])
+        return environ["wsgi.file_wrapper"](io.BytesIO(b"body { margin: 0 }"))
+
+    result = CollectBetweenRequests(app)({"wsgi.file_wrapper": ServersFileWrapper}, lambda status, headers: None)
+    assert isinstance(result, ServersFileWrapper)
 
 
 WORKER_APP = """
