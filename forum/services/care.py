@@ -69,9 +69,9 @@ def signals_distress(content: Post | Signal) -> bool:
 
 def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, country: str) -> Care | None:
     """Help for the viewer if their own post or replies here signalled crisis or distress."""
-    if viewer is None or not viewer.is_authenticated:
+    member_id = viewer_id(viewer)  # once: `viewer` is often current_user, a proxy that looks itself up on every use
+    if member_id is None:
         return None
-    member_id = viewer.id  # once: `viewer` is often current_user, a proxy that looks itself up on every use
     findings = [(c.crisis_level, c.crisis_categories) for c in _everything(post, replies)
                 if c.author_id == member_id and _is_live(c)]
     return care_for(*strongest(findings), country)
