@@ -39,6 +39,7 @@ from bench.crisis_data import FAMILIES, SOURCE_BY_FILE, Row, load_rows  # noqa: 
 from forum.crisis.combined import MODEL_HELP_MIN_WORDS, SHORT_TEXT_HELP, OperatingPoints, decide, lexicon_is_firm  # noqa: E402
 from forum.crisis.detector import assess as lexicon_assess  # noqa: E402
 from forum.crisis.model import MODEL_PATH, terms, word_count  # noqa: E402
+from forum.crisis.voice import first_person_share  # noqa: E402
 
 MIN_DF = 3
 MAX_TERMS = 100_000
@@ -57,6 +58,12 @@ ALARM_BETA = 0.5
 #: false alarm there), while on annotated data its crisis is precise (C-SSRS 0.79, komati 0.97), and it
 #: alone knows goodbyes, overdoses and obfuscated words that the model scores low.
 LEXICON_VETO_MAX = 0.25
+#: The writer's share of a post's pronouns the model's lone alarm may ask for (voice.py), chosen after the
+#: other alarm thresholds: chosen together, F-beta on the subreddit labels traded the gate for lower
+#: thresholds (more recall, less precision held out), where the gate is there to remove the alarms the
+#: model raises alone on posts written to or about someone else.  At most half: a post at least as much
+#: about the writer as about anyone else is never gated.
+VOICE_GRID = np.round(np.arange(0.0, 0.51, 0.05), 2)
 #: Families held out in turn for the cross-source table.  aminu and mh_5class are never validated on
 #: (confounded or undocumented labels; see the data README), so they only ever train.
 HELD_OUT = ("cssrs", "oai", "komati", "tweets", "mh_hot", "top_2013", "dreaddit")
@@ -93,6 +100,7 @@ class Corpus:
         self.firm = np.array([lexicon_is_firm(a) for a in found])
         self.defused = np.array([a.defused for a in found])
         self.length = np.array([word_count(r.text) for r in rows])
+        self.voice = np.array([first_person_share(r.text) for r in rows])
 
 
 class Fitted:
@@ -146,7 +154,7 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
     names = ("none", "concern", "crisis")
     return np.array([
         LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
-                          int(corpus.defused[i]), int(corpus.length[i]))]
+                          int(corpus.defused[i]), int(corpus.length[i]), float(corpus.voice[i]))]
         for i, s in zip(rows, scores, strict=True)])
 
 
@@ -164,7 +172,8 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     crisis rows any threshold could reach (short texts need SHORT_TEXT_HELP); alarm: the thresholds (with
     the lexicon's crisis, at most LEXICON_VETO_MAX; alone; alone where the lexicon's context rules lowered
     a phrase) with the best F-beta, ALARM_BETA < 1 weighing precision
-    above recall.  (The labels are too noisy for a fixed precision target: many subreddit-labelled rows are
+    above recall; then, with those fixed, the writer's share of pronouns the model's lone alarm needs
+    (VOICE_GRID).  (The labels are too noisy for a fixed precision target: many subreddit-labelled rows are
     mislabelled either way, so no threshold reaches 0.85 on them with useful recall; the figures on
     annotated data are in the cross-source table.)
     """
@@ -201,8 +210,21 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
                 f = (1 + beta2) * precision * recall / max(beta2 * precision + recall, 1e-12)
                 if f > best_f:
                     best, best_f = (float(with_lexicon), float(alone), float(despite)), f
-    return OperatingPoints(help=help_threshold, alarm_with_lexicon=best[0], alarm_alone=best[1],
-                           alarm_despite_context=best[2])
+    with_lexicon, alone, despite = best
+    by_lexicon = (lexicon_crisis & (scores >= with_lexicon)) | firm_crisis
+    by_model = np.where(lowered, scores >= despite, scores >= alone)
+    voice = corpus.voice[rows]
+    best_voice, best_f = 0.0, -1.0
+    for gate in VOICE_GRID:  # ascending, and only a better F-beta moves it: the least gate of the best
+        alarm = by_lexicon | (by_model & (voice >= gate))
+        tp = weights[alarm & positives].sum()
+        precision = tp / max(weights[alarm].sum(), 1e-12)
+        recall = tp / positive_weight
+        f = (1 + beta2) * precision * recall / max(beta2 * precision + recall, 1e-12)
+        if f > best_f + 1e-12:
+            best_voice, best_f = float(gate), f
+    return OperatingPoints(help=help_threshold, alarm_with_lexicon=with_lexicon, alarm_alone=alone,
+                           alarm_despite_context=despite, alarm_first_person=best_voice)
 
 
 # ---------------------------------------------------------------- figures
@@ -292,8 +314,11 @@ def train_shipped(corpus: Corpus) -> dict:
     hp, hr, _ = prf(combined >= 1, labels, weights)
     ap, ar, af = prf(combined == 2, labels, weights)
     model = Fitted(corpus, everything)
-    coef = model.classifier.coef_.ravel()
-    names = corpus.term_names[model.columns]
+    # Terms in alphabetical order: the corpus numbers terms in set order, which the hash seed changes, so
+    # without it every rebuild reshuffled the whole file even when no weight moved.
+    order = np.argsort(corpus.term_names[model.columns].astype(str), kind="stable")
+    coef = model.classifier.coef_.ravel()[order]
+    names = corpus.term_names[model.columns][order]
     return {
         "meta": {
             "trained_on": sorted({r.source for r in corpus.rows}),
@@ -311,7 +336,7 @@ def train_shipped(corpus: Corpus) -> dict:
         },
         "bias": round(float(model.classifier.intercept_[0]), 5),
         "vocabulary": names.tolist(),
-        "idf": [round(float(v), 4) for v in model.idf],
+        "idf": [round(float(v), 4) for v in model.idf[order]],
         "coef": [round(float(v), 4) for v in coef],
     }
 

@@ -85,6 +85,7 @@ def crisis_check(text: str) -> None:
     """Print the detector's assessment of TEXT: the level, the lexicon's phrases and the model's words."""
     from forum.crisis import assess
     from forum.crisis.combined import operating_points
+    from forum.crisis.voice import first_person_share
 
     assessment = assess(text)
     points = operating_points()
@@ -100,6 +101,9 @@ def crisis_check(text: str) -> None:
                f"{points.alarm_alone}, or from {points.alarm_with_lexicon} with the lexicon's crisis)")
     for word, weight in assessment.model.words:
         click.echo(f"  {word!r} +{weight:.2f}")
+    if assessment.about_others:
+        click.echo(f"voice: the writer's own share of its pronouns is {first_person_share(text):.2f}, below "
+                   f"{points.alarm_first_person}: mostly about someone else, so no alarm from the model alone")
 
 
 @crisis.command("scan")

@@ -311,6 +311,39 @@ def test_the_moderator_sees_the_lexicon_phrases_and_the_model_words_together(app
     assert "matched “" in page and "words weighing most: “" in page
 
 
+# Despair told of someone else: the model alone scores it as high as the writer's own (voice.py).
+ABOUT_SOMEONE_ELSE = ("He told me he feels hopeless, worthless and tired of everything, and that he doesn't want to "
+                      "be here anymore. I don't know how to help him.")
+
+
+def test_a_post_about_someone_else_reaches_a_moderator_without_the_top_alarm(app, member, mod_visitor):
+    post = make_post(member, body=ABOUT_SOMEONE_ELSE)
+    assert post.crisis_level == "concern"
+    item = db.session.scalars(select(ModerationItem)).one()
+    assert item.priority != Priority.CRISIS
+    assert item.reasons[0].detail["about_others"] is True
+    page = mod_visitor.get(f"/moderation/items/{item.id}").get_data(as_text=True)
+    assert "written mostly to or about someone else" in page
+
+
+def test_the_model_alone_on_someone_else_still_reaches_a_moderator():
+    from forum.crisis.combined import Assessment
+    from forum.crisis.detector import Level as Lvl
+    from forum.services.safety import reaches_moderators
+
+    quiet = Assessment(level=Lvl.CONCERN, lexicon_level=Lvl.NONE)
+    assert not reaches_moderators(quiet)  # a private help card
+    assert reaches_moderators(Assessment(level=Lvl.CONCERN, lexicon_level=Lvl.NONE, about_others=True))
+
+
+def test_cli_check_says_when_a_post_is_about_someone_else(app):
+    result = app.test_cli_runner().invoke(args=["crisis", "check", ABOUT_SOMEONE_ELSE])
+    assert result.exit_code == 0 and "level: concern" in result.output
+    assert "voice: the writer's own share of its pronouns is 0.33" in result.output
+    plain = app.test_cli_runner().invoke(args=["crisis", "check", CRISIS_TEXT])
+    assert "voice:" not in plain.output
+
+
 LOW_WEEK = ("Another bad week. I cried most of the night and could not sleep again. I feel so lonely and "
             "I do not know how much longer I can keep pretending I am fine at work.")
 

@@ -83,7 +83,9 @@ Stage two: the learned model (model.py, combined.py)
     reaches the help threshold (tuned for recall; 0.5 below 20 words); a moderator alarm when
     the lexicon's crisis is not contradicted by the model, or the score
     alone is high (tuned for precision; higher where the lexicon's context
-    rules lowered a phrase).  The model cannot overrule the lexicon on
+    rules lowered a phrase) on a post in the writer's own voice (voice.py:
+    a reply begging someone to stay, or a worried sister, scores as high,
+    and still reaches a moderator, without the top priority).  The model cannot overrule the lexicon on
     abuse and overdose, which its data never held.  A help card that only
     the model asked for stays private (no moderation item).
 
@@ -95,7 +97,7 @@ How well it works
     crisis posts of each source (C-SSRS posts 0.88, Attempt 0.88) where
     the lexicon alone reached 31-75%; its alarms catch more (C-SSRS posts
     0.29 -> 0.45 recall, Attempt 0.33 -> 0.53) at a lower precision than
-    the lexicon's (0.79 -> 0.58 on C-SSRS posts, 0.97 on komati).
+    the lexicon's (0.79 -> 0.59 on C-SSRS posts, 0.97 on komati).
     The tuning-corpus figures in tests/crisis say only that the rules do
     what they were written to do.
 

@@ -7,7 +7,8 @@ Two actions follow from the level, and they cost different things when wrong:
   enough for the model to judge;
 * a top-priority moderator alarm (``crisis``) costs a moderator's attention, so it favours precision: the
   lexicon's crisis confirmed by a score of at least ``alarm_with_lexicon``, or the score alone reaching
-  ``alarm_alone``.
+  ``alarm_alone`` on a post written in the writer's own voice (``voice.py``: replies that beg someone to
+  stay and worried relatives score high too, and the model alone cannot tell them apart).
 
 The lexicon judges context the model cannot (negation, someone else, the past, idioms), so a lexicon
 crisis needs only a low score, one that says the model does not positively disagree (and none at all for
@@ -23,6 +24,7 @@ from functools import lru_cache
 from . import detector
 from .detector import Level
 from .model import ModelScore, load_model
+from .voice import first_person_share
 
 __all__ = ["Assessment", "OperatingPoints", "decide", "assess", "operating_points"]
 
@@ -38,10 +40,17 @@ class OperatingPoints:
     #: The model alone, where the lexicon heard danger words and its context rules lowered them
     #: ("I'm not suicidal", "my friend wants to die"): the model's false alarms cluster there.
     alarm_despite_context: float
+    #: The model alone raises the alarm only on a post whose personal pronouns are at least this share the
+    #: writer's own (voice.first_person_share); 0 lets every post through.
+    alarm_first_person: float = 0.0
 
     def to_dict(self) -> dict:
         return {"help": self.help, "alarm_with_lexicon": self.alarm_with_lexicon, "alarm_alone": self.alarm_alone,
-                "alarm_despite_context": self.alarm_despite_context}
+                "alarm_despite_context": self.alarm_despite_context, "alarm_first_person": self.alarm_first_person}
+
+    def model_may_alarm(self, score: float, defused: int) -> bool:
+        """Whether ``score`` reaches the model's own alarm (before the writer's voice is asked)."""
+        return score >= (self.alarm_despite_context if defused else self.alarm_alone)
 
 
 #: Kinds of danger the model never learned (no public labelled data holds them; the data it learned from
@@ -70,13 +79,14 @@ SHORT_TEXT_HELP = 0.5
 
 
 def decide(lexicon_level: str, score: float, points: OperatingPoints, firm: bool = False,
-           defused: int = 0, length: int = MODEL_HELP_MIN_WORDS) -> str:
+           defused: int = 0, length: int = MODEL_HELP_MIN_WORDS, voice: float = 1.0) -> str:
     """The level ("none", "concern", "crisis") from the lexicon's findings and the model's score.
 
     ``firm``: the lexicon's crisis stands whatever the score (lexicon_is_firm); ``defused``: how many of
-    the lexicon's phrases its context rules lowered; ``length``: how many words the model read.
+    the lexicon's phrases its context rules lowered; ``length``: how many words the model read; ``voice``:
+    the writer's own share of the post's personal pronouns (voice.first_person_share).
     """
-    if score >= (points.alarm_despite_context if defused else points.alarm_alone):
+    if points.model_may_alarm(score, defused) and voice >= points.alarm_first_person:
         return "crisis"
     if lexicon_level == "crisis" and (firm or score >= points.alarm_with_lexicon):
         return "crisis"
@@ -91,6 +101,9 @@ class Assessment(detector.Assessment):
 
     lexicon_level: Level = Level.NONE
     model: ModelScore | None = None
+    #: The model's score alone reached the alarm, but the post speaks mostly to or of someone else
+    #: (voice.py): no top-priority alarm, yet a moderator should still look.
+    about_others: bool = False
 
     def to_dict(self) -> dict:
         found = detector.Assessment.to_dict(self)  # (slots=True dataclasses lose zero-argument super())
@@ -98,6 +111,8 @@ class Assessment(detector.Assessment):
         found["defused"] = self.defused
         if self.model is not None:
             found["model"] = self.model.to_dict()
+        if self.about_others:
+            found["about_others"] = True
         return found
 
 
@@ -113,7 +128,11 @@ def assess(text: str) -> Assessment:
     # Explanations are for moderators and the author's help: needed from the help threshold up.
     explain_from = 0.0 if found.level is not Level.NONE else points.help
     scored = load_model().score(text, explain=EXPLAIN_WORDS, explain_from=explain_from)
+    # Whose voice the post is in matters only where the model alone would raise the alarm: a rare post.
+    model_alarm = points.model_may_alarm(scored.score, found.defused)
+    voice = first_person_share(text) if model_alarm else 1.0
     level = Level(decide(found.level.value, scored.score, points, lexicon_is_firm(found), found.defused,
-                         scored.length))
+                         scored.length, voice))
     return Assessment(level=level, categories=found.categories, matches=found.matches, defused=found.defused,
-                      lexicon_level=found.level, model=scored)
+                      lexicon_level=found.level, model=scored,
+                      about_others=model_alarm and voice < points.alarm_first_person)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
-__all__ = ["Model", "ModelScore", "load_model", "terms"]
+__all__ = ["Model", "ModelScore", "load_model", "terms", "words"]
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 #: How many of the strongest terms may be named when a score is explained.
@@ -35,7 +35,8 @@ _KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789"
 _SPACE_OUT = bytes(c if c in _KEEP else 32 for c in range(256))
 
 
-def _words(text: str) -> list[bytes]:
+def words(text: str) -> list[bytes]:
+    """The words of ``text`` as the model reads them: lower-case ASCII bytes, apostrophes dropped, no hashtags."""
     if "#" in text:
         text = _HASHTAG.sub(" ", text)
     # Letters outside ASCII are dropped (the vocabulary has none); so are apostrophes, straight and
@@ -45,10 +46,10 @@ def _words(text: str) -> list[bytes]:
 
 def _terms(text: str) -> tuple[set[bytes], int]:
     """The words and word pairs of ``text``, and how many words it has."""
-    words = _words(text)
-    found = set(words)
-    found.update(map(b" ".join, zip(words, words[1:], strict=False)))
-    return found, len(words)
+    said = words(text)
+    found = set(said)
+    found.update(map(b" ".join, zip(said, said[1:], strict=False)))
+    return found, len(said)
 
 
 def terms(text: str) -> set[str]:
@@ -58,7 +59,7 @@ def terms(text: str) -> set[str]:
 
 def word_count(text: str) -> int:
     """How many words the model reads in ``text``."""
-    return len(_words(text))
+    return len(words(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,12 +42,14 @@ def assess_and_escalate(content: Post | Reply) -> Assessment:
 
 
 def reaches_moderators(assessment: Assessment) -> bool:
-    """Whether a moderator should look: every crisis, and whatever the lexicon found.
+    """Whether a moderator should look: every crisis, whatever the lexicon found, and a post the model
+    alone would have alarmed on had it been in the writer's own voice (someone else may be in danger).
 
     A help card the model alone asked for stays private: at the recall it is tuned for it fires on many
     ordinary posts of a mental-health forum, and a queue full of them would hide the posts in danger.
     """
-    return assessment.level is Level.CRISIS or assessment.lexicon_level is not Level.NONE
+    return (assessment.level is Level.CRISIS or assessment.lexicon_level is not Level.NONE
+            or assessment.about_others)
 
 
 def queue_for_moderators(content: Post | Reply, assessment: Assessment) -> ModerationItem:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from forum.crisis import Level, assess, assess_lexicon, hotlines_for, load_model
 from forum.crisis.combined import MODEL_HELP_MIN_WORDS, OperatingPoints, decide, lexicon_is_firm, operating_points
 from forum.crisis.model import MODEL_PATH, Model, terms
+from forum.crisis.voice import first_person_share
 
 # (sentence, the score the model card documents for it)
 DOCUMENTED = [
@@ -181,3 +182,45 @@ def test_the_model_alone_asks_for_help_only_on_enough_words_but_may_always_raise
     assert decide("none", 0.3, POINTS, length=MODEL_HELP_MIN_WORDS) == "concern"
     assert decide("concern", 0.05, POINTS, length=3) == "concern"   # the lexicon's help needs no length
     assert decide("none", 0.7, POINTS, length=3) == "crisis"        # a few clear words can be enough
+
+
+# Whose voice a post is in (voice.py): the model alone raises the alarm only on the writer's own words.
+GATED = OperatingPoints(help=0.2, alarm_with_lexicon=0.25, alarm_alone=0.6, alarm_despite_context=0.8,
+                        alarm_first_person=0.4)
+
+
+@pytest.mark.parametrize("text, share", [
+    ("I can't do this anymore and I'm tired of my life.", 1.0),
+    ("You are not alone, your life matters and you can call the line tonight.", 0.0),
+    ("He told me he wants to die and I don't know how to help him.", 0.4),   # I, I; he, he, him
+    ("Can't do this anymore.", 1.0),                                          # no pronoun: nobody else's
+    ("I’m scared for her", 0.5),                                              # curly apostrophe: "im"
+    ("We are here for you", 0.0),                                             # we: a community's voice
+])
+def test_the_writers_share_of_the_pronouns(text, share):
+    assert first_person_share(text) == pytest.approx(share)
+
+
+@pytest.mark.parametrize("lexicon, score, voice, level", [
+    ("none", 0.7, 1.0, "crisis"),       # the writer's own words: the model alone may raise the alarm
+    ("none", 0.7, 0.4, "crisis"),       # as much about the writer as the gate asks
+    ("none", 0.7, 0.3, "concern"),      # mostly about someone else: help card and a normal item, no alarm
+    ("crisis", 0.7, 0.0, "crisis"),     # the lexicon's own crisis is not gated
+    ("none", 0.3, 0.0, "concern"),      # the help card never asks whose voice it is
+])
+def test_the_model_alone_raises_the_alarm_only_in_the_writers_own_voice(lexicon, score, voice, level):
+    assert decide(lexicon, score, GATED, voice=voice) == level
+
+
+def test_a_post_about_someone_else_gets_help_but_no_alarm_from_the_model_alone():
+    text = ("He told me he feels hopeless, worthless and tired of everything, and that he doesn't want to be "
+            "here anymore. I don't know how to help him.")
+    found = assess(text)
+    points = operating_points()
+    assert points.alarm_first_person > 0
+    assert found.model.score >= points.alarm_alone, "the model alone would raise the alarm"
+    assert first_person_share(text) < points.alarm_first_person
+    assert found.level is Level.CONCERN
+    # The same despair in the writer's own words still raises it.
+    own = "I feel hopeless, worthless and tired of everything, and I don't want to be here anymore."
+    assert assess(own).level is Level.CRISIS

@@ -1,0 +1,38 @@
+"""Whose voice a post is in: how much of it the writer says about themselves.
+
+A post can be full of the words of danger and still be about someone else: a reply that begs a member to
+stay ("you are not a burden, please call the line tonight"), a worried sibling, a news story.  The model
+weighs words one by one and scores such posts nearly as high as the writer's own despair (on C-SSRS's
+clinician-guided labels, replies supporting someone in crisis made most of the model's lone false
+alarms).  The lexicon's context rules see "my brother wants to die" for what it is; the model cannot.
+
+So the model alone raises the moderators' alarm only when the writer's own pronouns (I, me, my…) are at
+least a share of the post's personal pronouns (the operating point ``alarm_first_person``, chosen on
+validation data by ``bench/train_crisis.py``).  Such a post still gets its help card, and the lexicon's
+own crisis is not gated: a first-person phrase it found is first person whatever else the post says.
+We, us and our are left out of both sides: a community's voice, not a self or an other.
+"""
+from __future__ import annotations
+
+from .model import words
+
+__all__ = ["first_person_share"]
+
+#: Apostrophes are dropped before words are compared ("I'm" is "im"), as the model reads them.
+WRITER = frozenset(w.encode() for w in ("i", "me", "my", "mine", "myself", "im", "ive", "id", "ill"))
+OTHERS = frozenset(w.encode() for w in (
+    "you", "your", "yours", "yourself", "youre", "youve", "youll", "youd", "u", "ur",
+    "he", "him", "his", "himself", "hes", "she", "her", "hers", "herself", "shes",
+    "they", "them", "their", "theirs", "themselves", "theyre"))
+
+
+def first_person_share(text: str) -> float:
+    """The writer's own share of the personal pronouns in ``text``, from 0 to 1; 1 when there are none
+    (a line with no pronoun at all, "want to die tonight", is nobody else's)."""
+    own = others = 0
+    for word in words(text):
+        if word in WRITER:
+            own += 1
+        elif word in OTHERS:
+            others += 1
+    return own / (own + others) if own + others else 1.0
