@@ -105,6 +105,10 @@ class Scope:
                 [m.start() for m in scan], [m.end() for m in scan], [m.start(1) for m in scan], starts)
         return found
 
+    def quoted(self) -> bool:
+        """Does the scan text hold a quotation mark?"""
+        return '"' in self.s
+
     def quote_around(self, pos: int) -> tuple[int, int] | None:
         """The double-quoted span containing ``pos``, if any."""
         if self._quotes is None:
@@ -175,6 +179,76 @@ class Scope:
         return pos
 
 
+#: The cues judge() consults (the clause breaks and _TOKEN read only letters and spaces).
+_JUDGE_CUES = ("negation", "negation_exceptions", "fiction", "reported", "past", "recovery", "recent",
+               "hypothetical", "fear")
+_SENTENCE_MARKS = frozenset(ord(c) for c in ".!?;")
+_SAFE_CATEGORIES = frozenset({"CATEGORY_DIGIT", "CATEGORY_WORD", "CATEGORY_SPACE"})
+
+
+def _can_cross_a_sentence_end(items, leading: bool = True) -> bool:
+    """Could the parsed regex ``items`` consume one of .!?; after its first item?  (Every cue regex starts
+    by consuming the character before the cue, which may be the previous sentence's end.)"""
+    for index, (op, av) in enumerate(items):
+        name = str(op)
+        if leading and index == 0:
+            continue
+        if name in ("ANY", "NOT_LITERAL"):
+            return True
+        if name == "LITERAL" and av in _SENTENCE_MARKS:
+            return True
+        if name == "IN" and any(str(o) == "NEGATE" or (str(o) == "LITERAL" and a in _SENTENCE_MARKS)
+                                or (str(o) == "RANGE" and any(a[0] <= c <= a[1] for c in _SENTENCE_MARKS))
+                                or (str(o) == "CATEGORY" and str(a) not in _SAFE_CATEGORIES) for o, a in av):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and _can_cross_a_sentence_end(av[2], False):
+            return True
+        if name == "SUBPATTERN" and _can_cross_a_sentence_end(av[-1], False):
+            return True
+        if name == "ATOMIC_GROUP" and _can_cross_a_sentence_end(av, False):
+            return True
+        if name == "BRANCH" and any(_can_cross_a_sentence_end(b, False) for b in av[1]):
+            return True
+        if name in ("ASSERT", "ASSERT_NOT") and av[0] > 0 and _can_cross_a_sentence_end(av[1], False):
+            return True  # a look-ahead reads what it does not consume
+    return False
+
+
+def _judge_stays_in_its_sentence() -> bool:
+    """Does judge() read nothing outside [sentence start - 3, sentence end] for a phrase in a short sentence
+    of a post without quotation marks?  The scans it makes there are bounded by the sentence (or a clause
+    inside it), except a negation exception matched forward from before the phrase, which stops at the
+    sentence's end if no cue can consume a sentence mark; each look-behind reads two characters back."""
+    from re import _parser
+
+    return not any(_can_cross_a_sentence_end(_parser.parse(_CUES[name].regex.pattern)) for name in _JUDGE_CUES)
+
+
+_REPEATS_ARE_SAFE: bool | None = None
+
+
+def repeat_key(rule_index: int, start: int, end: int, scope: Scope) -> tuple | None:
+    """A key that phrases judged alike share, or None when none can be made.
+
+    Everything judge() reads of a phrase in a short sentence of a post without quotation marks lies in the
+    sentence and three characters before it, so the same rule at the same place of the same sentence text
+    is judged the same.  A post that repeats one line a thousand times is judged once a line, not once a
+    repeat (20,000 characters of it took ~25 ms).  None for a long sentence (judge reads indexes of the
+    whole post there) or a post with quotation marks (whether a phrase is quoted depends on every mark
+    before it).
+    """
+    global _REPEATS_ARE_SAFE
+    if _REPEATS_ARE_SAFE is None:
+        _REPEATS_ARE_SAFE = _judge_stays_in_its_sentence()
+    if not _REPEATS_ARE_SAFE or scope.quoted():
+        return None
+    left, right = scope.sentence(start, end)
+    if right - left > _SHORT:
+        return None
+    before = min(left, 3)
+    return rule_index, start - left, end - left, before, scope.s[left - before:right + 1]
+
+
 def _negated(s: str, start: int, left: int) -> bool:
     """Is the phrase at ``start`` negated by a cue just before it?"""
     last = _CUES["negation"].last(s, max(left, start - 48), start)
@@ -207,9 +281,9 @@ def _person(rule: Rule, s: str, start: int, left: int) -> str:
 
 def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[str, ...]]:
     """Return (level rank, notes) for the phrase ``rule`` matched at [start, end)."""
-    has = scope.has
     s = scope.s
     sent_left, sent_right = sent = scope.sentence(start, end)
+    has = scope.has
     left, right = scope.clause(start, end, sent)
     # Each cue regex consumes the character before its cue, so a search for
     # cues in s[a:b] starts at a - 1 (written ``a and a - 1``: s[0] is always

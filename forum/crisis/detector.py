@@ -157,6 +157,8 @@ class Assessment:
 
 
 _EMPTY = Assessment()
+#: From this many phrases in one post on, phrases judged alike are remembered (see assess).
+PHRASES_WORTH_A_MEMO = 16
 _RULES = LEXICON.rules
 _CATEGORY = {c.value: c for c in Category}
 _SENTENCE_END = ".!?;"
@@ -310,12 +312,21 @@ def assess(text: str) -> Assessment:
     # repeat cost a post made of one phrase thousands of times ~0.2 ms a phrase, and listed it to
     # moderators thousands of times.
     settled = set()
+    # The same line written again and again is judged once (context.repeat_key); keys cost a little, so
+    # only a post with many phrases makes them.
+    judged_alike = {} if len(found) >= PHRASES_WORTH_A_MEMO else None
     for rule_index, start, end in found:
         said = (rule_index, s[start:end])
         if said in settled:
             continue
         rule = _RULES[rule_index]
-        rank, notes = context.judge(rule, start, end, scope)
+        key = context.repeat_key(rule_index, start, end, scope) if judged_alike is not None else None
+        if key is None:
+            rank, notes = context.judge(rule, start, end, scope)
+        elif (known := judged_alike.get(key)) is not None:
+            rank, notes = known
+        else:
+            rank, notes = judged_alike[key] = context.judge(rule, start, end, scope)
         if rank and rule.kind == "farewell":
             if temporary is None:
                 whole = s if post is text else " " + normalise(text).text

@@ -133,3 +133,48 @@ def test_a_repeat_is_still_judged_when_the_first_time_was_not_a_crisis():
     assert assess(denied).level.value != "crisis"
     assert found.level.value == "crisis"
     assert found.defused == assess(denied).defused == 3
+
+
+def _lines_repeated(rng: random.Random) -> list[str]:
+    """Posts made of a few labelled lines written again and again, each ending a sentence, some with a
+    cue or a negation varying around them: the same sentence text judged many times."""
+    posts = []
+    for _ in range(80):
+        lines = [rng.choice(TEXTS).rstrip(".!?;") + rng.choice([".", "!", "?", ";", ".\n"]) for _ in range(3)]
+        extras = ["", "", " Not really.", " Years ago.", " Tonight.", " My friend said it.", ' "Quote."']
+        body = []
+        while sum(map(len, body)) < rng.randrange(600, 3000):
+            body.append(rng.choice(lines) + rng.choice(extras) + " ")
+        posts.append("".join(body))
+    return posts
+
+
+def test_sentences_judged_alike_are_judged_as_every_phrase_would_be(monkeypatch):
+    # context.repeat_key lets a repeated short sentence be judged once (detector.PHRASES_WORTH_A_MEMO);
+    # with it off, every phrase is judged: the two must agree in everything assess() returns.
+    import forum.crisis.detector as detector
+
+    rng = random.Random(29)
+    # The same phrase at the same place of sentences that differ only before it, by words that change
+    # the verdict (someone else, you, never, years ago): a key that left them out would mix them up.
+    alike = ["You want to die.", "She wants to die.", "The wish to die.", "I never want to die.",
+             "I truly want to die.", "Years ago I wanted to kill myself.", "Today I want to kill myself.",
+             "My friend wants to end it all.", "Honestly I want to end it all."]
+    texts = ["".join(rng.choice(alike) + rng.choice(" \n") for _ in range(rng.randrange(20, 200)))
+             for _ in range(30)]
+    texts += _lines_repeated(rng) + [_soup(rng, rng.randrange(400, 3000), rng.choice([". ", "; ", "! "]))
+                                    for _ in range(60)] + _long_texts()
+    monkeypatch.setattr(detector, "PHRASES_WORTH_A_MEMO", 1)
+    remembered = [assess(text).to_dict() for text in texts]
+    monkeypatch.setattr(detector, "PHRASES_WORTH_A_MEMO", 10**9)
+    assert [assess(text).to_dict() for text in texts] == remembered
+
+
+def test_judge_reads_nothing_past_a_sentence_end_that_a_key_leaves_out():
+    # repeat_key is exact only while no cue can consume a sentence mark; a cue that could is refused.
+    import re as regex
+
+    assert context._judge_stays_in_its_sentence()
+    for crossing in (r"[^a-z0-9](a.b)", r"[^a-z0-9](a[^x]b)", r"[^a-z0-9](end(?=\.))", r"[^a-z0-9](a\W)"):
+        assert context._can_cross_a_sentence_end(regex._parser.parse(crossing)), crossing
+    assert not context._can_cross_a_sentence_end(regex._parser.parse(r"[^a-z0-9](?<![a-z]')(not( |, ?)okk*)(?![a-z])"))
