@@ -227,6 +227,13 @@ def _judge_stays_in_its_sentence() -> bool:
 _REPEATS_ARE_SAFE: bool | None = None
 
 
+def warm_up() -> None:
+    """Check, once, whether repeat_key may make keys (~15 ms: not on a member's first long post)."""
+    global _REPEATS_ARE_SAFE
+    if _REPEATS_ARE_SAFE is None:
+        _REPEATS_ARE_SAFE = _judge_stays_in_its_sentence()
+
+
 def repeat_key(rule_index: int, start: int, end: int, scope: Scope) -> tuple | None:
     """A key that phrases judged alike share, or None when none can be made.
 
@@ -237,9 +244,8 @@ def repeat_key(rule_index: int, start: int, end: int, scope: Scope) -> tuple | N
     whole post there) or a post with quotation marks (whether a phrase is quoted depends on every mark
     before it).
     """
-    global _REPEATS_ARE_SAFE
     if _REPEATS_ARE_SAFE is None:
-        _REPEATS_ARE_SAFE = _judge_stays_in_its_sentence()
+        warm_up()
     if not _REPEATS_ARE_SAFE or scope.quoted():
         return None
     left, right = scope.sentence(start, end)

@@ -261,6 +261,7 @@ def warm_up() -> None:
     """
     LEXICON.compile_all()
     fold_table()
+    context.warm_up()
 
 
 def assess(text: str) -> Assessment:
