@@ -39,7 +39,7 @@ from bench.crisis_data import FAMILIES, SOURCE_BY_FILE, Row, load_rows  # noqa: 
 from forum.crisis.combined import MODEL_HELP_MIN_WORDS, SHORT_TEXT_HELP, OperatingPoints, decide, lexicon_is_firm  # noqa: E402
 from forum.crisis.detector import assess as lexicon_assess  # noqa: E402
 from forum.crisis.model import MODEL_PATH, terms, word_count  # noqa: E402
-from forum.crisis.voice import first_person_share  # noqa: E402
+from forum.crisis.voice import first_person_share, speaks_only_of_self  # noqa: E402
 
 MIN_DF = 3
 MAX_TERMS = 100_000
@@ -101,6 +101,9 @@ class Corpus:
         self.defused = np.array([a.defused for a in found])
         self.length = np.array([word_count(r.text) for r in rows])
         self.voice = np.array([first_person_share(r.text) for r in rows])
+        #: Every row is a post (none is a reply): a short one that speaks only of its writer needs no higher
+        #: score for help (combined.assess).
+        self.of_self = np.array([speaks_only_of_self(r.text) for r in rows])
 
 
 class Fitted:
@@ -154,7 +157,8 @@ def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np
     names = ("none", "concern", "crisis")
     return np.array([
         LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
-                          int(corpus.defused[i]), int(corpus.length[i]), float(corpus.voice[i]))]
+                          int(corpus.defused[i]), int(corpus.length[i]), float(corpus.voice[i]),
+                          bool(corpus.of_self[i]))]
         for i, s in zip(rows, scores, strict=True)])
 
 
@@ -192,6 +196,7 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
         if helped >= HELP_RECALL * reachable:
             help_threshold = round(float(t), 2)
             break
+    help_short_of_self = short_of_self_threshold(corpus, rows, scores, weights, help_threshold)
     lexicon_crisis = lexicon == 2
     firm_crisis = lexicon_crisis & corpus.firm[rows]
     lowered = corpus.defused[rows] > 0
@@ -224,7 +229,25 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
         if f > best_f + 1e-12:
             best_voice, best_f = float(gate), f
     return OperatingPoints(help=help_threshold, alarm_with_lexicon=with_lexicon, alarm_alone=alone,
-                           alarm_despite_context=despite, alarm_first_person=best_voice)
+                           alarm_despite_context=despite, alarm_first_person=best_voice,
+                           help_short_of_self=help_short_of_self)
+
+
+def short_of_self_threshold(corpus: Corpus, rows: np.ndarray, scores: np.ndarray, weights: np.ndarray,
+                            help_threshold: float) -> float:
+    """The help threshold of short posts that speak only of their writer: the lowest (from the help
+    threshold up to SHORT_TEXT_HELP) at which the help cards the model alone gives them are right at least
+    as often as those it gives long posts at the help threshold.  Short texts need a higher score because
+    the model has a word or two to go on; how much higher is what the data says, not a guess."""
+    labels, quiet = corpus.labels[rows], corpus.lexicon[rows] == 0
+    long_cards = quiet & (corpus.length[rows] >= MODEL_HELP_MIN_WORDS) & (scores >= help_threshold)
+    target = weights[long_cards & (labels == 1)].sum() / max(weights[long_cards].sum(), 1e-12)
+    short_self = quiet & (corpus.length[rows] < MODEL_HELP_MIN_WORDS) & corpus.of_self[rows]
+    for t in np.round(np.arange(help_threshold, SHORT_TEXT_HELP, 0.01), 2):
+        cards = short_self & (scores >= t)
+        if weights[cards].sum() and weights[cards & (labels == 1)].sum() / weights[cards].sum() >= target:
+            return float(t)
+    return SHORT_TEXT_HELP
 
 
 # ---------------------------------------------------------------- figures

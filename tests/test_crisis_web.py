@@ -183,6 +183,24 @@ def test_concern_gets_a_gentler_card_and_a_lower_priority(signed_in, member):
     assert items()[0].priority == Priority.CONCERN
 
 
+TENTATIVE_CARD = "However today is going, support is here if you want it."
+
+
+def test_help_only_the_model_asked_for_offers_itself_without_saying_it_heard_pain(signed_in):
+    # Most help cards the model alone asks for are on posts that are not distress, so that card offers
+    # help and does not presume; where the lexicon heard distress, the card says so.
+    response = write_post(signed_in, "I cried all day again.", title="Today")
+    page = landing(signed_in, response)
+    assert TENTATIVE_CARD in page and CONCERN_CARD not in page
+    assert items() == []  # and nothing reaches the moderators
+    response = write_post(signed_in, CONCERN_TEXT)
+    page = landing(signed_in, response)
+    assert CONCERN_CARD in page and TENTATIVE_CARD not in page
+    draft = signed_in.client.post("/api/crisis/check", json={"text": "I cried all day again."},
+                                  headers={"X-CSRFToken": signed_in.token}).get_json()
+    assert TENTATIVE_CARD in draft["card"]
+
+
 def test_everyday_post_with_heavy_hashtags_raises_nothing(signed_in):
     response = write_post(signed_in, CALM_TEXT)
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
@@ -253,6 +271,20 @@ def test_api_check_returns_no_card_for_everyday_text(signed_in):
     response = signed_in.client.post("/api/crisis/check", json={"text": CALM_TEXT},
                                      headers={"X-CSRFToken": signed_in.token})
     assert response.get_json()["level"] == "none" and response.get_json()["card"] == ""
+
+
+def test_api_check_reads_a_reply_draft_as_a_reply(signed_in, member):
+    # Short words of the writer's own are a reach for help in a post and usually an answer in a reply.
+    short = "I cried all day again."
+    as_post = signed_in.client.post("/api/crisis/check", json={"text": short},
+                                    headers={"X-CSRFToken": signed_in.token}).get_json()
+    as_reply = signed_in.client.post("/api/crisis/check", json={"text": short, "kind": "reply"},
+                                     headers={"X-CSRFToken": signed_in.token}).get_json()
+    assert as_post["level"] == "concern" and as_post["card"]
+    assert as_reply["level"] == "none" and as_reply["card"] == ""
+    post = make_post(member)
+    page = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert 'data-crisis-kind="reply"' in page  # the reply composer says what it is writing
 
 
 def test_api_check_refuses_anonymous_visitors(visitor):
@@ -354,7 +386,8 @@ def test_a_help_card_from_the_model_alone_opens_no_moderation_item(app, member):
     assert items() == []
 
 
-@pytest.mark.parametrize("reply", ["Thinking of you.", "Me too.", "That sounds so hard, I am sorry."])
+@pytest.mark.parametrize("reply", ["Thinking of you.", "Me too.", "That sounds so hard, I am sorry.",
+                                   "I feel the same way."])
 def test_a_short_supportive_reply_sends_its_author_to_no_help_panel(signed_in, member, reply):
     post = make_post(member)
     response = signed_in.post(f"/posts/{post.id}/replies", {"body": reply})

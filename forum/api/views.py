@@ -27,7 +27,9 @@ def crisis_check():
         abort(400, description="Send the draft as {\"text\": \"...\"}.")
     if len(text) > CHECK_MAX:
         abort(413)
-    assessment = assess(text)
-    care = care_for(assessment.level.value, [c.value for c in assessment.categories], viewer_country())
+    # A reply's short words of support are read as a reply's ("kind": "reply"; see crisis.assess).
+    assessment = assess(text, reply=(payload or {}).get("kind") == "reply")
+    care = care_for(assessment.level.value, [c.value for c in assessment.categories], viewer_country(),
+                    tentative=not assessment.matches)
     card = render_template("_partials/care_panel.html", care=care, care_context="draft") if care else ""
     return jsonify(**assessment.to_dict(), card=card)

@@ -93,8 +93,8 @@ How well it works
     Honest figures are the ones measured on a source the model never saw:
     bench/README.md and MODEL_CARD.md hold the leave-one-source-out table,
     per source and per C-SSRS severity, the lexicon alone beside the
-    combination.  Held out, the combination gives a help card to 74-100% of
-    crisis posts of each source (C-SSRS posts 0.88, Attempt 0.88) where
+    combination.  Held out, the combination gives a help card to 79-100% of
+    crisis posts of each source (C-SSRS posts 0.89, Attempt 0.92) where
     the lexicon alone reached 31-75%; its alarms catch more (C-SSRS posts
     0.29 -> 0.45 recall, Attempt 0.33 -> 0.53) at a lower precision than
     the lexicon's (0.79 -> 0.59 on C-SSRS posts, 0.97 on komati).

@@ -11,12 +11,18 @@ least a share of the post's personal pronouns (the operating point ``alarm_first
 validation data by ``bench/train_crisis.py``).  Such a post still gets its help card, and the lexicon's
 own crisis is not gated: a first-person phrase it found is first person whatever else the post says.
 We, us and our are left out of both sides: a community's voice, not a self or an other.
+
+Voice also decides how a short post is read.  Under 20 words the model's score rests on a word or two,
+and short replies of support ("Thinking of you", "I'm here if you need to talk") score like distress, so
+the model alone asks a short text for a higher score before it shows a help card; but a short *post* that
+speaks only of its writer ("I can't do this anymore") is someone reaching out, and needs no more than a
+long one.
 """
 from __future__ import annotations
 
 from .model import words
 
-__all__ = ["first_person_share"]
+__all__ = ["first_person_share", "speaks_only_of_self"]
 
 #: Apostrophes are dropped before words are compared ("I'm" is "im"), as the model reads them.
 WRITER = frozenset(w.encode() for w in ("i", "me", "my", "mine", "myself", "im", "ive", "id", "ill"))
@@ -26,13 +32,25 @@ OTHERS = frozenset(w.encode() for w in (
     "they", "them", "their", "theirs", "themselves", "theyre"))
 
 
-def first_person_share(text: str) -> float:
-    """The writer's own share of the personal pronouns in ``text``, from 0 to 1; 1 when there are none
-    (a line with no pronoun at all, "want to die tonight", is nobody else's)."""
+def _pronouns(text: str) -> tuple[int, int]:
+    """How many of the writer's own pronouns and how many of others' ``text`` holds."""
     own = others = 0
     for word in words(text):
         if word in WRITER:
             own += 1
         elif word in OTHERS:
             others += 1
+    return own, others
+
+
+def first_person_share(text: str) -> float:
+    """The writer's own share of the personal pronouns in ``text``, from 0 to 1; 1 when there are none
+    (a line with no pronoun at all, "want to die tonight", is nobody else's)."""
+    own, others = _pronouns(text)
     return own / (own + others) if own + others else 1.0
+
+
+def speaks_only_of_self(text: str) -> bool:
+    """Does ``text`` speak of the writer and of nobody else ("I can't do this anymore")?"""
+    own, others = _pronouns(text)
+    return own > 0 and not others

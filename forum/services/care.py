@@ -21,6 +21,10 @@ class Care:
     categories: tuple[str, ...]
     lead: tuple[Hotline, ...]
     more: tuple[Hotline, ...]
+    #: Only the learned model heard distress, in no phrase the lexicon knows: most such cards are on posts
+    #: that are not distress ("My mum made soup and I ate way too much"), so the card offers help without
+    #: saying it heard pain.
+    tentative: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -37,14 +41,18 @@ def strongest(findings: Iterable[tuple[str, Iterable[str]]]) -> tuple[str, tuple
     return level, tuple(categories)
 
 
-def care_for(level: str, categories: Iterable[str], country: str) -> Care | None:
-    """The hotlines for a crisis or concern, the best-fitting first; None when nothing was found."""
+def care_for(level: str, categories: Iterable[str], country: str, tentative: bool = False) -> Care | None:
+    """The hotlines for a crisis or concern, the best-fitting first; None when nothing was found.
+
+    ``tentative``: only the model heard it (see Care.tentative); a crisis is never tentative.
+    """
     if level not in LEAD_LINES:
         return None
     categories = tuple(categories)
     lines = hotlines_for(categories, country)
     lead = LEAD_LINES[level]
-    return Care(level=level, categories=categories, lead=tuple(lines[:lead]), more=tuple(lines[lead:]))
+    return Care(level=level, categories=categories, lead=tuple(lines[:lead]), more=tuple(lines[lead:]),
+                tentative=tentative and level == "concern")
 
 
 #: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
@@ -72,9 +80,12 @@ def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, 
     member_id = viewer_id(viewer)  # once: `viewer` is often current_user, a proxy that looks itself up on every use
     if member_id is None:
         return None
-    findings = [(c.crisis_level, c.crisis_categories) for c in _everything(post, replies)
-                if c.author_id == member_id and _is_live(c)]
-    return care_for(*strongest(findings), country)
+    mine = [c for c in _everything(post, replies) if c.author_id == member_id and _is_live(c)]
+    level, categories = strongest((c.crisis_level, c.crisis_categories) for c in mine)
+    # Tentative when nothing of theirs here matched a phrase: a post keeps its matches; a reply's signal row
+    # does not carry them, so a reply in distress counts as matched (the card that says it heard them).
+    tentative = all(signals_distress(c) is False or getattr(c, "crisis_matches", True) == [] for c in mine)
+    return care_for(level, categories, country, tentative)
 
 
 def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:

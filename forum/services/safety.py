@@ -29,7 +29,7 @@ def assess_and_escalate(content: Post | Reply) -> Assessment:
     """
     previous_rank = Level(content.crisis_level or "none").rank if content.id else 0
     previous_phrases = {m["phrase"].casefold() for m in (content.crisis_matches or [])}
-    assessment = assess(assessed_text(content))
+    assessment = assess(assessed_text(content), reply=isinstance(content, Reply))
     found = assessment.to_dict()
     content.crisis_level = assessment.level.value
     content.crisis_categories = found["categories"]

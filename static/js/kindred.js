@@ -99,7 +99,7 @@
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json",
                    "X-CSRFToken": tokenMeta.getAttribute("content") },
-        body: JSON.stringify({ text: text }),
+        body: JSON.stringify({ text: text, kind: form.getAttribute("data-crisis-kind") || "post" }),
         credentials: "same-origin",
         signal: inFlight.signal
       }).then(function (response) {

@@ -224,3 +224,33 @@ def test_a_post_about_someone_else_gets_help_but_no_alarm_from_the_model_alone()
     # The same despair in the writer's own words still raises it.
     own = "I feel hopeless, worthless and tired of everything, and I don't want to be here anymore."
     assert assess(own).level is Level.CRISIS
+
+
+# A short post that speaks only of its writer is someone reaching out; a short reply is usually an answer.
+SHORT_SELF = OperatingPoints(help=0.2, alarm_with_lexicon=0.25, alarm_alone=0.6, alarm_despite_context=0.8,
+                             help_short_of_self=0.3)
+
+
+@pytest.mark.parametrize("score, short_post_of_self, level", [
+    (0.35, True, "concern"),    # short, the writer's own words: the threshold chosen for them
+    (0.35, False, "none"),      # short, and a reply or about someone else: needs SHORT_TEXT_HELP
+    (0.25, True, "none"),       # below the short threshold
+    (0.55, False, "concern"),   # even odds are enough for any short text
+])
+def test_a_short_post_of_the_writers_own_needs_only_its_threshold(score, short_post_of_self, level):
+    assert decide("none", score, SHORT_SELF, length=5, short_post_of_self=short_post_of_self) == level
+
+
+def test_short_words_of_self_get_help_as_a_post_but_not_as_a_reply():
+    from forum.crisis.voice import speaks_only_of_self
+
+    text = "I cried all day again."
+    points = operating_points()
+    score = load_model().score(text).score
+    assert assess_lexicon(text).level is Level.NONE
+    assert points.help_short_of_self <= score < 0.5 and speaks_only_of_self(text)
+    assert assess(text).level is Level.CONCERN
+    assert assess(text, reply=True).level is Level.NONE
+    # Words to someone else stay a reply's words even in a post: "Thinking of you" needs even odds.
+    assert not speaks_only_of_self("Thinking of you.")
+    assert assess("Thinking of you.").level is Level.NONE
