@@ -178,3 +178,15 @@ def test_judge_reads_nothing_past_a_sentence_end_that_a_key_leaves_out():
     for crossing in (r"[^a-z0-9](a.b)", r"[^a-z0-9](a[^x]b)", r"[^a-z0-9](end(?=\.))", r"[^a-z0-9](a\W)"):
         assert context._can_cross_a_sentence_end(regex._parser.parse(crossing)), crossing
     assert not context._can_cross_a_sentence_end(regex._parser.parse(r"[^a-z0-9](?<![a-z]')(not( |, ?)okk*)(?![a-z])"))
+
+
+def test_the_same_words_judged_alike_are_listed_once_and_different_ones_each_time():
+    line = "I feel empty and useless.\n"
+    once = assess(line)
+    repeated = assess((line * 800)[:20_000])
+    assert once.level is repeated.level and once.categories == repeated.categories
+    assert [(m.phrase, m.level, m.notes) for m in repeated.matches] == [(m.phrase, m.level, m.notes)
+                                                                       for m in once.matches]
+    # Lowered once and meant once: two judgements, two entries, each where it first appears.
+    mixed = assess("My friend said she feels hopeless. I feel hopeless. My friend said she feels hopeless.")
+    assert [m.notes for m in mixed.matches] == [("third_person",), ()]
