@@ -81,13 +81,14 @@ def crisis() -> None:
 
 @crisis.command("check")
 @click.argument("text")
-def crisis_check(text: str) -> None:
+@click.option("--reply", is_flag=True, help="Read TEXT as a reply (short words of one's own are an answer).")
+def crisis_check(text: str, reply: bool) -> None:
     """Print the detector's assessment of TEXT: the level, the lexicon's phrases and the model's words."""
     from forum.crisis import assess
     from forum.crisis.combined import operating_points
     from forum.crisis.voice import first_person_share
 
-    assessment = assess(text)
+    assessment = assess(text, reply=reply)
     points = operating_points()
     categories = ", ".join(sorted(c.value for c in assessment.categories)) or "-"
     click.echo(f"level: {assessment.level.value}")

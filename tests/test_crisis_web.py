@@ -368,6 +368,12 @@ def test_the_model_alone_on_someone_else_still_reaches_a_moderator():
     assert reaches_moderators(Assessment(level=Lvl.CONCERN, lexicon_level=Lvl.NONE, about_others=True))
 
 
+def test_cli_check_reads_a_reply_as_a_reply(app):
+    post = app.test_cli_runner().invoke(args=["crisis", "check", "I cried all day again."])
+    reply = app.test_cli_runner().invoke(args=["crisis", "check", "--reply", "I cried all day again."])
+    assert "level: concern" in post.output and "level: none" in reply.output
+
+
 def test_cli_check_says_when_a_post_is_about_someone_else(app):
     result = app.test_cli_runner().invoke(args=["crisis", "check", ABOUT_SOMEONE_ELSE])
     assert result.exit_code == 0 and "level: concern" in result.output

@@ -4,6 +4,7 @@ Usage::
 
     from forum.crisis import assess, Level
     result = assess(post_text)             # -> Assessment (frozen)
+    assess(reply_text, reply=True)         # a reply: short words of one's own are an answer
     if result.is_crisis: ...               # show hotlines now, top of mod queue
     result.level                           # Level.NONE < Level.CONCERN < Level.CRISIS
     result.categories                      # frozenset of Category (suicide, self_harm,
@@ -13,6 +14,7 @@ Usage::
                                            #   == phrase, in the ORIGINAL text
     result.lexicon_level                   # what the lexicon alone said
     result.model                           # ModelScore(score 0..1, words that weighed most)
+    result.about_others                    # the model alone would alarm, but it is about others
     result.to_dict()                       # JSON-ready: level, categories, matches, model
     assess_lexicon(post_text)              # the lexicon alone (stage one)
     warm_up()                              # compile and load everything, hotlines too
