@@ -89,7 +89,10 @@ class Corpus:
         vocabulary: dict[str, int] = {}
         indices, indptr = [], [0]
         for row in rows:
-            indices.extend(vocabulary.setdefault(t, len(vocabulary)) for t in terms(row.text))
+            # Numbered as first met, a row's own terms in alphabetical order: in set order they followed the
+            # hash seed, and with them which of the terms tied at the MAX_TERMS cut were kept, and the
+            # solver's last digits (a rebuild under another seed differed in a few weights).
+            indices.extend(vocabulary.setdefault(t, len(vocabulary)) for t in sorted(terms(row.text)))
             indptr.append(len(indices))
         self.term_names = np.array(sorted(vocabulary, key=vocabulary.get), dtype=object)
         self.matrix = sparse.csr_matrix(
@@ -337,8 +340,8 @@ def train_shipped(corpus: Corpus) -> dict:
     hp, hr, _ = prf(combined >= 1, labels, weights)
     ap, ar, af = prf(combined == 2, labels, weights)
     model = Fitted(corpus, everything)
-    # Terms in alphabetical order: the corpus numbers terms in set order, which the hash seed changes, so
-    # without it every rebuild reshuffled the whole file even when no weight moved.
+    # The file lists terms in alphabetical order, so that a rebuild that moves a few weights changes only
+    # their lines' numbers, not the order of the whole file.
     order = np.argsort(corpus.term_names[model.columns].astype(str), kind="stable")
     coef = model.classifier.coef_.ravel()[order]
     names = corpus.term_names[model.columns][order]
