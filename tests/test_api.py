@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from forum import create_app
 from forum.extensions import db
 from forum.models import Flag, ModerationItem, Notification, Post, PostStatus, Reply
 from forum.services.blocks import block
 from tests.api_support import AUTHS, ApiClient, schema_errors
+from tests.conftest import another_app
 from tests.helpers import Visitor, make_post, make_reply
 from tests.test_faults import rate_limited_app
 
@@ -326,8 +326,7 @@ def test_a_body_that_isnt_a_json_object_is_a_400(caller):
 
 
 def test_a_bug_is_a_json_500_that_shows_nothing_of_it(database_url, caplog):
-    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "PROPAGATE_EXCEPTIONS": False})
+    app = another_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
 
     @app.get("/api/v1/boom")
     def boom():
@@ -342,8 +341,7 @@ def test_a_bug_is_a_json_500_that_shows_nothing_of_it(database_url, caplog):
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer kdr_" + "a" * 43}], ids=["visitor", "token"])
 def test_without_the_database_the_api_answers_503_and_when_to_retry(headers):
     """A token can't be checked either: that is the database's trouble (503), not a bad token (401)."""
-    down = create_app({"FLASK_CONFIG": "testing",
-                       "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-kindred-directory/kindred.sqlite3"})
+    down = another_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-kindred-directory/kindred.sqlite3"})
     response = ApiClient(down).get("/posts", headers=headers)
     assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
 

@@ -1,6 +1,6 @@
 """Errors answer with a friendly page, or JSON when JSON was asked for; never a traceback."""
 
-from forum import create_app
+from tests.conftest import another_app
 from tests.helpers import make_post
 
 
@@ -26,8 +26,7 @@ def test_413_when_a_request_is_too_large(signed_in):
 
 
 def test_500_is_friendly_and_logged(database_url, caplog):
-    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "PROPAGATE_EXCEPTIONS": False})
+    app = another_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
 
     @app.get("/boom")
     def boom():
@@ -47,8 +46,8 @@ def test_403_names_the_reason(signed_in, member):
 
 
 def test_429_when_the_rate_limit_is_reached(database_url):
-    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "RATELIMIT_ENABLED": True, "WTF_CSRF_ENABLED": False})
+    app = another_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
+                       "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     statuses = [client.post("/login", data={"username": f"x{n}", "password": "y"}).status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429

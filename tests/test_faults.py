@@ -17,10 +17,9 @@ from redis import Redis
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from forum import create_app
 from forum.extensions import limiter
 from forum.models import Flag, Heart, Post, Reply, TagFollow, User
-from tests.conftest import RequestInItsOwnContext
+from tests.conftest import another_app
 from tests.helpers import PASSWORD, Visitor, make_post
 
 #: Nothing listens on port 1: connecting is refused at once, as when Redis is down.
@@ -29,9 +28,7 @@ RATELIMIT_LOG = "forum.ratelimits"
 
 
 def app_with(database_url: str, **config):
-    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **config})
-    app.test_client_class = RequestInItsOwnContext
-    return app
+    return another_app({"SQLALCHEMY_DATABASE_URI": database_url, **config})
 
 
 def rate_limited_app(database_url: str, storage_uri: str):

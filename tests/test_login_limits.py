@@ -10,8 +10,7 @@ import uuid
 
 import pytest
 
-from forum import create_app
-from tests.conftest import RequestInItsOwnContext
+from tests.conftest import another_app
 from tests.helpers import PASSWORD, make_member
 
 ADDRESS_LIMIT, ACCOUNT_LIMIT = 20, 10
@@ -20,8 +19,7 @@ ADDRESS_LIMIT, ACCOUNT_LIMIT = 20, 10
 @pytest.fixture(params=["memory", "redis"])
 def limited_app(request, database_url):
     """Make an app whose limits are on."""
-    settings = {"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
-                "WTF_CSRF_ENABLED": False}
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True, "WTF_CSRF_ENABLED": False}
     if request.param == "redis":
         if not os.environ.get("TEST_REDIS_URL"):
             pytest.skip("Redis run skipped: set TEST_REDIS_URL (bash .ci/run does) to run it")
@@ -30,9 +28,8 @@ def limited_app(request, database_url):
         settings["RATELIMIT_STORAGE_URI"] = f"memory://{uuid.uuid4().hex}"
 
     def make(**extra):
-        app = create_app({**settings, **extra})
-        app.test_client_class = RequestInItsOwnContext  # each request in a fresh context, as a server runs them
-        return app
+        # Each request in a fresh context, as a server runs them; the app's engine disposed when the test ends.
+        return another_app({**settings, **extra})
     return make
 
 

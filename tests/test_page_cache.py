@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import event, select, update
 
-from forum import create_app
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, Role
 from forum.services.blocks import block
@@ -16,15 +15,12 @@ from forum.services.hearts import set_heart
 from forum.services.posts import delete_post, edit_post
 from forum.services.replies import delete_reply
 from forum.services.tag_admin import merge_tags
-from tests.conftest import RequestInItsOwnContext
+from tests.conftest import another_app
 from tests.helpers import Visitor, make_member, make_post, make_reply
 
 
 def cached_app(database_url: str, **config):
-    app = create_app({"FLASK_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "PAGE_CACHE_SECONDS": 60, **config})
-    app.test_client_class = RequestInItsOwnContext
-    return app
+    return another_app({"SQLALCHEMY_DATABASE_URI": database_url, "PAGE_CACHE_SECONDS": 60, **config})
 
 
 @pytest.fixture
