@@ -203,7 +203,6 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     lexicon_crisis = lexicon == 2
     firm_crisis = lexicon_crisis & corpus.firm[rows]
     lowered = corpus.defused[rows] > 0
-    beta2 = ALARM_BETA ** 2
     grid = np.round(np.arange(0.05, 1.0, 0.025), 3)
     best, best_f = None, -1.0
     for with_lexicon in grid[grid <= LEXICON_VETO_MAX]:
@@ -211,11 +210,7 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
         for alone in grid:
             plain = ~lowered & (scores >= alone)
             for despite in grid[grid >= alone]:
-                alarm = by_lexicon | plain | (lowered & (scores >= despite))
-                tp = weights[alarm & positives].sum()
-                precision = tp / max(weights[alarm].sum(), 1e-12)
-                recall = tp / positive_weight
-                f = (1 + beta2) * precision * recall / max(beta2 * precision + recall, 1e-12)
+                f = alarm_f_beta(by_lexicon | plain | (lowered & (scores >= despite)), positives, weights)
                 if f > best_f:
                     best, best_f = (float(with_lexicon), float(alone), float(despite)), f
     with_lexicon, alone, despite = best
@@ -224,16 +219,21 @@ def choose_points(corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> Opera
     voice = corpus.voice[rows]
     best_voice, best_f = 0.0, -1.0
     for gate in VOICE_GRID:  # ascending, and only a better F-beta moves it: the least gate of the best
-        alarm = by_lexicon | (by_model & (voice >= gate))
-        tp = weights[alarm & positives].sum()
-        precision = tp / max(weights[alarm].sum(), 1e-12)
-        recall = tp / positive_weight
-        f = (1 + beta2) * precision * recall / max(beta2 * precision + recall, 1e-12)
+        f = alarm_f_beta(by_lexicon | (by_model & (voice >= gate)), positives, weights)
         if f > best_f + 1e-12:
             best_voice, best_f = float(gate), f
     return OperatingPoints(help=help_threshold, alarm_with_lexicon=with_lexicon, alarm_alone=alone,
                            alarm_despite_context=despite, alarm_first_person=best_voice,
                            help_short_of_self=help_short_of_self)
+
+
+def alarm_f_beta(alarm: np.ndarray, positives: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted F-beta (ALARM_BETA) of raising the alarm on ``alarm``."""
+    tp = weights[alarm & positives].sum()
+    precision = tp / max(weights[alarm].sum(), 1e-12)
+    recall = tp / weights[positives].sum()
+    beta2 = ALARM_BETA ** 2
+    return (1 + beta2) * precision * recall / max(beta2 * precision + recall, 1e-12)
 
 
 def short_of_self_threshold(corpus: Corpus, rows: np.ndarray, scores: np.ndarray, weights: np.ndarray,

@@ -287,9 +287,9 @@ def _person(rule: Rule, s: str, start: int, left: int) -> str:
 
 def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[str, ...]]:
     """Return (level rank, notes) for the phrase ``rule`` matched at [start, end)."""
+    has = scope.has
     s = scope.s
     sent_left, sent_right = sent = scope.sentence(start, end)
-    has = scope.has
     left, right = scope.clause(start, end, sent)
     # Each cue regex consumes the character before its cue, so a search for
     # cues in s[a:b] starts at a - 1 (written ``a and a - 1``: s[0] is always

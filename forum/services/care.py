@@ -84,7 +84,7 @@ def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, 
     level, categories = strongest((c.crisis_level, c.crisis_categories) for c in mine)
     # Tentative when nothing of theirs here matched a phrase: a post keeps its matches; a reply's signal row
     # does not carry them, so a reply in distress counts as matched (the card that says it heard them).
-    tentative = all(signals_distress(c) is False or getattr(c, "crisis_matches", True) == [] for c in mine)
+    tentative = all(not signals_distress(c) or getattr(c, "crisis_matches", True) == [] for c in mine)
     return care_for(level, categories, country, tentative)
 
 
