@@ -107,6 +107,38 @@ def crisis_check(text: str, reply: bool) -> None:
                    f"{points.alarm_first_person}: mostly about someone else, so no alarm from the model alone")
 
 
+@crisis.command("outcomes")
+def crisis_outcomes() -> None:
+    """Measure today's detector on the posts and replies moderators judged: was the writer in danger?"""
+    from forum.services.moderation.verdicts import IN_DANGER, NOT_IN_DANGER, outcomes_now
+
+    outcomes = outcomes_now()
+    in_danger, not_in_danger = outcomes.judged(IN_DANGER), outcomes.judged(NOT_IN_DANGER)
+    left_out = f" ({outcomes.deleted} since deleted by their authors, left out)" if outcomes.deleted else ""
+    click.echo(f"Moderators answered \"was the writer in danger?\" on {in_danger + not_in_danger} posts and "
+               f"replies{left_out}.")
+    if not in_danger + not_in_danger:
+        click.echo("Nothing to measure yet: the answer is on each moderation item's page.")
+        return
+    click.echo("Today's detector on them:")
+    click.echo(f"  {'':22}{'crisis':>8}{'concern':>9}{'nothing':>9}")
+    for verdict, name, total in ((IN_DANGER, "in danger", in_danger), (NOT_IN_DANGER, "not in danger", not_in_danger)):
+        row = "".join(f"{outcomes.at(verdict, level):>{width}}"
+                      for level, width in (("crisis", 8), ("concern", 9), ("none", 9)))
+        click.echo(f"  {f'{name} ({total})':22}{row}")
+    alarms = outcomes.at(IN_DANGER, "crisis") + outcomes.at(NOT_IN_DANGER, "crisis")
+    if alarms:
+        click.echo(f"Crisis alarm: {outcomes.at(IN_DANGER, 'crisis')} of {alarms} were someone in danger "
+                   f"(precision {outcomes.at(IN_DANGER, 'crisis') / alarms:.2f}).")
+    if in_danger:
+        click.echo(f"Writers in danger: {outcomes.at(IN_DANGER, 'crisis')} of {in_danger} got the alarm "
+                   f"({outcomes.at(IN_DANGER, 'crisis') / in_danger:.2f}), "
+                   f"{outcomes.at(IN_DANGER, 'crisis', 'concern')} a help card "
+                   f"({outcomes.at(IN_DANGER, 'crisis', 'concern') / in_danger:.2f}).")
+    click.echo("Only what reached the queue could be answered: a writer in danger whom the detector never queued "
+               "and nobody flagged is not counted, so these figures overstate how much it catches.")
+
+
 @crisis.command("scan")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
               help="Only posts and replies written or edited since this date (UTC).")

@@ -108,6 +108,7 @@ EXPECTED = {
     "GET  moderation.queue":              "in  no  no  no  ok  ok  no",
     "GET  moderation.item":               "in  no  no  no  ok  ok  no",
     "POST moderation.act":                "in  no  no  no  ok  ok  no",
+    "POST moderation.verdict":            "in  no  no  no  ok  ok  no",
     "POST moderation.undo":               "in  no  no  no  ok  ok  no",
     "GET  moderation.log":                "in  no  no  no  ok  ok  no",
     "GET  moderation.history":            "in  no  no  no  ok  ok  no",

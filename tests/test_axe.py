@@ -11,6 +11,7 @@ from forum.guides.loader import LIBRARY_DIR, load_library
 from forum.models import ModerationItem, Priority, ReasonKind, Role, TokenScope
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.moderation.verdicts import record_verdict
 from forum.services.tokens import create_token
 from forum.services.watched import add_watched_word
 from tests.browser_fixtures import sign_in
@@ -44,6 +45,8 @@ def community(app):
     flagged = make_post(writer, "A long night", "Words for the moderators to read. #Anxiety")
     message_item = add_reason(flagged, ReasonKind.FLAG.value, {"reason": "at_risk"}, Priority.AT_RISK_FLAG)
     take_action(moderator, message_item, message_item.version, "message", message_key="crisis_lines")
+    # Answered "was the writer in danger?": its item page shows the answer, the health page counts it.
+    record_verdict(moderator, message_item, "in_danger")
     create_token(writer, "my journal app", TokenScope.READ)
     add_watched_word(moderator, "miracle cure", "flag")
     db.session.commit()
@@ -55,7 +58,8 @@ def community(app):
         writer.username: ["/", "/posts/new", f"/u/{writer.username}", "/settings", "/settings/tokens",
                           "/settings/password", "/notifications/settings", "/my-tags", "/notifications",
                           "/notices"],
-        moderator.username: ["/moderation/", f"/moderation/items/{item.id}", f"/moderation/history/post/{crisis.id}",
+        moderator.username: ["/moderation/", f"/moderation/items/{item.id}", f"/moderation/items/{message_item.id}",
+                             f"/moderation/history/post/{crisis.id}",
                              "/moderation/log", "/moderation/health", "/moderation/words", "/moderation/tags"],
     }
 

@@ -47,6 +47,8 @@ class ModerationItem(db.Model):
         UniqueConstraint("reply_id"),
         CheckConstraint("(post_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
         CheckConstraint("status IN ('open', 'resolved')", name="status_known"),
+        CheckConstraint("danger_verdict IS NULL OR danger_verdict IN ('in_danger', 'not_in_danger')",
+                        name="danger_verdict_known"),
         Index("ix_moderation_items_queue", "status", "priority", "opened_at"),
         NEVER_REUSE_IDS,
     )
@@ -72,11 +74,21 @@ class ModerationItem(db.Model):
     #: each is sent once per opening, and stays NULL after a failed send so the next run tries again.
     webhook_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A moderator's answer to "was the writer in danger?": 'in_danger', 'not_in_danger', or NULL (not asked
+    #: yet).  The crisis detector is measured against these on this forum's own posts
+    #: (forum/services/moderation/verdicts.py); they change nothing for the author.
+    danger_verdict: Mapped[str | None] = mapped_column(String(16))
+    danger_verdict_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    danger_verdict_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The detector's level for the content when the verdict was given ('none', 'concern', 'crisis'): what
+    #: the verdict says the detector got right or wrong, even after the detector changes.
+    danger_verdict_level: Mapped[str | None] = mapped_column(String(16))
 
     post: Mapped[Post | None] = relationship()
     reply: Mapped[Reply | None] = relationship()
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    danger_verdict_by: Mapped[User | None] = relationship(foreign_keys=[danger_verdict_by_id])
     reasons: Mapped[list["ModerationReason"]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                              order_by="ModerationReason.created_at")
 

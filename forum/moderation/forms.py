@@ -16,3 +16,9 @@ class ActionForm(FlaskForm):
     message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in SUPPORT_MESSAGES.items()],
                               validators=[Optional()])
     suspend_days = IntegerField("Days", validators=[Optional(), NumberRange(min=1, max=365)], default=3)
+
+
+class VerdictForm(FlaskForm):
+    """Was the writer in danger?  The answer comes from the button pressed (forum.services.moderation.verdicts)."""
+
+    verdict = HiddenField()

@@ -11,7 +11,7 @@ from forum.extensions import db
 from forum.forms import EmptyForm
 from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
 from forum.moderation.access import moderate_blueprint
-from forum.moderation.forms import ActionForm
+from forum.moderation.forms import ActionForm, VerdictForm
 from forum.moderation.health_charts import health_charts
 from forum.moderation.highlight import highlight
 from forum.safe_input import parse_id
@@ -30,6 +30,7 @@ from forum.services.moderation.decisions import DANGER, button_label, fitting_de
 from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
+from forum.services.moderation.verdicts import LEVEL_NAMES, VERDICT_LABELS, record_verdict, verdict_tally
 from forum.services.safety import assessed_text
 from forum.web_helpers import commit_or_flash_refusal, show_refusal
 
@@ -70,8 +71,8 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
                            author=author_history(found), decisions=decisions, forms=forms, danger=danger,
                            submitted=submitted_action(form),
                            button_label=button_label, pieces=highlight(text, spans) if spans else [],
-                           history=history, undo_form=EmptyForm(),
-                           labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS}, automatic=AUTOMATIC_ACTIONS,
+                           history=history, undo_form=EmptyForm(), verdict_form=VerdictForm(formdata=None),
+                           labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS, **VERDICT_LABELS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 
 
@@ -98,6 +99,26 @@ def act(item_id: int):
     if record.action in ("claim", "release", "lock", "unlock", "content_warning", "message", "warn", "suspend"):
         return redirect(url_for("moderation.item", item_id=item_id))
     return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/items/<int:item_id>/verdict")
+def verdict(item_id: int):
+    """A moderator's answer to "was the writer in danger?": it measures the detector, and changes nothing else."""
+    found = db.session.get(ModerationItem, item_id) or abort(404)
+    form = VerdictForm()
+    if not form.validate_on_submit():
+        flash("That answer wasn't recorded: the page had expired. Please answer again.", "error")
+        return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
+    try:
+        record = record_verdict(current_user, found, form.verdict.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
+    db.session.commit()
+    flash(f"Recorded: you {VERDICT_LABELS[record.action]}." if record else "That was already the answer recorded.",
+          "success")
+    return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
 
 
 @bp.post("/actions/<int:action_id>/undo")
@@ -141,7 +162,8 @@ def health():
     if days not in PERIODS:
         days = PERIODS[0]
     report = community_health(days)
-    return render_template("moderation/health.html", report=report, periods=PERIODS, charts=health_charts(report))
+    return render_template("moderation/health.html", report=report, periods=PERIODS, charts=health_charts(report),
+                           verdicts=verdict_tally(report.since), level_names=LEVEL_NAMES)
 
 
 def submitted_action(form: ActionForm | None) -> str | None:

@@ -44,6 +44,9 @@ ACTION_LABELS = {
 OTHER_LOGGED_ACTIONS = {
     "watched_word_add": "added a watched word", "watched_word_delete": "removed a watched word",
     "tag_merge": "merged hashtags", "tag_rename": "renamed a hashtag",
+    # Answers to "was the writer in danger?" (verdicts.py): they measure the detector and act on nobody.
+    "judged_in_danger": "judged that the writer was in danger",
+    "judged_not_in_danger": "judged that the writer was not in danger",
 }
 #: Actions Kindred takes by itself, logged with no moderator (moderator_id is NULL), for the log's wording.
 AUTOMATIC_ACTIONS = {"auto_hide": "hid it automatically because several members flagged it"}

@@ -18,6 +18,7 @@ LOG_NAMES = {
     "undo": "Undone", "auto_hide": "Hidden automatically after several flags",
     "watched_word_add": "Watched word added", "watched_word_delete": "Watched word removed",
     "tag_merge": "Hashtags merged", "tag_rename": "Hashtag renamed",
+    "judged_in_danger": "Judged: the writer was in danger", "judged_not_in_danger": "Judged: not in danger",
 }
 PAGE_SIZE = 50
 
