@@ -174,3 +174,32 @@ def test_a_departed_moderators_answer_stays(app, crisis_item, member):
     visitor = Visitor(app.test_client())
     visitor.sign_in(make_member("another_mod", Role.MODERATOR).username)
     assert "by a former moderator" in visitor.get(f"/moderation/items/{crisis_item.id}").get_data(as_text=True)
+
+
+def test_closing_an_item_where_someone_may_be_in_danger_asks_once(app, crisis_item, flagged_item, mod_visitor,
+                                                                  member):
+    closed = mod_visitor.post(f"/moderation/items/{crisis_item.id}/act",
+                              {"action": "approve", "version": crisis_item.version})
+    assert closed.location.endswith(f"/moderation/items/{crisis_item.id}#verdict-heading")
+    page = mod_visitor.get(closed.location).get_data(as_text=True)
+    assert "One more question, if you know: was the writer in danger?" in page
+    answered = mod_visitor.post(f"/moderation/items/{crisis_item.id}/verdict", {"verdict": "not_in_danger"})
+    assert answered.location.endswith("/moderation/"), "closed and answered: back to the queue"
+    # Answered already: closing it again after it reopens goes straight back to the queue.
+    db.session.expire_all()
+    item = db.session.get(ModerationItem, crisis_item.id)
+    item.status = "open"
+    db.session.commit()
+    again = mod_visitor.post(f"/moderation/items/{item.id}/act", {"action": "approve", "version": item.version})
+    assert again.location.endswith("/moderation/")
+    # An at-risk flag asks too; an item about spam does not.
+    flagged = mod_visitor.post(f"/moderation/items/{flagged_item.id}/act",
+                               {"action": "approve", "version": flagged_item.version})
+    assert flagged.location.endswith("#verdict-heading")
+    spam_post = make_post(member, title="Deals", body="Cheap watches, follow the link.")
+    flag_content(make_member("tidy_reader"), spam_post, FlagReason.SPAM, hide_threshold=3)
+    db.session.commit()
+    spam = item_of(spam_post)
+    assert mod_visitor.post(f"/moderation/items/{spam.id}/act",
+                            {"action": "remove", "reason": "Advertising", "version": spam.version}
+                            ).location.endswith("/moderation/")

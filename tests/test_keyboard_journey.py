@@ -77,5 +77,11 @@ def test_a_moderator_reaches_out_from_the_queue_by_keyboard(app, live_server, br
     expect(page.get_by_text("Done: you sent a message.")).to_be_visible()
     tab_to(page, "Leave it up and close the item")
     page.keyboard.press("Enter")
+    # Closing an item where someone may have been in danger asks, once, whether they were.
+    page.wait_for_url(f"**/moderation/items/{item.id}#verdict-heading")
+    expect(page.get_by_text("One more question, if you know: was the writer in danger?")).to_be_visible()
+    tab_to(page, "Yes, they were in danger")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/moderation/")
+    expect(page.get_by_text("Recorded: you judged that the writer was in danger.")).to_be_visible()
     expect(page.get_by_text("Nothing waiting.")).to_be_visible()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.forms import EmptyForm
-from forum.models import ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
+from forum.models import ItemStatus, ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
 from forum.moderation.access import moderate_blueprint
 from forum.moderation.forms import ActionForm, VerdictForm
 from forum.moderation.health_charts import health_charts
@@ -30,7 +30,7 @@ from forum.services.moderation.decisions import DANGER, button_label, fitting_de
 from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
-from forum.services.moderation.verdicts import LEVEL_NAMES, VERDICT_LABELS, record_verdict, verdict_tally
+from forum.services.moderation.verdicts import LEVEL_NAMES, VERDICT_LABELS, record_verdict, should_ask, verdict_tally
 from forum.services.safety import assessed_text
 from forum.web_helpers import commit_or_flash_refusal, show_refusal
 
@@ -94,10 +94,17 @@ def act(item_id: int):
     except DomainError as error:
         show_refusal(form, error, "reason")
         return item(item_id, form=form, status=422)
+    reason_keys = {reason_key(reason.kind, reason.detail) for reason in open_reasons(found)}
     db.session.commit()
-    flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
     if record.action in ("claim", "release", "lock", "unlock", "content_warning", "message", "warn", "suspend"):
+        flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
         return redirect(url_for("moderation.item", item_id=item_id))
+    if should_ask(found, reason_keys):
+        # The item is closed: the one moment its moderator surely knows as much as anyone will.
+        flash(f"Done: you {ACTION_LABELS[record.action]}. One more question, if you know: was the writer in "
+              f"danger?", "success")
+        return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
+    flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
     return redirect(url_for("moderation.queue"))
 
 
@@ -118,6 +125,8 @@ def verdict(item_id: int):
     db.session.commit()
     flash(f"Recorded: you {VERDICT_LABELS[record.action]}." if record else "That was already the answer recorded.",
           "success")
+    if found.status != ItemStatus.OPEN.value:
+        return redirect(url_for("moderation.queue"))  # closed and answered: nothing left to do here
     return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
 
 

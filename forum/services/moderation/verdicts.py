@@ -36,6 +36,15 @@ LEVEL_NAMES = {Level.CRISIS.value: "A crisis alarm", Level.CONCERN.value: "Distr
                Level.NONE.value: "Nothing found"}
 
 
+#: Reasons that say someone may have been in danger: closing such an item asks for an answer (once).
+ASKED_AFTER = frozenset({"crisis", "concern", "flag:at_risk"})
+
+
+def should_ask(item: ModerationItem, reason_keys: set[str]) -> bool:
+    """Ask "was the writer in danger?" when an item with these reasons is closed and nobody has answered."""
+    return item.danger_verdict is None and bool(reason_keys & ASKED_AFTER)
+
+
 def record_verdict(moderator: User, item: ModerationItem, verdict: str) -> ModerationAction | None:
     """Record ``moderator``'s answer on ``item``, with the detector's level for the content now, and log it.
 
