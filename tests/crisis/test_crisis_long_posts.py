@@ -190,3 +190,36 @@ def test_the_same_words_judged_alike_are_listed_once_and_different_ones_each_tim
     # Lowered once and meant once: two judgements, two entries, each where it first appears.
     mixed = assess("My friend said she feels hopeless. I feel hopeless. My friend said she feels hopeless.")
     assert [m.notes for m in mixed.matches] == [("third_person",), ()]
+
+
+def test_a_quoted_phrase_written_again_is_counted_as_lowered_and_an_unquoted_one_still_decides():
+    # A quoted crisis phrase is at most a concern (context.judge), so once its words were judged quoted the
+    # repeats are counted, not judged: 1,250 quotations took ~30 ms.  The one said outright still decides.
+    from forum.crisis.detector import assess as lexicon
+
+    quoted = '"I want to die" ' * 400
+    found = lexicon(quoted)
+    assert found.level.value == "concern" and found.defused == 400
+    assert [(m.phrase, m.notes) for m in found.matches] == [("want to die", ("quoted",))]
+    assert lexicon(quoted + "And tonight I want to die.").level.value == "crisis"
+    assert lexicon('In the film she says "I want to die". ' + quoted).defused == 401
+
+
+def test_quoted_repeats_counted_unjudged_decide_as_judging_every_one_would(monkeypatch):
+    # With detector.QUOTED_REPEATS_JUDGED_ONCE off every phrase is judged: level, categories and the
+    # lowered count must agree; only the list of matches may be shorter.
+    import forum.crisis.detector as detector
+
+    rng = random.Random(31)
+    pieces = ['"I want to die" ', '"i want to kill myself" ', "I want to die. ", "In the book he wrote ",
+              "she said ", "I would never ", "Years ago ", '"kms" ', "My brother said ", "tonight. ",
+              '"I want to die." ', '" ', "You want to die? ", "The song goes "]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(5, 300))) for _ in range(120)]
+
+    def verdicts():
+        found = [detector.assess(text) for text in texts]
+        return [(a.level, a.categories, a.defused) for a in found], [assess(text).level for text in texts]
+
+    counted = verdicts()
+    monkeypatch.setattr(detector, "QUOTED_REPEATS_JUDGED_ONCE", False)
+    assert verdicts() == counted
