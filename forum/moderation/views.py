@@ -71,7 +71,7 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
                            author=author_history(found), decisions=decisions, forms=forms, danger=danger,
                            submitted=submitted_action(form),
                            button_label=button_label, pieces=highlight(text, spans) if spans else [],
-                           history=history, undo_form=EmptyForm(), verdict_form=VerdictForm(formdata=None),
+                           history=history, undo_form=EmptyForm(),
                            labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS, **VERDICT_LABELS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 

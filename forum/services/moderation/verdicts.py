@@ -19,11 +19,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from forum.crisis import Level
+from forum.crisis import Level, assess
 from forum.extensions import db
-from forum.models import ModerationAction, ModerationItem, User, utcnow
+from forum.models import ModerationAction, ModerationItem, Reply, User, utcnow
 from forum.services import DomainError
 from forum.services.moderation.actions import OTHER_LOGGED_ACTIONS, content_of
+from forum.services.safety import assessed_text
 
 IN_DANGER = "in_danger"
 NOT_IN_DANGER = "not_in_danger"
@@ -34,6 +35,8 @@ VERDICT_LABELS = {action: OTHER_LOGGED_ACTIONS[action] for action in VERDICT_ACT
 #: The detector's levels in the order the health page lists them, named as a moderator sees them.
 LEVEL_NAMES = {Level.CRISIS.value: "A crisis alarm", Level.CONCERN.value: "Distress (concern)",
                Level.NONE.value: "Nothing found"}
+#: How many of the detector's mistakes the health page links to, of each kind.
+LISTED = 20
 
 
 #: Reasons that say someone may have been in danger: closing such an item asks for an answer (once).
@@ -114,10 +117,6 @@ def verdict_tally(since: datetime) -> VerdictTally:
     return VerdictTally(since, by_level, missed, false_alarms)
 
 
-#: How many of the detector's mistakes the health page links to, of each kind.
-LISTED = 20
-
-
 def _latest(*conditions) -> list[int]:
     return list(db.session.scalars(select(ModerationItem.id).where(*conditions)
                                    .order_by(ModerationItem.danger_verdict_at.desc()).limit(LISTED)))
@@ -147,10 +146,6 @@ class Outcomes:
 
 def outcomes_now() -> Outcomes:
     """Assess every judged post and reply again with today's detector (the CLI's `crisis outcomes`)."""
-    from forum.crisis import assess
-    from forum.models import Reply
-    from forum.services.safety import assessed_text
-
     counts: Counter = Counter()
     deleted = 0
     for item in judged_items():
