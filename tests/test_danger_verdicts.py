@@ -180,9 +180,12 @@ def test_closing_an_item_where_someone_may_be_in_danger_asks_once(app, crisis_it
                                                                   member):
     closed = mod_visitor.post(f"/moderation/items/{crisis_item.id}/act",
                               {"action": "approve", "version": crisis_item.version})
-    assert closed.location.endswith(f"/moderation/items/{crisis_item.id}#verdict-heading")
+    assert closed.location.endswith(f"/moderation/items/{crisis_item.id}?done=approve#verdict-heading")
     page = mod_visitor.get(closed.location).get_data(as_text=True)
-    assert "One more question, if you know: was the writer in danger?" in page
+    # Said beside the question the page opens at, not in a flash above it, out of sight.
+    question = page.split('id="verdict-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Done: you approved it. One more question, if you know: was the writer in danger?" in question
+    assert "Done: you approved it" not in page.split('id="verdict-heading"', 1)[0]
     answered = mod_visitor.post(f"/moderation/items/{crisis_item.id}/verdict", {"verdict": "not_in_danger"})
     assert answered.location.endswith("/moderation/"), "closed and answered: back to the queue"
     # Answered already: closing it again after it reopens goes straight back to the queue.

@@ -78,7 +78,7 @@ def test_a_moderator_reaches_out_from_the_queue_by_keyboard(app, live_server, br
     tab_to(page, "Leave it up and close the item")
     page.keyboard.press("Enter")
     # Closing an item where someone may have been in danger asks, once, whether they were.
-    page.wait_for_url(f"**/moderation/items/{item.id}#verdict-heading")
+    page.wait_for_url(f"**/moderation/items/{item.id}?done=approve#verdict-heading")
     expect(page.get_by_text("One more question, if you know: was the writer in danger?")).to_be_visible()
     tab_to(page, "Yes, they were in danger")
     page.keyboard.press("Enter")

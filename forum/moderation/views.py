@@ -66,12 +66,14 @@ def item(item_id: int, form: ActionForm | None = None, status: int = 200):
     if danger and submitted_action(form) != "message":
         forms["message"].message_key.data = "crisis_lines"  # someone may be in danger: offer the lines first
     text = assessed_text(content)
+    # Just closed by this moderator (act): the question asks itself, beside what was done.
+    just_done = ACTION_LABELS.get(request.args.get("done", "")) if found.status != ItemStatus.OPEN.value else None
     spans = [(m["start"], m["end"]) for m in content.crisis_matches or []]
     return render_template("moderation/item.html", item=found, content=content, reasons=reasons, thread=thread,
                            author=author_history(found), decisions=decisions, forms=forms, danger=danger,
                            submitted=submitted_action(form),
                            button_label=button_label, pieces=highlight(text, spans) if spans else [],
-                           history=history, undo_form=EmptyForm(),
+                           history=history, undo_form=EmptyForm(), just_done=just_done,
                            labels={**ACTION_LABELS, **AUTOMATIC_ACTIONS, **VERDICT_LABELS}, automatic=AUTOMATIC_ACTIONS,
                            now=utcnow(), revisions=_revisions_of(content)), status
 
@@ -100,10 +102,9 @@ def act(item_id: int):
         flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
         return redirect(url_for("moderation.item", item_id=item_id))
     if should_ask(found, reason_keys):
-        # The item is closed: the one moment its moderator surely knows as much as anyone will.
-        flash(f"Done: you {ACTION_LABELS[record.action]}. One more question, if you know: was the writer in "
-              f"danger?", "success")
-        return redirect(url_for("moderation.item", item_id=item_id, _anchor="verdict-heading"))
+        # The item is closed: the one moment its moderator surely knows as much as anyone will.  The page
+        # opens at the question and says there what was done (a flash would sit out of sight above).
+        return redirect(url_for("moderation.item", item_id=item_id, done=record.action, _anchor="verdict-heading"))
     flash(f"Done: you {ACTION_LABELS[record.action]}.", "success")
     return redirect(url_for("moderation.queue"))
 
