@@ -37,7 +37,7 @@ took up us wanna want wanting wants was way we were what when who will with won'
 would you your
 """.split())
 _FREQUENT = frozenset("""
-'d alive anymore anything around away bad before better can't cannot cant car care
+'d alive anymore anything around away bad before best better can't cannot cant car care
 change coming dark day death different doing done end even ever everyone everything
 family find following food found friends games gets getting give given guys hand hard
 hate having high home hope house isn't isnt last left life little live longer looking
@@ -49,12 +49,12 @@ eyes face hands heart look room worked feed
 """.split())
 _MEDIUM = frozenset("""
 'm ain't anyone attempt beat bed born box brother building changes choose close coach
-coffee computer cut dad dead decided die died drink ended entire everybody ex except
+coffee computer cut dad dead decided die died drink easy ended entire everybody ex except
 fall father feels fell felt fighting final finally friend front future gave giving gone
 happy hear heard himself hit hold holding hurt husband kept kids kill killed killing
 knew leaving letter living looked lose losing lots loved meet message mom morning mother
 nobody normal note notes notice ok okay opening pain parents partner phone planning
-plant playing posted purpose rather reality rest running safe saw self showing sister
+plant playing posted purpose quick rather reality rest running safe saw self showing sister
 sitting sleep somebody soon sounds standing started stay step strong stuff stupid sun
 table taken taking teacher themselves tomorrow tv wanted watching ways what's whats wife
 words worth write writing written wrote
