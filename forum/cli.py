@@ -86,7 +86,7 @@ def crisis_check(text: str, reply: bool) -> None:
     """Print the detector's assessment of TEXT: the level, the lexicon's phrases and the model's words."""
     from forum.crisis import assess
     from forum.crisis.combined import operating_points
-    from forum.crisis.voice import first_person_share
+    from forum.crisis.voice import first_person_share, pronoun_counts
 
     assessment = assess(text, reply=reply)
     points = operating_points()
@@ -102,8 +102,11 @@ def crisis_check(text: str, reply: bool) -> None:
                f"{points.alarm_alone}, or from {points.alarm_with_lexicon} with the lexicon's crisis)")
     for word, weight in assessment.model.words:
         click.echo(f"  {word!r} +{weight:.2f}")
-    if assessment.about_others:
-        click.echo(f"voice: the writer's own share of its pronouns is {first_person_share(text):.2f}, below "
+    if assessment.about_others and not any(pronoun_counts(text)):
+        click.echo("voice: a reply with no personal pronoun is spoken to the person it answers, so no alarm from "
+                   "the model alone")
+    elif assessment.about_others:
+        click.echo(f"voice: the writer's own share of its pronouns is {first_person_share(text, reply):.2f}, below "
                    f"{points.alarm_first_person}: mostly about someone else, so no alarm from the model alone")
 
 

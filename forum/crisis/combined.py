@@ -137,8 +137,10 @@ def operating_points() -> OperatingPoints:
 def assess(text: str, reply: bool = False) -> Assessment:
     """Assess one post (or, with ``reply=True``, a reply) with both stages.  Never raises on any ``str``.
 
-    A reply differs in one thing: a short one that speaks only of its writer ("Me too", "I'm so sorry")
-    is usually an answer to someone, not a reach for help, so it needs the short text's higher score.
+    A reply differs in two things: a short one that speaks only of its writer ("Me too", "I'm so sorry")
+    is usually an answer to someone, not a reach for help, so it needs the short text's higher score; and
+    one with no personal pronoun at all ("Please don't give up, call the line tonight") is spoken to the
+    person it answers, so it is not the writer's own voice (voice.first_person_share).
     """
     found = detector.assess(text)
     points = operating_points()
@@ -147,7 +149,7 @@ def assess(text: str, reply: bool = False) -> Assessment:
     scored = load_model().score(text, explain=EXPLAIN_WORDS, explain_from=explain_from)
     # Whose voice the post is in matters only where the model alone would raise the alarm: a rare post.
     model_alarm = points.model_may_alarm(scored.score, found.defused)
-    voice = first_person_share(text) if model_alarm else 1.0
+    voice = first_person_share(text, reply=reply) if model_alarm else 1.0
     short_post_of_self = (not reply and scored.length < MODEL_HELP_MIN_WORDS
                           and scored.score >= points.help_short_of_self and speaks_only_of_self(text))
     level = Level(decide(found.level.value, scored.score, points, lexicon_is_firm(found), found.defused,

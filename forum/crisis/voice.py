@@ -10,7 +10,9 @@ So the model alone raises the moderators' alarm only when the writer's own prono
 least a share of the post's personal pronouns (the operating point ``alarm_first_person``, chosen on
 validation data by ``bench/train_crisis.py``).  Such a post still gets its help card, and the lexicon's
 own crisis is not gated: a first-person phrase it found is first person whatever else the post says.
-We, us and our are left out of both sides: a community's voice, not a self or an other.
+We, us and our are left out of both sides: a community's voice, not a self or an other.  A reply with no
+personal pronoun at all is an imperative to the person it answers ("please stay, call the line tonight"):
+not the writer's own voice, though the same words as a post are.
 
 Voice also decides how a short post is read.  Under 20 words the model's score rests on a word or two,
 and short replies of support ("Thinking of you", "I'm here if you need to talk") score like distress, so
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from .model import words
 
-__all__ = ["first_person_share", "speaks_only_of_self"]
+__all__ = ["first_person_share", "pronoun_counts", "speaks_only_of_self"]
 
 #: Apostrophes are dropped before words are compared ("I'm" is "im"), as the model reads them.
 WRITER = frozenset(w.encode() for w in ("i", "me", "my", "mine", "myself", "im", "ive", "id", "ill"))
@@ -32,7 +34,7 @@ OTHERS = frozenset(w.encode() for w in (
     "they", "them", "their", "theirs", "themselves", "theyre"))
 
 
-def _pronouns(text: str) -> tuple[int, int]:
+def pronoun_counts(text: str) -> tuple[int, int]:
     """How many of the writer's own pronouns and how many of others' ``text`` holds."""
     own = others = 0
     for word in words(text):
@@ -43,14 +45,17 @@ def _pronouns(text: str) -> tuple[int, int]:
     return own, others
 
 
-def first_person_share(text: str) -> float:
-    """The writer's own share of the personal pronouns in ``text``, from 0 to 1; 1 when there are none
-    (a line with no pronoun at all, "want to die tonight", is nobody else's)."""
-    own, others = _pronouns(text)
-    return own / (own + others) if own + others else 1.0
+def first_person_share(text: str, reply: bool = False) -> float:
+    """The writer's own share of the personal pronouns in ``text``, from 0 to 1.  With none at all, a post
+    is the writer's own (1: "want to die tonight" is nobody else's) and a reply is spoken to the person
+    it answers (0: "please don't give up, the line is open all night" is an imperative to them)."""
+    own, others = pronoun_counts(text)
+    if own + others:
+        return own / (own + others)
+    return 0.0 if reply else 1.0
 
 
 def speaks_only_of_self(text: str) -> bool:
     """Does ``text`` speak of the writer and of nobody else ("I can't do this anymore")?"""
-    own, others = _pronouns(text)
+    own, others = pronoun_counts(text)
     return own > 0 and not others

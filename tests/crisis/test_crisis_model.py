@@ -201,6 +201,20 @@ def test_the_writers_share_of_the_pronouns(text, share):
     assert first_person_share(text) == pytest.approx(share)
 
 
+def test_a_reply_with_no_pronoun_is_spoken_to_the_person_it_answers():
+    assert first_person_share("Can't do this anymore.", reply=True) == 0.0
+    assert first_person_share("I can't do this anymore.", reply=True) == 1.0  # pronouns: counted as in a post
+    support = "Please don't give up, reach out to the hotline tonight."
+    points = operating_points()
+    as_reply, as_post = assess(support, reply=True), assess(support)
+    assert as_reply.model.score >= points.alarm_alone, "the model alone would raise the alarm"
+    # No top-priority alarm; about_others still sends it to a moderator (services.safety.reaches_moderators).
+    assert as_reply.level is Level.CONCERN and as_reply.about_others
+    assert as_post.level is Level.CRISIS, "the same words as a post are the writer's own"
+    # The lexicon's own crisis in a reply is not gated.
+    assert assess("Same. Want to die tonight and have a plan to end it.", reply=True).level is Level.CRISIS
+
+
 @pytest.mark.parametrize("lexicon, score, voice, level", [
     ("none", 0.7, 1.0, "crisis"),       # the writer's own words: the model alone may raise the alarm
     ("none", 0.7, 0.4, "crisis"),       # as much about the writer as the gate asks
