@@ -234,6 +234,13 @@ def warm_up() -> None:
         _REPEATS_ARE_SAFE = _judge_stays_in_its_sentence()
 
 
+def may_make_keys(scope: Scope) -> bool:
+    """Could repeat_key make a key for any phrase of ``scope``?  Not in a post with quotation marks, nor in
+    one that is a single sentence too long to key (asking for each of its phrases cost ~1 ms in 20,000
+    characters of one repeated line)."""
+    return not scope.quoted() and (bool(scope.bounds) or len(scope.s) <= _SHORT)
+
+
 def repeat_key(rule_index: int, start: int, end: int, scope: Scope) -> tuple | None:
     """A key that phrases judged alike share, or None when none can be made.
 

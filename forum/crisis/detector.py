@@ -325,7 +325,7 @@ def assess(text: str) -> Assessment:
     lowered_unjudged = 0
     # The same line written again and again is judged once (context.repeat_key); keys cost a little, so
     # only a post with many phrases makes them.
-    judged_alike = {} if len(found) >= PHRASES_WORTH_A_MEMO else None
+    judged_alike = {} if len(found) >= PHRASES_WORTH_A_MEMO and context.may_make_keys(scope) else None
     for rule_index, start, end in found:
         said = (rule_index, s[start:end])
         if said in settled:
