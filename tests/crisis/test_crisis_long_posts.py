@@ -223,3 +223,15 @@ def test_quoted_repeats_counted_unjudged_decide_as_judging_every_one_would(monke
     counted = verdicts()
     monkeypatch.setattr(detector, "QUOTED_REPEATS_JUDGED_ONCE", False)
     assert verdicts() == counted
+
+
+def test_keys_are_not_asked_for_where_repeat_key_would_refuse_them_all():
+    from forum.crisis.context import Scope, may_make_keys, repeat_key
+
+    one_long = Scope(" " + "i hate my life " * 40)
+    quoted = Scope(' "i want to die" . i want to die.')
+    short = Scope(" i hate my life. i hate my life.")
+    assert not may_make_keys(one_long) and not may_make_keys(quoted) and may_make_keys(short)
+    # Exactly where repeat_key gives no key to any phrase.
+    assert repeat_key(0, 1, 14, one_long) is None and repeat_key(0, 2, 15, quoted) is None
+    assert repeat_key(0, 1, 14, short) is not None
