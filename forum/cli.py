@@ -118,9 +118,10 @@ def crisis_outcomes() -> None:
     outcomes = outcomes_now()
     in_danger, not_in_danger = outcomes.judged(IN_DANGER), outcomes.judged(NOT_IN_DANGER)
     left_out = f" ({outcomes.deleted} since deleted by their authors, left out)" if outcomes.deleted else ""
-    click.echo(f"Moderators answered \"was the writer in danger?\" on {in_danger + not_in_danger} posts and "
-               f"replies{left_out}.")
-    if not in_danger + not_in_danger:
+    answered = in_danger + not_in_danger
+    click.echo(f"Moderators answered \"was the writer in danger?\" on {answered} "
+               f"{'post or reply' if answered == 1 else 'posts and replies'}{left_out}.")
+    if not answered:
         click.echo("Nothing to measure yet: the answer is on each moderation item's page.")
         return
     click.echo("Today's detector on them:")

@@ -162,6 +162,14 @@ def test_outcomes_with_no_answers_say_where_to_give_them(app):
     assert "on 0 posts and replies." in output and "the answer is on each moderation item's page" in output
 
 
+def test_outcomes_count_one_answer_in_the_singular(app, crisis_item, moderator):
+    record_verdict(moderator, crisis_item, "in_danger")
+    db.session.commit()
+    output = app.test_cli_runner().invoke(args=["crisis", "outcomes"]).output
+    assert 'answered "was the writer in danger?" on 1 post or reply.' in output
+    assert "Writers in danger: 1 of 1 got the alarm (1.00), 1 a help card (1.00)." in output
+
+
 def test_a_departed_moderators_answer_stays(app, crisis_item, member):
     departing = make_member("brief_mod", Role.MODERATOR)
     record_verdict(departing, crisis_item, "in_danger")
