@@ -382,6 +382,20 @@ def test_cli_check_says_when_a_post_is_about_someone_else(app):
     assert "voice:" not in plain.output
 
 
+def test_a_pronoun_less_reply_of_support_is_answered_to_its_post(app, member, other_member):
+    support = "Please don't give up, reach out to the hotline tonight."
+    result = app.test_cli_runner().invoke(args=["crisis", "check", "--reply", support])
+    assert "level: concern" in result.output
+    assert "voice: a reply with no personal pronoun is spoken to the person it answers" in result.output
+    # In the forum: no top-priority alarm and no crisis panel for the one offering support, yet a moderator
+    # still sees it, at normal priority.
+    post = make_post(member, title="Tonight", body=CRISIS_TEXT)
+    reply = make_reply(other_member, post, support)
+    assert reply.crisis_level == "concern"
+    item = db.session.scalars(select(ModerationItem).where(ModerationItem.reply_id == reply.id)).one()
+    assert item.priority == Priority.CONCERN
+
+
 LOW_WEEK = ("Another bad week. I cried most of the night and could not sleep again. I feel so lonely and "
             "I do not know how much longer I can keep pretending I am fine at work.")
 
