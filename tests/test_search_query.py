@@ -57,9 +57,10 @@ def test_long_queries_are_cut_and_say_so():
 
 def test_parsing_hostile_text_takes_linear_time():
     worst = '"-' * 10_000 + "a" * 20_000
-    started = time.perf_counter()
+    # CPU time: other load on the machine stretches wall-clock time, not this.
+    started = time.process_time()
     parse_query(worst)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 @pytest.mark.parametrize("raw, html", [
