@@ -46,6 +46,7 @@ nothing old own per plan point post read ready reason right saying says scared s
 someone something sorry start stop such tell thank things those tired top tried try
 trying until use used using video week while whole why wish without work working world
 eyes face hands heart look room worked feed
+through then these where almost came comes coming didn't didnt couldn't couldnt still went
 """.split())
 _MEDIUM = frozenset("""
 'm ain't anyone attempt beat bed born box brother building changes choose close coach
@@ -60,6 +61,8 @@ table taken taking teacher themselves tomorrow tv wanted watching ways what's wh
 words worth write writing written wrote
 arms breathe chest deciding disappeared empty figured figuring fingers legs relieved shaking survive
 throwing vomiting waiting
+stopped mad upset angry nearly pulled fault needing jump disappointed furious succeeded woke lived
+survived
 """.split())
 
 _WEIGHT_COMMON, _WEIGHT_FREQUENT, _WEIGHT_MEDIUM, _WEIGHT_RARE = 1000, 100, 10, 1

@@ -181,7 +181,7 @@ class Scope:
 
 #: The cues judge() consults (the clause breaks and _TOKEN read only letters and spaces).
 _JUDGE_CUES = ("negation", "negation_exceptions", "fiction", "reported", "past", "recovery", "recent",
-               "hypothetical", "fear")
+               "hypothetical", "fear", "wished_for", "relapse_now")
 _SENTENCE_MARKS = frozenset(ord(c) for c in ".!?;")
 _SAFE_CATEGORIES = frozenset({"CATEGORY_DIGIT", "CATEGORY_WORD", "CATEGORY_SPACE"})
 
@@ -278,6 +278,13 @@ def _negated(s: str, start: int, left: int) -> bool:
     return not any(w in _PRONOUNS for w in words)
 
 
+def _wished_for(s: str, start: int, sent_left: int) -> bool:
+    """Is the phrase at ``start`` the object of an urge, a wish or a resolve ("the urge to cut myself")?
+    Reads only its own sentence, as repeat_key needs."""
+    last = _CUES["wished_for"].last(s, max(sent_left, start - 40), start)
+    return last is not None and not s[last[1]:start].strip()
+
+
 def _person(rule: Rule, s: str, start: int, left: int) -> str:
     if rule.person != "subject":
         return rule.person
@@ -315,13 +322,17 @@ def judge(rule: Rule, start: int, end: int, scope: Scope) -> tuple[int, tuple[st
         return NONE, ("fiction_or_news",)
     if has("reported", sent_from, start):
         return NONE, ("reported_question",)
+    if rule.tense == "past" and _wished_for(s, start, sent_left):
+        return NONE, ("wished_for",)
 
     level = RANK[rule.level]
     if rule.tense == "present":
         if has("past", clause_from, right) or has("recovery", clause_from, right):
             return NONE, ("past",)
     else:
-        if has("past", clause_from, right) or (rule.tense == "past" and has("recovery", clause_from, right)):
+        if has("past", clause_from, right) or (
+                rule.tense == "past" and has("recovery", clause_from, right)
+                and not has("relapse_now", clause_from, right)):
             return NONE, ("past",)
         if not has("recent", sent_from, sent_right):
             level = RANK[rule.past_default]

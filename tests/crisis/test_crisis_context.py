@@ -38,6 +38,19 @@ PAST_AND_RECOVERY = [
     ("I tried to kill myself once.", "concern"),
     ("I relapsed after two years sober.", "concern"),
     ("I relapsed in 2019 and have been sober since.", "none"),
+    # a recovery count beside a relapse just now is its backdrop, not the end of the story
+    ("I hurt myself again last night after two years free of it.", "crisis"),
+    ("Two years clean and I hurt myself again tonight.", "crisis"),
+    ("Two years clean and I hurt myself a lot before that.", "none"),
+    ("I used to hurt myself, two years clean today.", "none"),
+    # days ago is recent; last year is history
+    ("I attempted three days ago.", "crisis"),
+    ("I attempted the other day and nobody knows.", "crisis"),
+    ("I attempted last year.", "none"),
+    # an urge, a wish or a resolve is not an act: the urge and intent rules speak for it
+    ("The urge to hurt myself was strong last night.", "concern"),
+    ("Tempted to hurt myself again tonight.", "crisis"),  # self_harm.intent, present tense
+    ("I wanted to hurt myself yesterday, so I called my sister.", "none"),
 ]
 
 THIRD_PERSON = [
