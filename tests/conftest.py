@@ -32,6 +32,19 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 pytest_plugins = ["tests.browser_fixtures"]
 
 
+#: Tests that take tens of seconds each (the training check, axe, the browser and multi-server tests).
+_LONG_RUNNING = ("test_crisis_training.py", "test_axe.py", "test_many_servers.py", "test_demo.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Long tests first. Workers take tests in the order collected, so a long test met last runs alone
+    on one worker while the others have finished; met first, it runs beside the many short ones."""
+    def long_first(item) -> int:
+        return 0 if item.get_closest_marker("browser") or item.path.name in _LONG_RUNNING else 1
+
+    items.sort(key=long_first)  # stable: otherwise the order is unchanged
+
+
 def pytest_report_header(config) -> str:
     if TEST_DATABASE_URL:
         name = sa.make_url(TEST_DATABASE_URL).database
