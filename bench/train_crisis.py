@@ -97,16 +97,20 @@ class Corpus:
         self.term_names = np.array(sorted(vocabulary, key=vocabulary.get), dtype=object)
         self.matrix = sparse.csr_matrix(
             (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary)))
-        found = [lexicon_assess(r.text) for r in rows]
-        self.lexicon = np.array([LEVEL_RANK[a.level.value] for a in found])
+        # What the combined level needs besides the score, for the rows whose level is ever computed: those
+        # of sources that are validated on (and so held out). The others only train the model, which reads
+        # their terms alone (a third of the texts, and most of the time the lexicon took here).
+        judged = [r if SOURCE_BY_FILE[r.source].validate else None for r in rows]
+        found = [lexicon_assess(r.text) if r else None for r in judged]
+        self.lexicon = np.array([LEVEL_RANK[a.level.value] if a else -1 for a in found])
         #: The lexicon's crisis stands whatever the model says (see combined.lexicon_is_firm).
-        self.firm = np.array([lexicon_is_firm(a) for a in found])
-        self.defused = np.array([a.defused for a in found])
-        self.length = np.array([word_count(r.text) for r in rows])
-        self.voice = np.array([first_person_share(r.text) for r in rows])
+        self.firm = np.array([bool(a) and lexicon_is_firm(a) for a in found])
+        self.defused = np.array([a.defused if a else 0 for a in found])
+        self.length = np.array([word_count(r.text) if r else 0 for r in judged])
+        self.voice = np.array([first_person_share(r.text) if r else 0.0 for r in judged])
         #: Every row is a post (none is a reply): a short one that speaks only of its writer needs no higher
         #: score for help (combined.assess).
-        self.of_self = np.array([speaks_only_of_self(r.text) for r in rows])
+        self.of_self = np.array([bool(r) and speaks_only_of_self(r.text) for r in judged])
 
 
 class Fitted:
@@ -158,6 +162,7 @@ def out_of_fold_scores(corpus: Corpus, train: np.ndarray) -> tuple[np.ndarray, n
 def levels(points: OperatingPoints, corpus: Corpus, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The combined level of each row, through the same decide() the forum uses."""
     names = ("none", "concern", "crisis")
+    assert (corpus.lexicon[rows] >= 0).all(), "levels of rows from a source never validated on"
     return np.array([
         LEVEL_RANK[decide(names[corpus.lexicon[i]], float(s), points, bool(corpus.firm[i]),
                           int(corpus.defused[i]), int(corpus.length[i]), float(corpus.voice[i]),
