@@ -37,6 +37,7 @@ _BOUNDS = re.compile(r"[.!?;]")
 _SEPARATOR = re.compile(r"[^a-z0-9'*]")
 _STAR_RUN = re.compile(r"[aeiouy]*\*[aeiouy*]*")  # a run of vowels and "*" holding a "*"
 _QUOTE = re.compile('"')
+_SUBJECT_START = re.compile(r"(?:i|i've|ive|i'm|im|i'd|id)(?![a-z'])")
 # Ranges up to this long are searched directly; longer ones (a post with
 # little punctuation and many phrases) through the indexes of Scope, so
 # that judging every phrase of a long sentence takes linear time.
@@ -282,7 +283,9 @@ def _wished_for(s: str, start: int, sent_left: int) -> bool:
     """Is the phrase at ``start`` the object of an urge, a wish or a resolve ("the urge to cut myself")?
     Reads only its own sentence, as repeat_key needs."""
     last = _CUES["wished_for"].last(s, max(sent_left, start - 40), start)
-    return last is not None and not s[last[1]:start].strip()
+    # What is wished for is an act ("thoughts of hurting myself"), never a clause with its own subject
+    # ("all I think about: I attempted three days ago").
+    return last is not None and not s[last[1]:start].strip() and not _SUBJECT_START.match(s, start)
 
 
 def _person(rule: Rule, s: str, start: int, left: int) -> str:

@@ -51,6 +51,12 @@ PAST_AND_RECOVERY = [
     ("The urge to hurt myself was strong last night.", "concern"),
     ("Tempted to hurt myself again tonight.", "crisis"),  # self_harm.intent, present tense
     ("I wanted to hurt myself yesterday, so I called my sister.", "none"),
+    # thoughts of an act are not the act (the urge rule says concern)
+    ("I keep having thoughts of hurting myself again.", "concern"),
+    ("I think about hurting myself tonight, but I won't.", "concern"),
+    ("I've been dreaming about cutting myself again.", "none"),  # no urge phrase: the model may still speak
+    # ...but a clause with its own subject after "think about" is told, not wished for
+    ("That's all I think about I attempted three days ago.", "crisis"),
 ]
 
 THIRD_PERSON = [
@@ -97,6 +103,8 @@ FAREWELLS = [
     ("Goodbye everyone, see you after my exams!", "none"),
     ("This is my last post before the holidays.", "none"),
     ("Goodbye everyone, see you on the other side.", "crisis"),
+    ("I said goodbye to my mum tonight without her knowing it was goodbye.", "crisis"),
+    ("Said goodbye to my sister without her realising it was goodbye. Back from my trip in May!", "none"),
 ]
 
 MEANS = [
