@@ -45,7 +45,7 @@ lost lot love made making many might mind miss music myself need never news next
 nothing old own per plan point post read ready reason right saying says scared since
 someone something sorry start stop such tell thank things those tired top tried try
 trying until use used using video week while whole why wish without work working world
-eyes face hands heart look room worked feed
+eyes face hands heart look room worked feed mean meant
 through then these where almost came comes coming didn't didnt couldn't couldnt still went
 """.split())
 _MEDIUM = frozenset("""
