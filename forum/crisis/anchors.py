@@ -62,7 +62,7 @@ words worth write writing written wrote
 arms breathe chest deciding disappeared empty figured figuring fingers legs relieved shaking survive
 throwing vomiting waiting
 stopped mad upset angry nearly pulled fault needing jump disappointed furious succeeded woke lived
-survived
+survived shut sick
 """.split())
 
 _WEIGHT_COMMON, _WEIGHT_FREQUENT, _WEIGHT_MEDIUM, _WEIGHT_RARE = 1000, 100, 10, 1
