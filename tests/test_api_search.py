@@ -23,3 +23,13 @@ def test_search_without_words_or_with_a_strange_cursor_is_calm(app, member):
     assert empty.status_code == 200 and empty.get_json()["results"] == [] and empty.get_json()["notices"]
     bad = client.get("/search?q=sleep&cursor=not-ours")
     assert bad.status_code == 400 and "cursor" in bad.get_json()["error"]["message"]
+
+
+def test_the_author_filter_answers_nothing_for_a_member_who_keeps_activity_private(app, member, other_member):
+    make_post(other_member, title="Lanterns", body="Lanterns on the porch.")
+    other_member.hide_activity = True
+    db.session.commit()
+    for client in (ApiClient(app, "none"), ApiClient(app, "read_token", member)):
+        body = client.get(f"/search?q=lanterns&author={other_member.username}").get_json()
+        assert body["results"] == [] and body["notices"] == [f"Nothing by “{other_member.username}” matched. "
+                                                             "Check the spelling?"]

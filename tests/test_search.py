@@ -70,6 +70,38 @@ def test_filters_by_tag_author_and_time(member, other_member):
     assert page.results == [] and "nobody_here" in page.notices[0]
 
 
+def test_an_author_filter_finds_nothing_by_a_member_who_keeps_activity_private(member, other_member):
+    post = make_post(other_member, "Lanterns", "Lanterns on the porch.")
+    reply = make_reply(other_member, make_post(member, "Porch", "Evening air."), "Lanterns help me too.")
+    assert sorted(found(None, "lanterns", author=other_member.username)) == [("post", post.id), ("reply", reply.id)]
+    other_member.hide_activity = True
+    db.session.commit()
+    for viewer in (None, member):
+        page = search(viewer, "lanterns", SearchFilters(author=other_member.username))
+        unknown = search(viewer, "lanterns", SearchFilters(author="nobody_here"))
+        assert page.results == []
+        # The same words as for a name nobody has, so the answer doesn't tell the setting.
+        assert page.notices == (unknown.notices[0].replace("nobody_here", other_member.username),)
+
+
+def test_a_member_who_keeps_activity_private_and_moderators_may_still_filter_by_them(member, other_member,
+                                                                                     moderator):
+    post = make_post(other_member, "Lanterns", "Lanterns on the porch.")
+    other_member.hide_activity = True
+    db.session.commit()
+    assert found(other_member, "lanterns", author=other_member.username) == [("post", post.id)]
+    assert found(moderator, "lanterns", author=other_member.username) == [("post", post.id)]
+
+
+def test_plain_search_finds_posts_of_a_member_who_keeps_activity_private(member, other_member):
+    """The setting keeps a member's list of activity private, as their profile shows it; each post still
+    appears under its author's name wherever it is listed (Latest, tag pages, search), as on the feeds."""
+    post = make_post(other_member, "Lanterns", "Lanterns on the porch.")
+    other_member.hide_activity = True
+    db.session.commit()
+    assert found(None, "lanterns") == [("post", post.id)]
+
+
 def test_muted_tags_show_only_when_asked(member, other_member):
     post = make_post(other_member, "Gardening helps", "Gardening on a grey day.", tags="#Gardening")
     set_tag_mode(member, find_hashtag("Gardening"), MUTE)
@@ -246,6 +278,14 @@ def test_a_content_warning_folds_the_snippet(member, client):
 def test_the_page_never_errors(client, query):
     response = client.get("/search", query_string={"q": query, "within": "forever", "tag": "#", "author": "@"})
     assert response.status_code == 200
+
+
+def test_the_page_lists_nothing_for_the_author_filter_of_a_member_who_keeps_activity_private(member, client):
+    make_post(member, "Lanterns", "Lanterns on the porch.")
+    member.hide_activity = True
+    db.session.commit()
+    page = client.get("/search", query_string={"q": "lanterns", "author": member.username}).get_data(as_text=True)
+    assert "Lanterns" not in page and f"Nothing by “{member.username}” matched" in page
 
 
 def test_a_bad_cursor_is_a_bad_request_page(client):

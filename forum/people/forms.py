@@ -12,7 +12,8 @@ class SettingsForm(FlaskForm):
                         description="A line or two other members see on your profile. "
                                     "No need for anything identifying.")
     pronouns = StringField("Pronouns (optional)", validators=[Optional(), Length(max=40)])
-    hide_activity = BooleanField("Keep my posts, replies and followed tags off my public profile")
+    hide_activity = BooleanField("Keep my posts, replies and followed tags off my public profile, and out of "
+                                 "search's “Written by” filter")
     content_warnings = RadioField("Posts with a content warning", default="fold",
                                   choices=[SelectChoice("fold", "Keep them folded until I open them"),
                                            SelectChoice("open", "Always show them open")])

@@ -292,7 +292,9 @@ PATHS: dict[str, Schema] = {
                         {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
                          "description": "Words; \"quotes\" round a phrase, `or` between alternatives, -word."},
                         {"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}},
-                        {"name": "author", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {"name": "author", "in": "query", "required": False, "schema": {"type": "string"},
+                         "description": "A member's name. Matches nothing, with a notice, for a member who keeps "
+                                        "their activity private (unless it is you, or you moderate)."},
                         {"name": "within", "in": "query", "required": False,
                          "schema": {"enum": ["day", "week", "month", "year"]}},
                         {"name": "muted", "in": "query", "required": False, "schema": {"enum": ["1"]},

@@ -31,7 +31,7 @@ from forum.services.search.query import (
 )
 from forum.services.search.sqlite import SqliteSearch
 from forum.services.tags import find_hashtag
-from forum.services.visibility import visible_posts, visible_replies
+from forum.services.visibility import shows_activity, visible_posts, visible_replies
 
 #: The time filter's choices: how far back results may have been written.
 WITHIN = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31),
@@ -120,7 +120,7 @@ def search(viewer: User | None, text: str | None, filters: SearchFilters | None 
         notices.append("Those words are too common to search for on their own. Add a word that says more "
                        "about what you're looking for.")
         return SearchPage([], None, tuple(notices), query, filters)
-    narrowing, problem = _narrowing(filters)
+    narrowing, problem = _narrowing(viewer, filters)
     if problem:
         return SearchPage([], None, (*notices, problem), query, filters)
     rows = _ranked(search_backend, parsed, viewer, filters, narrowing, after, per_page + 1)
@@ -153,14 +153,17 @@ class _Narrowing:
     since: datetime | None = None
 
 
-def _narrowing(filters: SearchFilters) -> tuple[_Narrowing, str | None]:
+def _narrowing(viewer: User | None, filters: SearchFilters) -> tuple[_Narrowing, str | None]:
     """The filters as ids and a time, or a calm word about the one that names nothing."""
     author_id = tag_id = since = None
     if filters.author.strip():
         name = filters.author.strip().lstrip("@")
         author = find_member(name)
-        if author is None:
-            return _Narrowing(), f"Nobody here is called “{name}”, so nothing matched. Check the spelling?"
+        # An author filter lists a member's posts and replies as their profile would, so it keeps "Keep my
+        # activity private" as the profile does. One answer for both cases: a different one would tell the
+        # setting to anyone who tried the name.
+        if author is None or not shows_activity(viewer, author):
+            return _Narrowing(), f"Nothing by “{name}” matched. Check the spelling?"
         author_id = author.id
     if filters.tag.strip():
         name = filters.tag.strip().lstrip("#")
