@@ -16,7 +16,7 @@ from forum.people.forms import DeleteAccountForm, SettingsForm
 from forum.services import DomainError, feeds
 from forum.services.accounts import change_profile_words, find_member, member_by_past_name
 from forum.services.blocks import block, has_blocked, unblock
-from forum.services.following import followed_tags
+from forum.services.following import followed_tags_shown_to
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
 from forum.services.visibility import shows_activity
@@ -40,7 +40,8 @@ def profile(username: str):
         page=page_of(feeds.by_author, current_user, member) if show_activity and not i_blocked else None,
         replies=feeds.recent_replies_by(current_user, member) if show_activity and not i_blocked else [],
         # Following #PTSD says as much as posting there: followed tags are activity, kept private with it.
-        hearts=feeds.hearts_received(member), follows=followed_tags(member) if show_activity else [],
+        hearts=feeds.hearts_received(member),
+        follows=followed_tags_shown_to(current_user, member) if show_activity else [],
         form=EmptyForm())
 
 

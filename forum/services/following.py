@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.hashtags import hashtag_key
 from forum.models import Hashtag, Post, TagFollow, User, post_hashtags, utcnow
 from forum.pagination import Page, keyset_page
-from forum.services.visibility import viewer_id, visible_posts
+from forum.services.visibility import known_tags, viewer_id, visible_posts
 
 FOLLOW = "follow"
 MUTE = "mute"
@@ -83,14 +83,20 @@ def tag_with_mode_and_followers(viewer: User | None, name: str) -> tuple[Hashtag
     return None if found is None else (found[0], found[1], found[2])
 
 
-def _tags_in_mode(member: User, mode: str) -> list[Hashtag]:
+def _tags_in_mode(member: User, mode: str, *where: ColumnElement[bool]) -> list[Hashtag]:
     return list(db.session.scalars(select(Hashtag).join(TagFollow, TagFollow.hashtag_id == Hashtag.id)
-                                   .where(TagFollow.user_id == member.id, TagFollow.mode == mode)
+                                   .where(TagFollow.user_id == member.id, TagFollow.mode == mode, *where)
                                    .order_by(Hashtag.key)))
 
 
 def followed_tags(member: User) -> list[Hashtag]:
     return _tags_in_mode(member, FOLLOW)
+
+
+def followed_tags_shown_to(viewer: User | None, member: User) -> list[Hashtag]:
+    """The member's followed tags as their profile lists them to the viewer: only tags the viewer may know
+    exist, so a follow never spells out a tag whose every post is hidden or removed."""
+    return _tags_in_mode(member, FOLLOW, known_tags(viewer))
 
 
 def muted_tags(member: User) -> list[Hashtag]:

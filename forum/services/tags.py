@@ -20,9 +20,9 @@ from forum.hashtags import (
     parse_tags_field,
 )
 from forum.markup import extract_hashtags
-from forum.models import Hashtag, HashtagSpelling, Post, Reply, post_hashtags
+from forum.models import Hashtag, HashtagSpelling, Post, Reply, User, post_hashtags
 from forum.services import DomainError
-from forum.services.visibility import public_posts
+from forum.services.visibility import knows_tag, public_posts
 
 
 def collect_hashtags(title: str, body: str, tags_field: str = "") -> list[str]:
@@ -179,3 +179,12 @@ def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
 
 def find_hashtag(name: str) -> Hashtag | None:
     return db.session.scalars(select(Hashtag).where(Hashtag.key == hashtag_key(name))).first()
+
+
+def known_hashtag(viewer: User | None, name: str) -> Hashtag | None:
+    """The tag of this name, or the one moderators merged it into, if the viewer may know it exists
+    (forum.services.visibility.known_tags); else None, as for a name nobody used."""
+    tag = find_hashtag(name)
+    if tag is not None and tag.merged_into_id is not None:
+        tag = db.session.get(Hashtag, tag.merged_into_id) or tag
+    return tag if tag is not None and knows_tag(viewer, tag) else None

@@ -1,10 +1,10 @@
 """The one answer to "what may this viewer see?", used by every list, page and API."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, not_, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, not_, or_, select, true
 
 from forum.extensions import db
-from forum.models import Post, PostStatus, Reply, User
+from forum.models import Hashtag, Post, PostStatus, Reply, TagFollow, User, post_hashtags
 from forum.services.blocks import blocked_by, has_blocked
 from forum.services.remembered import remembered
 
@@ -110,6 +110,40 @@ def shows_activity(viewer: User | None, member: User) -> bool:
     """Whether the viewer may see the member's posts, replies and followed tags on their profile: always,
     unless the member keeps their activity private; they and moderators still see it."""
     return not member.hide_activity or viewer_id(viewer) == member.id or is_moderator(viewer)
+
+
+def known_tags(viewer: User | None) -> ColumnElement[bool]:
+    """Where-clause for the hashtags this viewer may know exist, by name: those carrying a visible post
+    (post_count counts exactly those), those on the viewer's own posts nobody else sees yet, and those they
+    follow or muted (they met the tag to choose it, and must be able to undo it). Moderators know them all.
+
+    A tag whose every post is hidden, held or removed is otherwise unknown, since its spelling alone can say
+    who a removed post was about. The tag's own row answers for visitors; a member adds two index lookups.
+    """
+    if is_moderator(viewer):
+        return true()
+    public = Hashtag.post_count > 0
+    member_id = viewer_id(viewer)
+    if member_id is None:
+        return public
+    chosen = select(TagFollow.hashtag_id).where(TagFollow.user_id == member_id)
+    clauses = [public, Hashtag.id.in_(chosen)]
+    own_ids = _own_non_visible_post_ids(member_id)
+    if own_ids:
+        clauses.append(Hashtag.id.in_(select(post_hashtags.c.hashtag_id).where(post_hashtags.c.post_id.in_(own_ids))))
+    return or_(*clauses)
+
+
+def knows_tag(viewer: User | None, tag: Hashtag) -> bool:
+    """Whether the viewer may know this tag exists (known_tags, for one tag already loaded).
+
+    Asks the database nothing for a tag with visible posts, the tag pages' usual case.
+    """
+    if tag.post_count > 0 or is_moderator(viewer):
+        return True
+    if viewer_id(viewer) is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(Hashtag.id == tag.id, known_tags(viewer)))))
 
 
 def can_view_post(viewer: User | None, post: Post) -> bool:

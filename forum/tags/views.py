@@ -9,7 +9,8 @@ from forum.extensions import db, limiter
 from forum.models import Hashtag
 from forum.page_cache import remembered
 from forum.services import feeds, following
-from forum.services.tags import find_hashtag
+from forum.services.tags import known_hashtag
+from forum.services.visibility import knows_tag
 from forum.web_helpers import guide_library, page_of
 
 bp = Blueprint("tags", __name__)
@@ -25,11 +26,9 @@ TAG_ACTIONS = {
 }
 
 
-def _tag_or_404(name: str) -> Hashtag:
-    tag = find_hashtag(name.lstrip("#"))
-    if tag is None:
-        abort(404)
-    return tag
+def _known_tag_or_404(name: str) -> Hashtag:
+    """The tag of this name (or the one it was merged into) if the viewer may know it exists, else 404."""
+    return known_hashtag(current_user, name.lstrip("#")) or abort(404)
 
 
 @bp.get("/tags")
@@ -57,7 +56,13 @@ def show(name: str):
     if tag.merged_into_id is not None:  # moderators merged it: old links lead to the tag it became
         target = db.session.get(Hashtag, tag.merged_into_id)
         if target is not None:
+            if not knows_tag(current_user, target):
+                abort(404)
             return redirect(url_for("tags.show", name=target.name), code=301)
+    # A tag whose every post is hidden, held or removed isn't there, as for a name nobody used: its spelling
+    # alone could say who a removed post was about. Having followed or muted it, the member met it already.
+    if mode is None and not knows_tag(current_user, tag):
+        abort(404)
     return render_template("tags/show.html", tag=tag, page=page_of(feeds.tagged, current_user, tag),
                            mode=mode, followers=followers, related=_related_tag_names(tag),
                            guides=guide_library().tagged(tag.name))
@@ -74,9 +79,7 @@ def _related_tag_names(tag: Hashtag) -> tuple[str, ...]:
 @login_required
 @limiter.limit("300 per hour")
 def change_mode(name: str, action: str):
-    tag = _tag_or_404(name)
-    if tag.merged_into_id is not None:  # follow what the tag became, as its page would
-        tag = db.session.get(Hashtag, tag.merged_into_id) or tag
+    tag = _known_tag_or_404(name)  # a merged tag's buttons follow what it became, as its page does
     change, mode, message = TAG_ACTIONS[action]
     changed = change(current_user, tag, mode)
     db.session.commit()

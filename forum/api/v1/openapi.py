@@ -255,7 +255,8 @@ PATHS: dict[str, Schema] = {
             params=[CURSOR_PARAM], tag="Tags"),
     },
     "/tags/{name}/posts": {
-        "get": _get("A tag's posts, latest activity first. A merged tag answers with the tag it became.",
+        "get": _get("A tag's posts, latest activity first. A merged tag answers with the tag it became; a tag "
+                    "whose every post is hidden from you is not found, as for a name nobody used.",
                     _json("A page.", _object({"tag": _ref("Tag"), "posts": {"type": "array",
                                                                            "items": _ref("PostSummary")},
                                               "next_cursor": CURSOR})),

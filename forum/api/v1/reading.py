@@ -9,17 +9,15 @@ from forum.api.v1 import shapes
 from forum.api.v1.access import member_required
 from forum.api.v1.blueprint import bp
 from forum.api.v1.openapi import DOCUMENT
-from forum.extensions import db
-from forum.models import Hashtag
 from forum.pagination import BadCursor
 from forum.services import feeds
 from forum.services.accounts import find_member
 from forum.services.blocks import has_blocked
 from forum.services.care import care_for_author
-from forum.services.following import followed_tags
+from forum.services.following import followed_tags_shown_to
 from forum.services.hearts import hearted_in_thread
 from forum.services.notifications.reading import lines_for, unread_count
-from forum.services.tags import find_hashtag
+from forum.services.tags import known_hashtag
 from forum.services.threads import thread_page
 from forum.services.visibility import shows_activity
 from forum.web_helpers import get_post, matching_guides, viewer_country
@@ -77,9 +75,7 @@ def tags():
 @bp.get("/tags/<name>/posts")
 def tagged_posts(name: str):
     """A tag's posts, latest activity first; a tag moderators merged answers with the one it became."""
-    found = find_hashtag(name.lstrip("#"))
-    if found is not None and found.merged_into_id is not None:
-        found = db.session.get(Hashtag, found.merged_into_id) or found
+    found = known_hashtag(current_user, name.lstrip("#"))
     if found is None:
         abort(404, description="No tag has that name.")
     return jsonify(tag=shapes.tag(found), **shapes.post_list(_paged(feeds.tagged, current_user, found)))
@@ -102,7 +98,7 @@ def member(username: str):
     return jsonify(member=shapes.member(
         found, activity_shown=shown, hearts_received=feeds.hearts_received(found),
         # Following #PTSD says as much as posting there: followed tags are activity, kept private with it.
-        followed_tags=[tag.name for tag in followed_tags(found)] if shown else []))
+        followed_tags=[tag.name for tag in followed_tags_shown_to(current_user, found)] if shown else []))
 
 
 @bp.get("/members/<username>/posts")

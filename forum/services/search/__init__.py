@@ -30,7 +30,7 @@ from forum.services.search.query import (
     parse_query,
 )
 from forum.services.search.sqlite import SqliteSearch
-from forum.services.tags import find_hashtag
+from forum.services.tags import known_hashtag
 from forum.services.visibility import shows_activity, visible_posts, visible_replies
 
 #: The time filter's choices: how far back results may have been written.
@@ -167,10 +167,10 @@ def _narrowing(viewer: User | None, filters: SearchFilters) -> tuple[_Narrowing,
         author_id = author.id
     if filters.tag.strip():
         name = filters.tag.strip().lstrip("#")
-        tag = find_hashtag(name)
+        tag = known_hashtag(viewer, name)
         if tag is None:
             return _Narrowing(), f"There's no #{name} tag yet, so nothing matched."
-        tag_id = tag.merged_into_id or tag.id
+        tag_id = tag.id
     if filters.within in WITHIN:
         since = utcnow() - WITHIN[filters.within]
     return _Narrowing(author_id, tag_id, since), None
