@@ -4,19 +4,22 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AccessToken, utcnow
+from forum.services.credentials import create_recovery_code
 from forum.services.privacy import delete_account
 from forum.services.tokens import USE_RESOLUTION, create_token, note_use, secret_hash, token_for_secret
 from tests.api_support import ApiClient
+from tests.helpers import PASSWORD, Visitor
 
 SECRET = re.compile(r"kdr_[A-Za-z0-9_-]{43}")
 
 
-def make_token(visitor, name="journal app", scope="write"):
-    response = visitor.post("/settings/tokens", {"name": name, "scope": scope})
+def make_token(visitor, name="journal app", scope="write", password=PASSWORD):
+    response = visitor.post("/settings/tokens", {"name": name, "scope": scope, "password": password})
     found = SECRET.findall(response.get_data(as_text=True))
     return response, found[0] if found else None
 
@@ -115,3 +118,67 @@ def test_a_suspended_member_reads_but_cannot_write_with_their_token(app, member)
     db.session.commit()
     assert client.get("/posts").status_code == 200
     assert client.post("/posts", json={"title": "Hello", "body": "Words."}).status_code == 403
+
+
+# --- Every token ends with every sign-in ---------------------------------------------------------------------
+
+NEW_PASSWORD = "lanterns along the harbour wall"
+
+
+def writes_with(app, secret) -> int:
+    """The status of a post made through the API with this token."""
+    return ApiClient(app).post("/posts", json={"title": "Still here", "body": "Words from a script."},
+                               headers={"Authorization": f"Bearer {secret}"}).status_code
+
+
+def sign_out_everywhere(app, signed_in, member):
+    return signed_in.post("/settings/sign-out-everywhere", follow_redirects=True)
+
+
+def change_password(app, signed_in, member):
+    return signed_in.post("/settings/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                                 "confirm": NEW_PASSWORD}, follow_redirects=True)
+
+
+def recover_with_a_code(app, signed_in, member):
+    code = create_recovery_code(member)
+    db.session.commit()
+    return Visitor(app.test_client()).post("/forgot-password", {
+        "username": member.username, "code": code, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        follow_redirects=True)
+
+
+@pytest.mark.parametrize("end_sign_ins", [sign_out_everywhere, change_password, recover_with_a_code])
+def test_ending_every_sign_in_revokes_every_token_and_says_so(app, signed_in, member, end_sign_ins):
+    _, write_secret = make_token(signed_in, "journal app", "write")
+    _, read_secret = make_token(signed_in, "reader", "read")
+    assert writes_with(app, write_secret) == 201
+    page = end_sign_ins(app, signed_in, member).get_data(as_text=True)
+    assert "access tokens" in page and "stopped working" in page
+    assert writes_with(app, write_secret) == 401
+    bearer = {"Authorization": f"Bearer {read_secret}"}
+    assert ApiClient(app).get("/notifications", headers=bearer).status_code == 401
+    db.session.expire_all()
+    assert all(token.is_revoked for token in db.session.scalars(select(AccessToken)))
+
+
+def test_ending_every_sign_in_leaves_other_members_tokens_working(app, signed_in, other_member):
+    _, secret = create_token(other_member, "their script", "write")
+    db.session.commit()
+    sign_out_everywhere(app, signed_in, None)
+    assert writes_with(app, secret) == 201
+
+
+def test_a_read_and_write_token_needs_the_password(signed_in):
+    for password in ("", "not my password at all"):
+        response, secret = make_token(signed_in, scope="write", password=password)
+        assert response.status_code == 422 and secret is None
+    assert "Enter your password" in make_token(signed_in, password="")[0].get_data(as_text=True)
+    assert db.session.scalars(select(AccessToken)).all() == []
+    response, secret = make_token(signed_in, scope="write", password=PASSWORD)
+    assert response.status_code == 200 and secret is not None
+
+
+def test_a_read_only_token_needs_no_password(signed_in):
+    response, secret = make_token(signed_in, scope="read", password="")
+    assert response.status_code == 200 and secret is not None

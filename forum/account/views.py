@@ -20,6 +20,9 @@ bp = Blueprint("account", __name__)
 #: Said wherever a lost password comes up: there is no email to reset it with.
 NO_CODE_NO_WAY_BACK = ("Without a recovery code a lost password cannot be recovered: we don't ask for an email, "
                        "so there is nothing else we could send a reset to.")
+#: Said wherever every sign-in ends (forum.services.sign_ins.end_every_sign_in revokes the tokens with them).
+TOKENS_REVOKED = ("Any access tokens you made for apps have stopped working too; you can make new ones in your "
+                  "settings whenever you need them.")
 
 
 @bp.post("/settings/sign-out-everywhere")
@@ -32,7 +35,7 @@ def sign_out_everywhere():
     sign_out_here(member)
     db.session.commit()
     flash("You're signed out everywhere: on this device and every other, including ones set to keep you "
-          "signed in. Sign in again whenever you're ready.", "info")
+          f"signed in. {TOKENS_REVOKED} Sign in again whenever you're ready.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -49,7 +52,7 @@ def password():
         else:
             db.session.commit()
             flash("Your password is changed, and you're still signed in here. Every other device that was signed "
-                  "in to your account is now signed out.", "success")
+                  f"in to your account is now signed out. {TOKENS_REVOKED}", "success")
             return redirect(url_for("people.settings"))
     return render_template("account/password.html", form=form), form_status(form)
 
@@ -118,8 +121,8 @@ def forgot_password():
             else:
                 sign_in_here(member)
                 db.session.commit()
-                flash("Your password is changed, and every device that was signed in is signed out. Your recovery "
-                      "code is used up: make a new one now and keep it somewhere safe.", "success")
+                flash(f"Your password is changed, and every device that was signed in is signed out. {TOKENS_REVOKED} "
+                      "Your recovery code is used up: make a new one now and keep it somewhere safe.", "success")
                 return redirect(url_for("account.recovery_code"))
     return render_template("account/forgot_password.html", form=form,
                            no_way_back=NO_CODE_NO_WAY_BACK), form_status(form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
+from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -28,6 +28,8 @@ class TokenForm(FlaskForm):
         SelectChoice(TokenScope.READ.value, "Read only: posts, profiles and my notifications"),
         SelectChoice(TokenScope.WRITE.value, "Read and write as me: posts, replies, hearts, flags"),
     ], invalid_choice_message="Choose what the token may do.")
+    password = PasswordField("Your password, for a read-and-write token",
+                             description="A token that can write posts as you, so we check it's you first.")
 
 
 @bp.route("/settings/tokens", methods=["GET", "POST"])
@@ -37,7 +39,7 @@ class TokenForm(FlaskForm):
 def index():
     form = TokenForm()
     new_secret = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _password_confirmed_for(form):
         try:
             token, new_secret = create_token(current_user, form.name.data, form.scope.data)
         except DomainError as error:
@@ -49,6 +51,23 @@ def index():
     # never cached (a signed-in member's pages are no-store, forum.web).
     return render_template("api/tokens.html", form=form, tokens=live_tokens(current_user), new_secret=new_secret,
                            revoke_form=EmptyForm(), csrf_hint=CSRF_EXPIRED_HINT), form_status(form)
+
+
+def _password_confirmed_for(form: TokenForm) -> bool:
+    """Whether the member typed their password, when the token may write (else the form says what is missing).
+
+    Asked because a write token acts as the member until it is revoked: someone at an unlocked screen must not
+    be able to make one, as they can't make a recovery code.
+    """
+    if form.scope.data != TokenScope.WRITE.value:
+        return True
+    if not form.password.data:
+        form.password.errors.append("Enter your password to make a read-and-write token.")
+        return False
+    if not current_user.check_password(form.password.data):
+        form.password.errors.append("That password isn't right.")
+        return False
+    return True
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")

@@ -17,6 +17,7 @@ from sqlalchemy import Select, bindparam, delete, select
 from forum.extensions import db
 from forum.models import SignIn, User, utcnow
 from forum.services.blocks import blocked_ids_column, remember_blocked_ids
+from forum.services.tokens import revoke_every_token
 from forum.services.visibility import own_hidden_post_ids_column, remember_own_hidden_post_ids
 
 #: 256 random bits: a token nobody can guess, whatever they know about the member.
@@ -71,7 +72,13 @@ def end_sign_in(member: User) -> None:
 
 
 def end_every_sign_in(member: User, except_this_one: bool = False) -> int:
-    """End the member's sign-ins on every device (or every other one); return how many ended."""
+    """End the member's sign-ins on every device (or every other one) and revoke all their access tokens;
+    return how many sign-ins ended.
+
+    Tokens go too, even the ones "this one" made: a token is a sign-in that never expires, and one made in a
+    click at an unlocked screen would otherwise outlive "sign out everywhere" and a changed password.
+    """
+    revoke_every_token(member)
     statement = delete(SignIn).where(SignIn.member_id == member.id)
     if except_this_one and member.sign_in_token:
         statement = statement.where(SignIn.token_hash != token_hash(member.sign_in_token))

@@ -62,6 +62,13 @@ def revoke_token(member: User, token_id: int) -> AccessToken | None:
     return token
 
 
+def revoke_every_token(member: User, now: datetime | None = None) -> int:
+    """Revoke all the member's live tokens at once; return how many were revoked."""
+    return db.session.execute(update(AccessToken).where(AccessToken.user_id == member.id,
+                                                        AccessToken.revoked_at.is_(None))
+                              .values(revoked_at=now or utcnow())).rowcount or 0
+
+
 def token_for_secret(secret: str) -> AccessToken | None:
     """The live token this secret opens, or None. Looked up on every request: a revoked token stops at once."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
