@@ -64,6 +64,8 @@ def _handle_http(error: HTTPException):
     title, detail = MESSAGES.get(code, (error.name, error.description or ""))
     if code == 403 and error.description and not error.description.startswith("You don't have"):
         detail = error.description
+    elif code == 429 and getattr(getattr(error, "limit", None), "error_message", None):
+        detail = error.description  # the limit says in plain words what was paused (forum.limits)
     elif request.path.startswith("/api/") and code != 429 and _said_by_the_view(error):
         detail = error.description  # a script's author needs the exact reason; a person gets the plain words
     response = make_response(*error_response(code, title, detail, getattr(error, "fields", None)))

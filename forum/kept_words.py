@@ -22,7 +22,7 @@ _NEVER_KEPT = re.compile(r"csrf_token|.*(password|secret|token).*", re.IGNORECAS
 #: a submission key, a choice) is carried back unseen, so a second send means the same as the first.
 _TYPED = {"title": "Title", "body": "What you wrote", "tags": "Hashtags", "content_warning": "Content warning",
           "warning_text": "Content warning", "bio": "About you", "reason": "Reason", "note": "Note",
-          "username": "Username", "display_name": "Display name", "word": "Word"}
+          "username": "Username", "display_name": "Display name", "word": "Word", "name": "Name"}
 #: Errors after which the words are shown: the ones a member's form can meet through no fault of its words.
 _SHOWN_AFTER = frozenset({400, 409, 429, 500, 503})
 #: Errors after which the same form, sent again, can go through (400 only when its page had expired).

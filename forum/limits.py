@@ -1,6 +1,11 @@
-"""Rate limits that the site's forms and the JSON API share: one bucket per kind of write, so a script can't
-double what a member may do by alternating between the two."""
+"""Rate limits that several routes share: one bucket per kind of write, so a script can't double what a member
+may do by alternating between the site's forms and the JSON API; and one for wrong passwords typed inside a
+session, whichever form they are typed into."""
 from __future__ import annotations
+
+from flask import g
+from flask_login import current_user
+from wtforms import Field
 
 from forum.extensions import limiter
 
@@ -12,3 +17,36 @@ new_replies = limiter.shared_limit("60 per hour", scope="new-replies", methods=[
 hearts = limiter.shared_limit("300 per hour", scope="hearts")
 #: Flags on posts and replies.
 flags = limiter.shared_limit("60 per hour", scope="flags", methods=["POST"])
+
+
+def _signed_in_member() -> str:
+    """Rate-limit key: the member whose session it is (a visitor is sent to sign in before any check)."""
+    return f"member:{current_user.id}" if current_user.is_authenticated else "visitor"
+
+
+def _a_password_was_wrong(response) -> bool:
+    return g.get("wrong_password", False)
+
+
+#: Wrong passwords typed inside a session (changing the password, a recovery code, a read-and-write token,
+#: deleting the account), all forms together: as many as sign-in allows an account, so someone at an unlocked
+#: screen can't guess the password here instead. Only wrong ones count, so the member never meets it by using
+#: the forms. Kept apart from sign-in's own count, so a stranger guessing at the sign-in page can't stop the
+#: member changing their password.
+password_rechecks = limiter.shared_limit(
+    "10 per 10 minutes", scope="password-rechecks", methods=["POST"], key_func=_signed_in_member,
+    deduct_when=_a_password_was_wrong,
+    error_message="A few passwords in a row didn't match, so for your account's safety we've paused checking "
+                  "them for a little while. Nothing in your account has changed. Please try again in about ten "
+                  "minutes.")
+
+
+def count_wrong_password() -> None:
+    """Count this request's wrong password toward password_rechecks (when its answer is sent)."""
+    g.wrong_password = True
+
+
+def refuse_wrong_password(field: Field) -> None:
+    """Say beside `field` that the password typed there isn't the member's, and count it."""
+    count_wrong_password()
+    field.errors.append("That password isn't right.")

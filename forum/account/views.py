@@ -7,9 +7,15 @@ from flask_login import current_user, login_required
 from forum.account.forms import ChangePasswordForm, ChangeUsernameForm, CreateRecoveryCodeForm, RecoverAccountForm
 from forum.extensions import db, limiter
 from forum.forms import form_checks_csrf
+from forum.limits import count_wrong_password, password_rechecks, refuse_wrong_password
 from forum.models.user import username_key
 from forum.services import DomainError
-from forum.services.credentials import change_password, create_recovery_code, reset_password_with_recovery_code
+from forum.services.credentials import (
+    WrongPassword,
+    change_password,
+    create_recovery_code,
+    reset_password_with_recovery_code,
+)
 from forum.services.sign_ins import end_every_sign_in
 from forum.services.usernames import PAST_NAME_KEPT_FOR, change_username, next_change_allowed
 from forum.sessions import sign_in_here, sign_out_here
@@ -41,6 +47,7 @@ def sign_out_everywhere():
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
+@password_rechecks
 @form_checks_csrf
 def password():
     form = ChangePasswordForm()
@@ -49,6 +56,8 @@ def password():
             change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
             show_refusal(form, error, "current_password")
+            if isinstance(error, WrongPassword):
+                count_wrong_password()
         else:
             db.session.commit()
             flash("Your password is changed, and you're still signed in here. Every other device that was signed "
@@ -79,13 +88,14 @@ def username():
 
 @bp.route("/settings/recovery-code", methods=["GET", "POST"])
 @login_required
+@password_rechecks
 @form_checks_csrf
 def recovery_code():
     form = CreateRecoveryCodeForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.password.data):
             # Asked because a recovery code opens the account: someone at an unlocked screen must not make one.
-            form.password.errors.append("That password isn't right.")
+            refuse_wrong_password(form.password)
         else:
             code = create_recovery_code(current_user)
             db.session.commit()

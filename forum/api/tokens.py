@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EmptyForm, form_checks_csrf
+from forum.limits import password_rechecks, refuse_wrong_password
 from forum.models import TokenScope
 from forum.models.token import TOKEN_NAME_MAX
 from forum.services import DomainError
@@ -35,6 +36,7 @@ class TokenForm(FlaskForm):
 @bp.route("/settings/tokens", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"])
+@password_rechecks
 @form_checks_csrf
 def index():
     form = TokenForm()
@@ -65,7 +67,7 @@ def _password_confirmed_for(form: TokenForm) -> bool:
         form.password.errors.append("Enter your password to make a read-and-write token.")
         return False
     if not current_user.check_password(form.password.data):
-        form.password.errors.append("That password isn't right.")
+        refuse_wrong_password(form.password)
         return False
     return True
 

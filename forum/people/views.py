@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from forum.crisis.hotlines import countries
 from forum.extensions import db
 from forum.forms import EmptyForm, form_checks_csrf
+from forum.limits import password_rechecks, refuse_wrong_password
 from forum.models import MemberNotice
 from forum.models.user import USERNAME_CHARACTERS
 from forum.people.forms import DeleteAccountForm, SettingsForm
@@ -123,12 +124,13 @@ def export():
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
 @login_required
+@password_rechecks
 @form_checks_csrf
 def delete_account_view():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.password.data):
-            form.password.errors.append("That password isn't right.")
+            refuse_wrong_password(form.password)
         else:
             member = current_user._get_current_object()
             logout_user()

@@ -24,10 +24,14 @@ RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECOVERY_CODE_LENGTH = 20
 
 
+class WrongPassword(DomainError):
+    """The password typed to confirm a change isn't the member's (its view counts these: forum.limits)."""
+
+
 def change_password(member: User, current_password: str, new_password: str) -> int:
     """Give the member a new password and end their other sign-ins; return how many ended."""
     if not member.check_password(current_password):
-        raise DomainError("That isn't your current password.", field="current_password")
+        raise WrongPassword("That isn't your current password.", field="current_password")
     if problem := password_problem(new_password):
         raise DomainError(problem, field="new_password")
     if member.check_password(new_password):
