@@ -16,8 +16,11 @@ from urllib.parse import urlsplit
 from flask import request
 from flask_wtf.csrf import generate_csrf
 
-#: Fields never shown or sent back: secrets, and the token the page makes afresh.
-_NEVER_KEPT = re.compile(r"csrf_token|.*(password|secret|token).*", re.IGNORECASE)
+#: Fields never shown or sent back: anything secret whatever its form calls it (a password, its confirmation,
+#: a recovery code, a token), and the CSRF token the page makes afresh. Shown, a secret would sit in the page,
+#: where a shared computer's history, a cache or someone looking over a shoulder could find it; and no resend
+#: needs one kept (a form that takes a password asks for it again).
+_NEVER_KEPT = re.compile(r".*(password|passphrase|confirm|code|secret|token).*", re.IGNORECASE)
 #: The fields members type words into, and what the page calls each. Every other field (an action, a version,
 #: a submission key, a choice) is carried back unseen, so a second send means the same as the first.
 _TYPED = {"title": "Title", "body": "What you wrote", "tags": "Hashtags", "content_warning": "Content warning",

@@ -149,8 +149,9 @@ def _template_globals() -> dict:
             "viewer": current_user._get_current_object()}
 
 
-#: Pages private to whoever asks, signed in or not yet (they redirect to sign-in): never kept by a cache.
-PRIVATE_BLUEPRINTS = frozenset({"account", "moderation", "moderation_rules", "notifications"})
+#: Pages private to whoever asks, signed in or not yet (they redirect to sign-in), and the pages that take a
+#: password, whose error pages give back what was typed: never kept by a cache.
+PRIVATE_BLUEPRINTS = frozenset({"account", "api_tokens", "auth", "moderation", "moderation_rules", "notifications"})
 PRIVATE_ENDPOINTS = frozenset({"people.settings", "people.export", "people.delete_account_view", "people.notices"})
 
 

@@ -2,14 +2,19 @@
 error page that gives back what the member wrote, and where sending it again can work, lets them send it."""
 import html
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.fields.core import UnboundField
 
 from forum.extensions import db
+from forum.kept_words import kept_words
 from forum.models import ModerationAction, Post
-from tests.helpers import CSRF_INPUT
-from tests.test_faults import UNREACHABLE_DATABASES, app_with, signed_in_cookie
+from tests.helpers import CSRF_INPUT, PASSWORD, Visitor, make_member
+from tests.test_faults import UNREACHABLE_DATABASES, app_with, rate_limited_app, signed_in_cookie
 from tests.test_moderation import queued_post
 
 OUR_ORIGIN = {"Origin": "http://localhost"}
@@ -120,3 +125,77 @@ def test_scripts_still_get_json_errors(mod_visitor, member):
                                        headers=OUR_ORIGIN)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == 400
+
+
+# --- Secrets never come back ---------------------------------------------------------------------------------
+
+SECRET_WORDS = "my-secret-pass-123"
+CODE = "ABCD-EFGH-JKLM-NPQR-STUV"
+
+
+def form_classes(base=FlaskForm):
+    for subclass in base.__subclasses__():
+        yield subclass
+        yield from form_classes(subclass)
+
+
+def password_fields() -> set[str]:
+    """The name of every password field of every form on the site."""
+    return {name for form in form_classes() for name, field in vars(form).items()
+            if isinstance(field, UnboundField) and issubclass(field.field_class, PasswordField)}
+
+
+#: Secrets forms hold in plain text fields, which no field type can tell apart.
+SECRET_TEXT_FIELDS = {"code", "recovery_code", "api_token", "secret"}
+
+
+def test_every_form_of_the_site_has_password_fields_we_know_of(app):
+    assert {"password", "confirm", "current_password", "new_password"} <= password_fields()
+
+
+@pytest.mark.parametrize("name", sorted({"password", "confirm", "current_password", "new_password"}
+                                        | SECRET_TEXT_FIELDS))
+def test_no_password_or_code_is_ever_kept(app, name):
+    assert name in SECRET_TEXT_FIELDS or name in password_fields()
+    with app.test_request_context("/register", method="POST", data={"username": "river_stone", name: SECRET_WORDS},
+                                  headers=OUR_ORIGIN):
+        kept = kept_words(429)
+    assert kept is not None and [field.value for field in kept.typed] == ["river_stone"]
+    assert SECRET_WORDS not in {value for _, value in kept.unseen}
+
+
+def limited_until_refused(send) -> object:
+    """Send until the rate limit answers (at most 12 times), and give that answer."""
+    for _ in range(12):
+        response = send()
+        if response.status_code == 429:
+            return response
+    raise AssertionError("the form was never rate-limited")
+
+
+def test_the_429_page_after_joining_keeps_the_name_but_not_the_password(app, database_url):
+    visitor = Visitor(rate_limited_app(database_url, f"memory://{uuid.uuid4().hex}").test_client())
+    response = limited_until_refused(lambda: visitor.post(
+        "/register", {"username": "river_stone", "password": SECRET_WORDS, "confirm": SECRET_WORDS,
+                      "recovery_code": "y"}, headers=OUR_ORIGIN))
+    page = response.get_data(as_text=True)
+    assert 'value="river_stone"' in page or ">river_stone</textarea>" in page
+    assert SECRET_WORDS not in page
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_the_429_page_after_a_recovery_keeps_the_name_but_not_the_code_or_password(app, database_url):
+    make_member("river_stone")
+    visitor = Visitor(rate_limited_app(database_url, f"memory://{uuid.uuid4().hex}").test_client())
+    response = limited_until_refused(lambda: visitor.post(
+        "/forgot-password", {"username": "river_stone", "code": CODE, "new_password": SECRET_WORDS,
+                             "confirm": SECRET_WORDS}, headers=OUR_ORIGIN))
+    page = response.get_data(as_text=True)
+    assert ">river_stone</textarea>" in page
+    assert CODE not in page and SECRET_WORDS not in page and PASSWORD not in page
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/register"])
+def test_the_pages_that_take_passwords_are_never_stored(client, path):
+    assert "no-store" in client.get(path).headers["Cache-Control"]
