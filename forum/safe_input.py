@@ -2,8 +2,8 @@
 
 Each kind of hostile input has one mechanism here instead of a patch in each view: ids in URLs go through
 a bounded converter, ids in forms and query strings through `parse_id`, text that no database column can
-store (NUL, lone surrogates) and JSON of the wrong shape are refused before the request reaches a view,
-and a streamed (chunked) body is held to the same size limit as one that says its length.
+store (NUL, lone surrogates), file parts and JSON of the wrong shape are refused before the request reaches
+a view, and a streamed (chunked) body is held to the same size limit as one that says its length.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ UNSTORABLE_MESSAGE = "Something in what you sent contains a character we can't s
 #: Where the JSON API lives: its bodies are JSON objects with numbers and booleans where they belong.
 API_V1 = "/api/v1/"
 JSON_SHAPE_MESSAGE = "Send the form's fields as one JSON object of text values, e.g. {\"text\": \"...\"}."
+NO_FILES_MESSAGE = "This takes no files: send its fields as text, without any file attached."
 
 
 class DatabaseId(IntegerConverter):
@@ -64,7 +65,7 @@ def _json_body():
 
 
 def refuse_unstorable_input() -> None:
-    """Before every request: no NUL or lone surrogate anywhere, and JSON bodies shaped like a form."""
+    """Before every request: no NUL or lone surrogate anywhere, no files, and JSON bodies shaped like a form."""
     texts: list[str] = [request.path, *request.args.keys(), *request.args.values()]
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:
@@ -77,6 +78,9 @@ def refuse_unstorable_input() -> None:
                 abort(400, description=JSON_SHAPE_MESSAGE)
             texts.extend(_strings_in(payload))
         else:
+            # No form here takes a file; a file part where a field belongs reached views as an object, not text.
+            if request.files:
+                abort(400, description=NO_FILES_MESSAGE)
             texts.extend(request.form.keys())
             texts.extend(request.form.values())
     if any(UNSTORABLE.search(text) for text in texts):

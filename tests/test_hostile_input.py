@@ -196,3 +196,40 @@ def test_edits_are_rate_limited_like_new_posts(app, database_url, member):
     statuses = [author.post(f"/posts/{post_id}/edit", {"title": "A hard week", "body": f"Edit {i}."}).status_code
                 for i in range(31)]
     assert statuses == [302] * 30 + [429]  # 30 an hour, as for new posts
+
+
+def a_file(content: bytes = b"tidepool") -> tuple:
+    return io.BytesIO(content), "a.txt"
+
+
+#: Forms that take no files (none here does), each with a file sent as one of its own fields and as another part.
+FILE_PARTS = [
+    ("/login", {"username": a_file, "password": "x"}),
+    ("/register", {"username": a_file, "password": "long enough pw", "confirm": "long enough pw"}),
+    ("/forgot-password", {"username": "river_stone", "code": a_file}),
+    ("/posts/new", {"title": a_file, "body": "Some days."}),
+    ("/posts/new", {"title": "A hard week", "body": "Some days.", "photo": a_file}),
+    ("/settings", {"bio": a_file}),
+]
+
+
+@pytest.mark.parametrize(("path", "form"), FILE_PARTS)
+def test_a_file_sent_to_a_form_is_a_bad_request(signed_in, visitor, path, form):
+    sender = visitor if path in ("/login", "/register", "/forgot-password") else signed_in
+    data = {name: value() if callable(value) else value for name, value in form.items()}
+    response = sender.post(path, data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Something in that request didn" in response.get_data(as_text=True)
+
+
+def test_a_form_sent_as_multipart_without_files_still_works(signed_in):
+    response = signed_in.post("/posts/new", {"title": "A hard week", "body": "Some days."},
+                              content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_a_file_sent_to_the_api_is_a_json_bad_request(signed_in):
+    response = signed_in.client.post("/api/v1/posts", data={"title": "A hard week", "body": a_file()},
+                                     content_type="multipart/form-data", headers={"X-CSRFToken": signed_in.token})
+    assert response.status_code == 400
+    assert "no files" in response.get_json()["error"]["message"]
