@@ -67,8 +67,10 @@ def _json_body():
 def refuse_unstorable_input() -> None:
     """Before every request: no NUL or lone surrogate anywhere, no files, and JSON bodies shaped like a form."""
     texts: list[str] = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method in ("POST", "PUT", "PATCH"):
-        if request.is_json:
+    # A body sent where no route takes it is never read: the 404 or 405 says what is wrong, not its shape.
+    if request.method in ("POST", "PUT", "PATCH") and request.routing_exception is None:
+        # An empty body is no body, whatever its Content-Type claims (a PUT to a heart carries none).
+        if request.is_json and request.get_data(cache=True):
             payload = _json_body()
             # Forms read JSON as their fields (Flask-WTF), so it must look like one: names to text. The JSON API
             # (/api/v1) checks each field's type itself against its OpenAPI document, so it takes any object.

@@ -85,8 +85,8 @@ class ApiClient:
             headers["X-CSRFToken"] = self.visitor.token
         return headers
 
-    def call(self, method: str, url: str, json=None, headers: dict | None = None, check: bool = True):
-        response = self.visitor.client.open(PREFIX + url, method=method, json=json,
+    def call(self, method: str, url: str, json=None, headers: dict | None = None, check: bool = True, data=None):
+        response = self.visitor.client.open(PREFIX + url, method=method, json=json, data=data,
                                             headers={**self.headers(method), **(headers or {})})
         if check:
             check_against_document(self.app, method, PREFIX + url, response)

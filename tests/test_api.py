@@ -325,6 +325,32 @@ def test_a_body_that_isnt_a_json_object_is_a_400(caller):
     assert response.status_code == 400 and response.get_json()["error"]["fields"] == {}
 
 
+JSON_HEADER = {"Content-Type": "application/json"}
+
+
+def test_an_empty_body_said_to_be_json_is_no_body(caller, world):
+    client = caller("write_token")
+    hearted = client.put(f"/posts/{world['others'].id}/heart", headers=JSON_HEADER)
+    assert hearted.status_code == 200 and hearted.get_json()["hearted"] is True
+    assert client.post("/notifications/read", headers=JSON_HEADER).get_json() == {"marked": 1, "unread": 0}
+
+
+@pytest.mark.parametrize("body", ["", "[1, 2]", '{"title": "Edited"}'])
+def test_a_method_a_route_does_not_take_is_a_405_whatever_the_body(caller, world, body):
+    response = caller("write_token").call("PATCH", f"/posts/{world['own'].id}", headers=JSON_HEADER,
+                                          check=False, data=body)
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("body", [{"before": "abc"}, {"up_to": 1, "all": True}])
+def test_marking_read_refuses_fields_it_does_not_take(caller, world, body):
+    client = caller("write_token")
+    response = client.post("/notifications/read", json=body)
+    unknown = sorted(set(body) - {"up_to"})
+    assert response.status_code == 422 and sorted(response.get_json()["error"]["fields"]) == unknown
+    assert client.get("/notifications").get_json()["unread"] == 1  # nothing was marked
+
+
 def test_a_bug_is_a_json_500_that_shows_nothing_of_it(database_url, caplog):
     app = another_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
 

@@ -233,3 +233,10 @@ def test_a_file_sent_to_the_api_is_a_json_bad_request(signed_in):
                                      content_type="multipart/form-data", headers={"X-CSRFToken": signed_in.token})
     assert response.status_code == 400
     assert "no files" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("url", ["/posts/new", "/posts/{post}/replies", "/settings", "/api/crisis/check"])
+def test_an_empty_body_said_to_be_json_is_refused_as_no_body_not_a_500(signed_in, post_id, url):
+    response = signed_in.client.post(url.format(post=post_id), data="", content_type="application/json",
+                                     headers={"X-CSRFToken": signed_in.token})
+    assert response.status_code in (400, 422), response.status_code

@@ -47,6 +47,16 @@ def _payload(*, may_be_empty: bool = False) -> dict:
     return payload
 
 
+def _only_fields(payload: dict, names: tuple[str, ...]) -> dict:
+    """The payload, when it holds no field but these (the document says so: additionalProperties false); a
+    field this route doesn't take is a 422 naming it, rather than silently ignored."""
+    unknown = sorted(name for name in payload if name not in names)
+    if unknown:
+        taken = ", ".join(names)
+        raise InvalidInput({name: [f"This isn't a field this takes (it takes {taken})."] for name in unknown})
+    return payload
+
+
 def _text_fields(payload: dict, names: tuple[str, ...]) -> MultiDict:
     """The named fields as a form would carry them; a field that isn't text is a 422 naming it."""
     wrong = {name: ["Send this as text."] for name in names
@@ -195,7 +205,7 @@ def _flag(content: Post | Reply):
 @member_required(writes=True)
 def mark_notifications_read():
     """Mark notifications read, up to `up_to` (the newest id the client showed) or all of them."""
-    up_to = _payload(may_be_empty=True).get("up_to")
+    up_to = _only_fields(_payload(may_be_empty=True), ("up_to",)).get("up_to")
     if up_to is not None and (type(up_to) is not int or not 1 <= up_to <= MAX_ID):
         raise InvalidInput({"up_to": ["Send the id of the newest notification you showed, as a number."]})
     marked = mark_read(current_user, up_to)
