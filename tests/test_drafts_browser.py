@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import sign_in
-from tests.helpers import make_post
+from tests.helpers import PASSWORD, make_post
 
 pytestmark = pytest.mark.browser
 OFFER = "We kept what you were writing"
@@ -59,6 +59,30 @@ def test_signing_out_forgets_the_drafts_kept_in_this_browser(app, live_server, b
     assert len(page.evaluate(KEPT_DRAFTS)) == 1
     page.get_by_role("button", name="Sign out").click()  # the one showing: the header's or its menu's
     page.wait_for_load_state()
+    assert page.evaluate(KEPT_DRAFTS) == []
+
+
+def sign_out_everywhere(page, live_server):
+    page.goto(f"{live_server}/settings")
+    page.get_by_role("button", name="Sign out of every device").click()
+
+
+def delete_the_account(page, live_server):
+    page.goto(f"{live_server}/settings/delete")
+    page.locator("input[name=keep]").first.check()
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+
+
+@pytest.mark.parametrize("leave", [sign_out_everywhere, delete_the_account])
+def test_every_way_of_signing_out_forgets_the_drafts(app, live_server, browser, member, leave):
+    page = browser.new_page()
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server}/posts/new")
+    page.fill("#body", "Something I'm not ready to post.")
+    assert len(page.evaluate(KEPT_DRAFTS)) == 1
+    leave(page, live_server)
+    page.wait_for_url(re.compile(r"/(login)?$"))  # signed out: at sign-in, or the latest posts
     assert page.evaluate(KEPT_DRAFTS) == []
 
 

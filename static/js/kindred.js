@@ -252,7 +252,9 @@
     if (!store) { return; }
     letGoOfSentDrafts(store);
     document.querySelectorAll("form[data-draft]").forEach(function (form) { enhanceDraft(form, store); });
-    document.querySelectorAll("form[action$='/logout']").forEach(function (form) {
+    // Every form that signs out (here, everywhere, or by deleting the account) carries data-forgets-drafts:
+    // a shared computer must not keep one member's words for the next person at it.
+    document.querySelectorAll("form[data-forgets-drafts]").forEach(function (form) {
       form.addEventListener("submit", function () {
         forEachDraft(store, function (name) { store.removeItem(name); });
       });
