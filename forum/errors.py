@@ -30,6 +30,10 @@ MESSAGES = {
           "It's not you, and it should pass soon: please try again in a moment. If you need someone now, "
           "the help page works and lists people you can call or text."),
 }
+#: A 404 met by a form the member wrote: what they answered or edited went away while they wrote.
+GONE_WHILE_WRITING = ("That isn't here any more",
+                      "What you were answering or changing was deleted or taken down while you were writing, "
+                      "so nothing was sent.")
 CSRF_MESSAGE = ("This page was open for a long time",
                 "For your safety we need a fresh copy of it. Go back, reload the page and try again.")
 
@@ -51,6 +55,8 @@ def error_response(code: int, title: str, detail: str, fields: dict[str, list[st
     if wants_json():
         return jsonify(error={"code": code, "title": title, "message": detail, "fields": fields or {}}), code
     kept = kept_words(code, page_expired)
+    if kept and code == 404:
+        title, detail = GONE_WHILE_WRITING
     return render_template("errors/error.html", code=code, title=title, detail=detail, kept=kept), code
 
 

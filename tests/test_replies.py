@@ -48,7 +48,8 @@ def test_answering_a_reply_of_another_post_is_refused(signed_in_other, member):
     elsewhere = make_post(member, title="two")
     stray = make_reply(member, elsewhere)
     response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": "hi", "parent_id": str(stray.id)})
-    assert response.status_code == 404
+    assert response.status_code == 409 and 'name="parent_id"' not in response.get_data(as_text=True)
+    assert db.session.scalars(select(Reply).where(Reply.post_id == post.id)).all() == []
 
 
 @pytest.mark.parametrize("body,message", [("", "Write a few words"), ("y" * 10_001, "Replies can be up to 10,000")])

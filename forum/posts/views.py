@@ -43,6 +43,10 @@ from forum.web_helpers import form_status, get_post, get_reply, show_refusal, vi
 
 bp = Blueprint("posts", __name__)
 
+#: Said beside a reply whose parent went away while it was written (the words stay, to answer the post).
+PARENT_GONE = ("The reply you were answering isn't here any more: it may have been deleted or hidden while you "
+               "wrote. Your words are still here, and you can send them as a reply to the post.")
+
 #: Where the author's help panel sits on a post's page: words that signalled crisis or distress land there.
 HELP_ANCHOR = "help-for-you"
 
@@ -195,7 +199,14 @@ def reply(post_id: int):
     post = get_post(post_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        parent = _parent_reply(post, form.parent_id.data)
+        parent_id = parse_id(form.parent_id.data)
+        parent = _parent_reply(post, parent_id)
+        if parent_id is not None and parent is None:
+            # Its author deleted it, or a moderator hid it, while the member wrote: their words stay in the box,
+            # ready to answer the post itself.
+            form.parent_id.data = ""
+            form.body.errors = [*form.body.errors, PARENT_GONE]
+            return _render_post_page(post, form, status=409)
         # The page the new reply will be on, found before it is written: the write then holds SQLite briefly.
         after = cursor_for_new_reply(post, current_user, parent, current_app.config["REPLIES_PER_PAGE"])
         made: list[Reply] = []
@@ -226,12 +237,10 @@ def _new_reply_landing(reply_: Reply, known_page: Sequence[str | None]) -> Landi
     return Landing(_reply_url(reply_, to_help=True, known_page=known_page), [said])
 
 
-def _parent_reply(post: Post, raw_parent_id: str | None) -> Reply | None:
-    parent_id = parse_id(raw_parent_id)
-    if parent_id is None:
-        return None
-    # Hidden from this member, never here, or on another post: the same 404, so a hidden reply can't be probed.
-    return visible_reply(post, current_user, parent_id) or abort(404)
+def _parent_reply(post: Post, parent_id: int | None) -> Reply | None:
+    """The reply being answered, or None: none named, or none this member can see on this post (deleted, hidden
+    from them, never here, or on another post, all answered alike, so a hidden reply can't be probed)."""
+    return visible_reply(post, current_user, parent_id) if parent_id is not None else None
 
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
