@@ -27,8 +27,8 @@ _TYPED = {"title": "Title", "body": "What you wrote", "tags": "Hashtags", "conte
           "warning_text": "Content warning", "bio": "About you", "reason": "Reason", "note": "Note",
           "username": "Username", "display_name": "Display name", "word": "Word", "name": "Name"}
 #: Errors after which the words are shown: the ones a member's form can meet through no fault of its words,
-#: what it answered gone (deleted, hidden or taken from them) while they wrote among them.
-_SHOWN_AFTER = frozenset({400, 403, 404, 409, 429, 500, 503})
+#: what it answered gone (deleted, hidden or taken from them) or their sign-in ended while they wrote among them.
+_SHOWN_AFTER = frozenset({400, 401, 403, 404, 409, 429, 500, 503})
 #: Errors after which the same form, sent again, can go through (400 only when its page had expired).
 _RESENDABLE_AFTER = frozenset({429, 500, 503})
 #: Enough for any form here; a body bigger than this never got past MAX_CONTENT_LENGTH anyway.

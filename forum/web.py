@@ -4,10 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from forum import card_cache, page_cache
 from forum.extensions import db, login_manager
@@ -95,13 +98,49 @@ def _sign_in_first():
     """Scripts get a JSON 401; people are sent to sign in and brought back afterwards. A member the database
     couldn't load is signed in still: they are asked to try again (503), not to sign in."""
     from forum.errors import database_unavailable_response, error_response, wants_json
+    from forum.kept_words import kept_words
 
     if g.get("member_unreachable"):
         return database_unavailable_response()
     if wants_json():
         return error_response(401, "Please sign in", "Sign in to do that.")
     flash(login_manager.login_message, login_manager.login_message_category)
-    return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+    if request.method in ("GET", "HEAD"):
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+    # A form sent after the sign-in ended (signed out in another tab, or on every device). Signing in leads back
+    # to the page it was on, never to where it was sent: that address takes only POST, and would answer 405.
+    back_to = _page_the_form_was_on()
+    kept = kept_words(401)
+    if kept is None:  # nothing typed (a heart, a follow): sign in, and be back on the page
+        return redirect(url_for(login_manager.login_view, next=back_to))
+    from forum.auth.views import sign_in_to_send
+
+    return sign_in_to_send(back_to, kept)
+
+
+def _page_the_form_was_on() -> str:
+    """The page a form was sent from, to come back to after signing in: the Referer when it is one of our pages
+    (the pages send it to us: Referrer-Policy same-origin), else the nearest page above the form's address
+    (/posts/2/replies: /posts/2), else the latest posts."""
+    if request.referrer:
+        parts = urlsplit(request.referrer)
+        if parts.scheme in ("http", "https") and parts.netloc == request.host and _is_a_page(parts.path):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    path = request.path.rstrip("/")
+    while "/" in path:
+        path = path.rsplit("/", 1)[0]
+        if path and _is_a_page(path):
+            return path
+    return url_for("feed.latest")
+
+
+def _is_a_page(path: str) -> bool:
+    """Whether this path of ours opens with GET (a page), not only takes a form's POST."""
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+    except (HTTPException, RoutingException):  # not found, POST only, or a redirect to another address
+        return False
+    return True
 
 
 def _reader_opens_warnings() -> bool:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.auth.forms import LoginForm, RegisterForm
 from forum.extensions import db, limiter
 from forum.forms import form_checks_csrf
+from forum.kept_words import KeptWords
 from forum.models.user import USERNAME_MAX, username_key
 from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
@@ -82,6 +83,20 @@ def login():
             flash(f"Welcome back, {member.username}.", "success")
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
+
+
+def sign_in_to_send(back_to: str, kept: KeptWords):
+    """The sign-in page, as the answer to a form whose sender's sign-in ended before it arrived: it shows the
+    words the form carried, to copy before signing in, and signing in leads back to `back_to`, the form's page.
+
+    Nothing was sent. The words can't ride through signing in: the session starts afresh then, and a cookie
+    holds far less than a reply.
+    """
+    form = LoginForm(formdata=None)  # the form sent was another page's: none of it is a sign-in
+    form.next.data = back_to
+    response = make_response(render_template("auth/login.html", form=form, kept=kept), 401)
+    response.headers["Cache-Control"] = "no-store"  # a member's words, on a page a visitor is shown
+    return response
 
 
 @bp.post("/logout")
