@@ -90,9 +90,11 @@ def act(item_id: int):
                              reason=form.reason.data or "", warning_text=form.warning_text.data or "",
                              message_key=form.message_key.data or "", suspend_days=form.suspend_days.data or 0)
     except AlreadyHandled as error:
+        # The item as it is now, with what this moderator typed still in its box: sending it again, on the
+        # version now shown, is their informed choice.
         db.session.rollback()
         flash(error.message, "info")
-        return redirect(url_for("moderation.item", item_id=item_id))
+        return item(item_id, form=form, status=409)
     except DomainError as error:
         show_refusal(form, error, "reason")
         return item(item_id, form=form, status=422)
