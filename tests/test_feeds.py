@@ -1,4 +1,6 @@
 """The front page, needs-a-reply, tag pages, profiles: ordering, pagination, and no N+1 queries."""
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -208,3 +210,18 @@ def test_page_queries_do_not_grow_with_rows(app, client, member, path):
     fill(20)
     many = queries(path.format(first=posts[0].id))
     assert many == few
+
+
+@pytest.mark.parametrize("path,signed_in_as,heading", [
+    ("/", None, "You don't have to carry it alone."),
+    ("/needs-reply", None, "Posts that need a reply"),
+    ("/", "river_stone", "Latest posts"),
+])
+def test_each_feed_page_has_one_main_heading(app, client, member, path, signed_in_as, heading):
+    """Screen readers list a page by its headings: one <h1> names the page, the hidden feed heading sits under
+    the visitors' welcome when there is one."""
+    visitor = Visitor(client)
+    if signed_in_as:
+        visitor.sign_in(signed_in_as)
+    page = visitor.get(path).get_data(as_text=True)
+    assert [html.unescape(found) for found in re.findall(r"<h1[^>]*>(.*?)</h1>", page)] == [heading]
