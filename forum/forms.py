@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
 
 from forum.extensions import csrf
 from forum.models import FLAG_REASON_LABELS, FlagReason
@@ -17,6 +18,8 @@ from forum.models.user import USERNAME_PATTERN
 from forum.passwords import password_problem
 from forum.services.accounts import USERNAME_MESSAGE
 from forum.services.flags import NOTE_MAX
+from forum.services.text import TITLE_NEEDED, WORDS_NEEDED
+from forum.typed_text import has_visible_text, markdown_shows_text, nothing_if_invisible
 
 # `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
 USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
@@ -24,6 +27,21 @@ USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAG
 
 def strip_whitespace(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+class VisibleRequired(DataRequired):
+    """Required text that must show something: DataRequired only strips spaces, so a title of zero-width spaces
+    or a reply of a Hangul filler got through, blank on the page (forum.typed_text)."""
+
+    def __init__(self, message: str, shows_something: Callable[[str], bool] = has_visible_text):
+        super().__init__(message)
+        self.shows_something = shows_something
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and self.shows_something(field.data):
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message)
 
 
 def hard_to_guess(form, field) -> None:
@@ -53,7 +71,8 @@ CONTENT_WARNINGS = ["suicide", "self-harm", "abuse", "eating disorders", "substa
 
 class ContentWarningMixin:
     content_warning = StringField(
-        "Content warning (optional)", validators=[Optional(), Length(max=100, message="Keep it short, please.")],
+        "Content warning (optional)", filters=[nothing_if_invisible],
+        validators=[Optional(), Length(max=100, message="Keep it short, please.")],
         description="If what you wrote could be hard for someone to read, name it here and it stays folded until "
                     "a reader opens it: e.g. " + ", ".join(CONTENT_WARNINGS) + ", or your own words.")
 
@@ -80,22 +99,23 @@ class SubmittedOnceMixin:
 
 class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
     title = StringField("Title", validators=[
-        DataRequired("Give your post a title, even a few words."),
+        VisibleRequired(TITLE_NEEDED),
         Length(max=TITLE_MAX, message=f"Titles can be up to {TITLE_MAX} characters; please shorten it a little."),
     ])
     body = TextAreaField("What's on your mind?", validators=[
-        DataRequired("Write a few words, however short."),
+        VisibleRequired(WORDS_NEEDED, markdown_shows_text),
         Length(max=POST_BODY_MAX, message=f"Posts can be up to {POST_BODY_MAX:,} characters. "
                                           "Your text is all still here; you could split it into two posts."),
     ])
-    tags = StringField("Hashtags (optional)", validators=[Optional(), Length(max=1000)],
+    tags = StringField("Hashtags (optional)", filters=[nothing_if_invisible],
+                       validators=[Optional(), Length(max=1000)],
                        description="Separate with spaces or commas; the # is optional. "
                                    "Hashtags in your text count too.")
 
 
 class ReplyForm(SubmittedOnceMixin, FlaskForm):
     body = TextAreaField("Your reply", validators=[
-        DataRequired("Write a few words, however short."),
+        VisibleRequired(WORDS_NEEDED, markdown_shows_text),
         Length(max=REPLY_BODY_MAX, message=f"Replies can be up to {REPLY_BODY_MAX:,} characters. "
                                            "Your text is all still here."),
     ])
@@ -136,7 +156,7 @@ class FlagForm(FlaskForm):
     reason = RadioField("What worries you about it?",
                         choices=[SelectChoice(reason.value, FLAG_REASON_LABELS[reason]) for reason in FlagReason],
                         invalid_choice_message="Choose the reason closest to what you saw.")
-    note = TextAreaField("Anything the moderators should know? (optional)", validators=[
+    note = TextAreaField("Anything the moderators should know? (optional)", filters=[nothing_if_invisible], validators=[
         Optional(),
         Length(max=NOTE_MAX, message=f"Notes can be up to {NOTE_MAX} characters; please shorten it a little."),
     ], description="Needed if you chose “Something else”. Only the moderators will read it.")

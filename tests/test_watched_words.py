@@ -300,6 +300,7 @@ def test_moderators_add_and_delete_watched_words_with_an_audit_trail(mod_visitor
 
 @pytest.mark.parametrize("fields,error", [
     ({"phrase": "", "action": FLAG}, "Please enter a word or phrase"),
+    ({"phrase": "\u200b\u2060", "action": FLAG}, "Please enter a word or phrase"),  # nothing anyone could see
     ({"phrase": "x" * 201, "action": FLAG}, "at most 200 characters"),
     ({"phrase": "PILLS", "action": HOLD}, "“pills” is already on the list"),
     ({"phrase": "spam link", "action": BLOCK, "message": ""}, "Please say what the member should change"),

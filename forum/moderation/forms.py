@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from forum.services.moderation.messages import SUPPORT_MESSAGES
+from forum.typed_text import nothing_if_invisible
 
 
 class ActionForm(FlaskForm):
@@ -11,8 +12,10 @@ class ActionForm(FlaskForm):
 
     action = HiddenField()
     version = HiddenField()
-    reason = TextAreaField("Reason (the author will see it)", validators=[Optional(), Length(max=1000)])
-    warning_text = StringField("Content warning", validators=[Optional(), Length(max=100)])
+    reason = TextAreaField("Reason (the author will see it)", filters=[nothing_if_invisible],
+                           validators=[Optional(), Length(max=1000)])
+    warning_text = StringField("Content warning", filters=[nothing_if_invisible],
+                               validators=[Optional(), Length(max=100)])
     message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in SUPPORT_MESSAGES.items()],
                               validators=[Optional()])
     suspend_days = IntegerField("Days", validators=[Optional(), NumberRange(min=1, max=365)], default=3)

@@ -4,12 +4,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.forms import VisibleRequired
 from forum.services.watched import ACTION_LABELS, MESSAGE_MAX, PHRASE_MAX
 
 
 class WatchedWordForm(FlaskForm):
     phrase = StringField("Word or phrase", validators=[
-        DataRequired("Please enter a word or phrase to watch for."),
+        VisibleRequired("Please enter a word or phrase to watch for."),
         Length(max=PHRASE_MAX, message=f"A watched phrase can be at most {PHRASE_MAX} characters."),
     ], description="Matched whole-word, in any case; the words of a phrase match across any spacing.")
     action = SelectField("When someone writes it", choices=[SelectChoice(value, label)

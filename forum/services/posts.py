@@ -20,7 +20,7 @@ from forum.services.tags import (
     note_spellings,
     tag_counts_changed,
 )
-from forum.services.text import excerpt, render_body
+from forum.services.text import ensure_something_shows, excerpt, render_body
 from forum.services.watched import apply_watched_words, refuse_blocked_words, watched_warnings
 
 
@@ -40,6 +40,7 @@ def _apply_text(post: Post, names: list[str], title: str, body: str, visible: bo
 def create_post(author: User, title: str, body: str, tags_field: str = "", content_warning: str = "",
                 submission_key: str | None = None) -> Post:
     ensure_can_participate(author)
+    ensure_something_shows(body, title)
     names = collect_hashtags(title, body, tags_field)  # refuse bad input before touching the session
     refuse_blocked_words(title, body)
     now = utcnow()
@@ -56,6 +57,7 @@ def create_post(author: User, title: str, body: str, tags_field: str = "", conte
 
 def edit_post(post: Post, title: str, body: str, tags_field: str = "", content_warning: str | None = None) -> Post:
     ensure_can_participate(post.author)
+    ensure_something_shows(body, title)
     names = collect_hashtags(title, body, tags_field)
     refuse_blocked_words(title, body)
     visible = locked_status(post) == PostStatus.VISIBLE.value

@@ -14,7 +14,7 @@ from forum.services.erasure import empty_placeholder_reply, forget_review_notes
 from forum.services.notifications.sending import notify_mentions, reply_delivery
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
-from forum.services.text import render_body
+from forum.services.text import ensure_something_shows, render_body
 from forum.services.visibility import can_view_reply, public_replies
 from forum.services.watched import apply_watched_words, refuse_blocked_words
 
@@ -27,6 +27,7 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None,
         raise NotAllowed("This post isn't open for replies right now.")
     if post.replies_locked:
         raise NotAllowed("A moderator has closed this post to new replies. You can still send a heart.")
+    ensure_something_shows(body)
     refuse_blocked_words(body)
     if parent is not None:
         if parent.post_id != post.id:
@@ -67,6 +68,7 @@ def edit_reply(reply: Reply, body: str) -> Reply:
     if reply.is_deleted:
         raise NotAllowed("A deleted reply can't be edited.")
     ensure_can_participate(reply.author)
+    ensure_something_shows(body)
     refuse_blocked_words(body)
     keep_revision(reply)
     reply.body = body
