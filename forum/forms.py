@@ -19,7 +19,7 @@ from forum.passwords import password_problem
 from forum.services.accounts import USERNAME_MESSAGE
 from forum.services.flags import NOTE_MAX
 from forum.services.text import TITLE_NEEDED, WORDS_NEEDED
-from forum.typed_text import has_visible_text, markdown_shows_text, nothing_if_invisible
+from forum.typed_text import has_visible_text, markdown_shows_text, normalise_newlines, nothing_if_invisible
 
 # `\Z`, not `$`: `$` also matches before a final newline, and `admin\n` looked exactly like `admin`.
 USERNAME_RULE = Regexp(USERNAME_PATTERN.pattern + r"\Z", message=USERNAME_MESSAGE)
@@ -102,7 +102,7 @@ class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
         VisibleRequired(TITLE_NEEDED),
         Length(max=TITLE_MAX, message=f"Titles can be up to {TITLE_MAX} characters; please shorten it a little."),
     ])
-    body = TextAreaField("What's on your mind?", validators=[
+    body = TextAreaField("What's on your mind?", filters=[normalise_newlines], validators=[
         VisibleRequired(WORDS_NEEDED, markdown_shows_text),
         Length(max=POST_BODY_MAX, message=f"Posts can be up to {POST_BODY_MAX:,} characters. "
                                           "Your text is all still here; you could split it into two posts."),
@@ -114,7 +114,7 @@ class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
 
 
 class ReplyForm(SubmittedOnceMixin, FlaskForm):
-    body = TextAreaField("Your reply", validators=[
+    body = TextAreaField("Your reply", filters=[normalise_newlines], validators=[
         VisibleRequired(WORDS_NEEDED, markdown_shows_text),
         Length(max=REPLY_BODY_MAX, message=f"Replies can be up to {REPLY_BODY_MAX:,} characters. "
                                            "Your text is all still here."),
@@ -156,7 +156,8 @@ class FlagForm(FlaskForm):
     reason = RadioField("What worries you about it?",
                         choices=[SelectChoice(reason.value, FLAG_REASON_LABELS[reason]) for reason in FlagReason],
                         invalid_choice_message="Choose the reason closest to what you saw.")
-    note = TextAreaField("Anything the moderators should know? (optional)", filters=[nothing_if_invisible], validators=[
+    note = TextAreaField("Anything the moderators should know? (optional)",
+                         filters=[normalise_newlines, nothing_if_invisible], validators=[
         Optional(),
         Length(max=NOTE_MAX, message=f"Notes can be up to {NOTE_MAX} characters; please shorten it a little."),
     ], description="Needed if you chose “Something else”. Only the moderators will read it.")

@@ -1,4 +1,4 @@
-"""Facts about what a member typed, before it is kept: is anything visible in it at all?
+"""What a member typed, before it is kept: is anything visible in it at all, and its line breaks made one kind.
 
 Pure: no Flask. A title of two zero-width spaces, or a reply of one Hangul filler, passes a `str.strip()` check
 but shows as nothing: an unclickable link in the feeds, or a blank reply that takes a post off "Needs a reply"
@@ -6,6 +6,7 @@ and leaves its author unanswered. Whether a text shows anything is decided here,
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from forum.rendering import markdown_to_text
@@ -21,6 +22,9 @@ BLANK_LOOKING = frozenset({
     0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), 0x2800, 0x3164,
     *range(0xFE00, 0xFE10), 0xFFA0, 0x1D159, *range(0xE0100, 0xE01F0),
 })
+
+#: A line break as browsers send it (CRLF), or as old Macs wrote it (a lone CR).
+_LINE_BREAK = re.compile(r"\r\n?")
 
 
 def is_unseen(char: str) -> bool:
@@ -49,3 +53,13 @@ def nothing_if_invisible(text: str | None) -> str | None:
     if isinstance(text, str) and not has_visible_text(text):
         return ""
     return text
+
+
+def normalise_newlines(text: str | None) -> str | None:
+    """Every line break as one "\\n", the way it is stored.
+
+    A textarea's maxlength counts a line break as one character, but the browser sends it as two (CRLF): a
+    20,000-character post with 200 lines arrived as 20,200 and was refused as too long. Lengths are checked,
+    and text kept, after this.
+    """
+    return _LINE_BREAK.sub("\n", text) if isinstance(text, str) else text

@@ -12,6 +12,7 @@ from forum.services.posts import create_post, edit_post
 from forum.services.replies import add_reply, edit_reply
 from tests.api_support import ApiClient
 from tests.helpers import make_post, make_reply
+from tests.test_moderation import act, queued_post
 
 TITLE_NEEDED = "Give your post a title"
 WORDS_NEEDED = "Write a few words"
@@ -120,3 +121,11 @@ def test_a_flag_note_that_shows_nothing_is_no_note(signed_in_other, member):
     assert response.status_code == 422
     assert "tell the moderators in a few words" in response.get_data(as_text=True)
     assert count(Flag) == 0
+
+
+def test_a_moderators_reason_that_shows_nothing_is_no_reason(mod_visitor, member):
+    post, item = queued_post(member)
+    response = act(mod_visitor, item, "hide", reason="\u200b\u3164")
+    assert response.status_code == 422 and "Please give a reason" in response.get_data(as_text=True)
+    db.session.refresh(post)
+    assert post.status == "visible"

@@ -14,6 +14,7 @@ from forum.typed_text import (
     has_visible_text,
     is_unseen,
     markdown_shows_text,
+    normalise_newlines,
     nothing_if_invisible,
 )
 
@@ -91,3 +92,19 @@ def test_a_post_length_of_invisible_characters_is_checked_in_linear_time():
     started = time.perf_counter()
     assert not markdown_shows_text(worst)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("sent,kept", [
+    ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\nb", "a\nb"), ("a\r\r\nb", "a\n\nb"), ("a\n\rb", "a\n\nb"),
+    ("\r\n\r\n", "\n\n"), ("", ""), (None, None),
+])
+def test_every_line_break_is_kept_as_one_newline(sent, kept):
+    assert normalise_newlines(sent) == kept
+
+
+@given(st.text(alphabet=st.sampled_from("ab \r\n\u2028"), max_size=60))
+def test_newlines_change_only_how_lines_end_never_the_lines(text):
+    kept = normalise_newlines(text)
+    assert "\r" not in kept and normalise_newlines(kept) == kept
+    assert kept.split("\n") == text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert len(kept) == len(text) - text.count("\r\n")  # what a browser's maxlength counted

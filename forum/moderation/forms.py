@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from forum.services.moderation.messages import SUPPORT_MESSAGES
-from forum.typed_text import nothing_if_invisible
+from forum.typed_text import normalise_newlines, nothing_if_invisible
 
 
 class ActionForm(FlaskForm):
@@ -12,7 +12,7 @@ class ActionForm(FlaskForm):
 
     action = HiddenField()
     version = HiddenField()
-    reason = TextAreaField("Reason (the author will see it)", filters=[nothing_if_invisible],
+    reason = TextAreaField("Reason (the author will see it)", filters=[normalise_newlines, nothing_if_invisible],
                            validators=[Optional(), Length(max=1000)])
     warning_text = StringField("Content warning", filters=[nothing_if_invisible],
                                validators=[Optional(), Length(max=100)])

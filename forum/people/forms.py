@@ -3,13 +3,13 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum.typed_text import nothing_if_invisible
+from forum.typed_text import normalise_newlines, nothing_if_invisible
 
 
 class SettingsForm(FlaskForm):
     country = SelectField("Where are you?", validators=[Optional()],
                           description="We show the crisis lines for this country first. It is never shown to anyone.")
-    bio = TextAreaField("About you (optional)", filters=[nothing_if_invisible],
+    bio = TextAreaField("About you (optional)", filters=[normalise_newlines, nothing_if_invisible],
                         validators=[Optional(), Length(max=500, message="Up to 500 characters, please.")],
                         description="A line or two other members see on your profile. "
                                     "No need for anything identifying.")

@@ -7,6 +7,7 @@ from forum.extensions import db
 from forum.models import MemberNotice, Post, Priority, ReasonKind, Reply, User, utcnow
 from forum.services import DomainError
 from forum.services.moderation.queue import add_reason
+from forum.typed_text import normalise_newlines
 
 #: Notices about content a member may ask a second moderator to look at again.
 REVIEWABLE = {"hidden", "removed"}
@@ -48,6 +49,6 @@ def request_second_review(member: User, notice: MemberNotice, note: str) -> None
     if content is None:
         raise DomainError("That post or reply no longer exists.")
     notice.review_requested_at = utcnow()
-    notice.review_note = note.strip()[:1000]
+    notice.review_note = normalise_newlines(note).strip()[:1000]  # the page's maxlength counts a line break once
     add_reason(content, ReasonKind.REVIEW_REQUEST.value, {"note": notice.review_note, "by": member.username,
                                                           "notice_id": notice.id}, Priority.ROUTINE)
