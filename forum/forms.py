@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
 
 from forum.extensions import csrf
+from forum.hashtags import tags_field_problem
 from forum.models import FLAG_REASON_LABELS, FlagReason
 from forum.models.post import POST_BODY_MAX, REPLY_BODY_MAX, TITLE_MAX
 from forum.models.user import USERNAME_PATTERN
@@ -42,6 +43,14 @@ class VisibleRequired(DataRequired):
             return
         field.errors[:] = []
         raise StopValidation(self.message)
+
+
+def usable_hashtags(form, field) -> None:
+    """The tags field's entries must all be hashtags: said with the form's other messages, not only after
+    they are fixed (create_post asks again, as the last word)."""
+    problem = tags_field_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 def hard_to_guess(form, field) -> None:
@@ -108,7 +117,7 @@ class PostForm(ContentWarningMixin, SubmittedOnceMixin, FlaskForm):
                                           "Your text is all still here; you could split it into two posts."),
     ])
     tags = StringField("Hashtags (optional)", filters=[nothing_if_invisible],
-                       validators=[Optional(), Length(max=1000)],
+                       validators=[Optional(), Length(max=1000), usable_hashtags],
                        description="Separate with spaces or commas; the # is optional. "
                                    "Hashtags in your text count too.")
 

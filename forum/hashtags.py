@@ -176,3 +176,16 @@ def invalid_tags_in_field(text: str) -> list[str]:
     """Return the entries of the "tags" field that are not valid, as typed."""
     invalid = [e for e in _field_entries(text) if not is_valid_hashtag(e)]
     return list(dict.fromkeys(invalid))
+
+
+def tags_field_problem(text: str) -> str | None:
+    """What is wrong with the "tags" field, in words for its author, or None when every entry is a hashtag.
+
+    The composer shows it beside the field with the form's other messages; creating the post asks again.
+    """
+    invalid = invalid_tags_in_field(text)
+    if not invalid:
+        return None
+    shown = ", ".join(f"“{tag}”" for tag in invalid[:5])
+    return (f"These aren't hashtags we can use: {shown}. A hashtag starts with a letter, then letters, "
+            f"digits or _ ({MIN_TAG_LEN} to {MAX_TAG_LEN} characters).")

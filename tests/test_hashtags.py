@@ -19,6 +19,7 @@ from forum.hashtags import (
     iter_hashtag_spans,
     merge_hashtags,
     parse_tags_field,
+    tags_field_problem,
 )
 from forum.markup import extract_hashtags
 
@@ -183,6 +184,22 @@ def test_is_valid_hashtag(name: str, valid: bool) -> None:
 def test_tags_field(field: str, tags: list[str], invalid: list[str]) -> None:
     assert parse_tags_field(field) == tags
     assert invalid_tags_in_field(field) == invalid
+
+
+@pytest.mark.parametrize("field", ["", "hope, #Grief", " , ,, "])
+def test_a_tags_field_of_hashtags_has_no_problem(field: str) -> None:
+    assert tags_field_problem(field) is None
+
+
+def test_a_tags_field_problem_names_what_to_change_and_how() -> None:
+    problem = tags_field_problem("hope #1bad C# #1bad")
+    assert problem is not None and problem.startswith("These aren't hashtags we can use: “#1bad”, “C#”.")
+    assert "starts with a letter" in problem and "2 to 50 characters" in problem
+
+
+def test_a_tags_field_problem_shows_at_most_five_entries() -> None:
+    problem = tags_field_problem(" ".join(f"#{n}x" for n in range(9)))
+    assert problem is not None and "“#4x”" in problem and "“#5x”" not in problem
 
 
 def test_merge_hashtags_dedupes_across_sources() -> None:

@@ -6,10 +6,12 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Hashtag, Post, Priority, ReasonKind
+from forum.services import DomainError
 from forum.services.moderation.actions import take_action, undo_action
 from forum.services.moderation.queue import add_reason
 from forum.services.posts import create_post
 from forum.services.text import tag_path
+from tests.api_support import ApiClient
 from tests.helpers import make_post
 
 
@@ -41,6 +43,28 @@ def test_hashtag_identity_ignores_case_and_keeps_the_first_spelling(signed_in):
     write(signed_in, title="two", body="#DEPRESSION again and #depression")
     tag = db.session.scalars(select(Hashtag)).one()
     assert tag.name == "Depression" and tag.post_count == 2
+
+
+def test_a_bad_hashtag_is_named_with_the_other_problems_at_once(signed_in):
+    response = signed_in.post("/posts/new", {"title": "", "body": "", "tags": "#1bad"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give your post a title" in page and "Write a few words" in page
+    assert "These aren&#39;t hashtags we can use: “#1bad”" in page and 'value="#1bad"' in page
+    assert post_count() == 0
+
+
+def test_the_api_names_a_bad_hashtag_with_the_other_fields(app, member):
+    response = ApiClient(app, "write_token", member).post("/posts", json={"title": "", "body": "ok", "tags": "C#"})
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"title", "tags"} and "hashtags we can use: “C#”" in fields["tags"][0]
+
+
+def test_creating_a_post_still_refuses_a_bad_hashtag_whoever_calls_it(member):
+    with pytest.raises(DomainError, match="hashtags we can use") as refused:
+        create_post(member, "Title", "Words.", "#1bad")
+    assert refused.value.field == "tags"
 
 
 @pytest.mark.parametrize("field,value,message", [

@@ -15,9 +15,9 @@ from forum.extensions import db
 from forum.hashtags import (
     MAX_HASHTAGS_PER_POST,
     hashtag_key,
-    invalid_tags_in_field,
     merge_hashtags,
     parse_tags_field,
+    tags_field_problem,
 )
 from forum.markup import extract_hashtags
 from forum.models import Hashtag, HashtagSpelling, Post, Reply, User, post_hashtags
@@ -27,14 +27,9 @@ from forum.services.visibility import knows_tag, public_posts
 
 def collect_hashtags(title: str, body: str, tags_field: str = "") -> list[str]:
     """Return the post's hashtags (title, then body, then the tags field), or explain what is wrong."""
-    invalid = invalid_tags_in_field(tags_field or "")
-    if invalid:
-        shown = ", ".join(f"“{tag}”" for tag in invalid[:5])
-        raise DomainError(
-            f"These aren't hashtags we can use: {shown}. A hashtag starts with a letter, then letters, "
-            "digits or _ (2 to 50 characters).",
-            field="tags",
-        )
+    problem = tags_field_problem(tags_field or "")
+    if problem:
+        raise DomainError(problem, field="tags")
     names = merge_hashtags(extract_hashtags(title, limit=None), extract_hashtags(body, limit=None),
                            parse_tags_field(tags_field or ""), limit=None)
     if len(names) > MAX_HASHTAGS_PER_POST:
