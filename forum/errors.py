@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed
 
 from forum.kept_words import kept_words
+from forum.timewords import wait_in_words
 from forum.web_helpers import rollback_quietly
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ MESSAGES = {
     409: ("That's done already", "Nothing needed changing."),
     413: ("That was too much to send at once", "Please shorten it and try again."),
     422: ("Some of that needs another look", "Please check what you sent and try again."),
-    429: ("Let's slow down a little", "That was a lot of requests in a short time. Wait a minute and try again."),
+    429: ("Let's slow down a little", "That was a lot of requests in a short time. Please wait {wait} and try again."),
     500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
     503: ("We can't reach our records right now",
           "It's not you, and it should pass soon: please try again in a moment. If you need someone now, "
@@ -74,9 +75,12 @@ def _handle_http(error: HTTPException):
         detail = error.description  # the limit says in plain words what was paused (forum.limits)
     elif request.path.startswith("/api/") and code != 429 and _said_by_the_view(error):
         detail = error.description  # a script's author needs the exact reason; a person gets the plain words
+    retry_after = _seconds_until_the_limit_resets(error) if code == 429 else None
+    if retry_after is not None:
+        detail = detail.format(wait=wait_in_words(retry_after))  # the same reset time as Retry-After, in words
     response = make_response(*error_response(code, title, detail, getattr(error, "fields", None)))
-    if code == 429:
-        response.headers["Retry-After"] = str(_seconds_until_the_limit_resets(error))
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     elif code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -2,6 +2,7 @@
 minutes" and "about 3 hours", so a post's age, a queue item's wait and a usual wait never disagree."""
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 #: The units a length of time is told in, largest first (a month is 30 days, a year 365).
@@ -35,3 +36,21 @@ def for_how_long(span: timedelta) -> str:
 def about_how_long(span: timedelta) -> str:
     """Say an estimate, never more precise than a minute: "about 40 minutes", "about 3 hours"."""
     return f"about {how_long(span) or '1 minute'}"
+
+
+def wait_in_words(seconds: float) -> str:
+    """Say how long to wait before trying again: "less than a minute", "about 5 minutes", "about an hour".
+
+    Minutes are rounded up, never down: told "about 5 minutes" when 7 remain, a member tries too soon and is
+    turned away again. From three quarters of an hour on, the nearest whole hour is close enough (the site's
+    limits last an hour at most).
+    """
+    if seconds < 60:
+        return "less than a minute"
+    minutes = math.ceil(seconds / 60)
+    if minutes >= 45:
+        hours = max(1, round(seconds / 3600))
+        return "about an hour" if hours == 1 else f"about {hours} hours"
+    if minutes > 10:
+        minutes = math.ceil(minutes / 5) * 5
+    return "about a minute" if minutes == 1 else f"about {minutes} minutes"

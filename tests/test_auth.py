@@ -28,7 +28,7 @@ def test_password_is_stored_hashed(visitor):
 @pytest.mark.parametrize("taken", ["river_stone", "RIVER_STONE", "River_Stone"])
 def test_username_is_unique_regardless_of_case(visitor, member, taken):
     response = register(visitor, taken)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "That name is taken" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
@@ -43,7 +43,7 @@ def test_names_the_site_uses_are_kept(visitor, username):
 def test_bad_usernames_are_refused_with_a_message(visitor, username):
     response = register(visitor, username)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Use 3 to 30 letters" in page or "Choose a name" in page
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 

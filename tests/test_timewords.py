@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from forum.timewords import about_how_long, for_how_long, how_long, how_long_ago
+from forum.timewords import about_how_long, for_how_long, how_long, how_long_ago, wait_in_words
 from forum.web import timeago
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
@@ -56,3 +56,28 @@ def test_a_wait_an_estimate_and_an_age_say_the_same_length_of_time(span):
 def test_under_a_minute_is_said_plainly():
     assert (for_how_long(timedelta(seconds=20)), about_how_long(timedelta(seconds=20))) == \
         ("under a minute", "about 1 minute")
+
+
+@pytest.mark.parametrize("seconds,words", [
+    (1, "less than a minute"),
+    (59, "less than a minute"),
+    (60, "about a minute"),
+    (61, "about 2 minutes"),
+    (299, "about 5 minutes"),
+    (600, "about 10 minutes"),
+    (601, "about 15 minutes"),  # past ten minutes, the next five
+    (2580, "about 45 minutes"),
+    (2700, "about an hour"),
+    (3494, "about an hour"),  # the audit's case: it said "Wait a minute"
+    (3600, "about an hour"),
+    (7200, "about 2 hours"),
+])
+def test_a_wait_is_told_rounded_up_to_minutes_and_near_an_hour_in_hours(seconds, words):
+    assert wait_in_words(seconds) == words
+
+
+def test_a_wait_in_minutes_is_never_told_shorter_than_it_is():
+    for seconds in range(60, 44 * 60 + 1):  # from 45 minutes on it is told in hours
+        told = wait_in_words(seconds)
+        minutes = 1 if told == "about a minute" else int(told.split()[1])
+        assert minutes * 60 >= seconds, (seconds, told)

@@ -52,7 +52,7 @@ def test_old_links_redirect_to_the_new_name_for_90_days(signed_in, visitor, memb
 def test_a_past_name_is_kept_from_others_for_90_days(app, signed_in, member, visitor):
     rename(signed_in, "harbour_light")
     refused = register(visitor, "river_stone")
-    assert refused.status_code == 200 and "That name is taken" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "That name is taken" in refused.get_data(as_text=True)
     time_passes(91)
     assert register(visitor, "river_stone").status_code == 302
 

@@ -15,7 +15,7 @@ from forum.services import DomainError
 from forum.services.accounts import authenticate, register_member
 from forum.services.credentials import create_recovery_code
 from forum.sessions import sign_in_here, sign_out_here
-from forum.web_helpers import show_refusal
+from forum.web_helpers import form_status, show_refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -30,8 +30,19 @@ def safe_next(target: str | None) -> str:
     return url_for("feed.latest")
 
 
+def registered(response) -> bool:
+    return response.status_code < 400
+
+
+def registration_refused(response) -> bool:
+    return response.status_code >= 400
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+# New accounts from one address, counted only when one is made: looking for a free name ("That name is taken")
+# or a long enough password must not lock anyone out for an hour. Refusals have a generous cap of their own.
+@limiter.limit("10 per hour", methods=["POST"], deduct_when=registered)
+@limiter.limit("60 per hour", methods=["POST"], deduct_when=registration_refused)
 @form_checks_csrf
 def register():
     if current_user.is_authenticated:
@@ -50,7 +61,7 @@ def register():
             if code:  # shown in this answer only: nothing kept could show it again
                 return render_template("account/recovery_code_shown.html", code=code)
             return redirect(url_for("feed.latest"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form), form_status(form)
 
 
 def login_account_key() -> str:
