@@ -351,6 +351,28 @@ def test_marking_read_refuses_fields_it_does_not_take(caller, world, body):
     assert client.get("/notifications").get_json()["unread"] == 1  # nothing was marked
 
 
+@pytest.mark.parametrize("path,body,unknown", [
+    ("/posts", {"title": "A title", "body": "Some words.", "draft": True}, ["draft"]),
+    ("/posts/{others}/replies", {"body": "I hear you.", "bogus": "x"}, ["bogus"]),
+    ("/posts/{others}/replies", {"body": "I hear you.", "parentId": 1, "extra": 1}, ["extra", "parentId"]),
+    ("/posts/{others}/flags", {"reason": "spam", "extra": 1}, ["extra"]),
+    ("/replies/{reply}/flags", {"reason": "spam", "notes": "typo of note"}, ["notes"]),
+])
+def test_a_write_refuses_fields_it_does_not_take_and_makes_nothing(caller, world, path, body, unknown):
+    before = [db.session.scalar(select(func.count()).select_from(model)) for model in (Post, Reply, Flag)]
+    response = caller("write_token").post(path.format(others=world["others"].id, reply=world["reply"].id),
+                                          json=body)
+    assert response.status_code == 422 and sorted(response.get_json()["error"]["fields"]) == unknown
+    assert "isn't a field this takes" in response.get_json()["error"]["fields"][unknown[0]][0]
+    assert [db.session.scalar(select(func.count()).select_from(model)) for model in (Post, Reply, Flag)] == before
+
+
+def test_a_reply_may_still_name_the_reply_it_answers(caller, world):
+    response = caller("write_token").post(f"/posts/{world['others'].id}/replies",
+                                          json={"body": "Same here.", "parent_id": world["reply"].id})
+    assert response.status_code == 201 and response.get_json()["reply"]["parent_id"] == world["reply"].id
+
+
 def test_a_bug_is_a_json_500_that_shows_nothing_of_it(database_url, caplog):
     app = another_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
 

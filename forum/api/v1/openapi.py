@@ -319,8 +319,8 @@ or by someone you blocked (your own held words you do see, marked by `status`). 
 checks, rate limits (answered with 429 and `Retry-After`), crisis detection and moderation as the site's forms.
 
 **Errors** all have one shape, `{{"error": {{"code", "title", "message", "fields"}}}}`; 405 answers a method a
-path doesn't take. Lists page with `cursor` and `next_cursor`. Names are limited: token names to
-{TOKEN_NAME_MAX} characters.
+path doesn't take, and 422 a body field a write doesn't take (named in `fields`). Lists page with `cursor`
+and `next_cursor`. Names are limited: token names to {TOKEN_NAME_MAX} characters.
 
 **If you are building for people in crisis:** when a response carries `care`, show it first. Kindred is peer
 support, not a medical service; the help page lists lines people can call or text at any hour."""

@@ -57,8 +57,10 @@ def _only_fields(payload: dict, names: tuple[str, ...]) -> dict:
     return payload
 
 
-def _text_fields(payload: dict, names: tuple[str, ...]) -> MultiDict:
-    """The named fields as a form would carry them; a field that isn't text is a 422 naming it."""
+def _text_fields(payload: dict, names: tuple[str, ...], also_takes: tuple[str, ...] = ()) -> MultiDict:
+    """The named fields as a form would carry them; a field that isn't text, or one the route takes neither
+    among these nor `also_takes` (fields it reads itself), is a 422 naming it."""
+    _only_fields(payload, names + also_takes)
     wrong = {name: ["Send this as text."] for name in names
              if payload.get(name) is not None and not isinstance(payload[name], str)}
     if wrong:
@@ -118,7 +120,7 @@ def create_post_view():
 def create_reply_view(post_id: int):
     post = get_post(post_id)
     payload = _payload()
-    form = _validated(ReplyForm, _text_fields(payload, ("body",)))
+    form = _validated(ReplyForm, _text_fields(payload, ("body",), also_takes=("parent_id",)))
     parent = _parent(post, payload.get("parent_id"))
     try:
         answer, created = save_once(
