@@ -4,19 +4,31 @@ session, whichever form they are typed into."""
 from __future__ import annotations
 
 from flask import g
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import Field
 
 from forum.extensions import limiter
 
+
+def member_or_address() -> str:
+    """Rate-limit key for a member's writes: the member, however they signed in (session or token), so people
+    sharing an address (a clinic's wifi, one NAT, a proxy not yet trusted) each have their own hourly
+    allowance. Only a request with no member (which login_required then turns away) counts by address."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
 #: New posts (the composer, POST /api/v1/posts).
-new_posts = limiter.shared_limit("30 per hour", scope="new-posts", methods=["POST"])
+new_posts = limiter.shared_limit("30 per hour", scope="new-posts", methods=["POST"], key_func=member_or_address)
 #: New replies (the reply box, POST /api/v1/posts/<id>/replies).
-new_replies = limiter.shared_limit("60 per hour", scope="new-replies", methods=["POST"])
+new_replies = limiter.shared_limit("60 per hour", scope="new-replies", methods=["POST"],
+                                   key_func=member_or_address)
 #: Hearts sent or taken back, on posts and replies alike.
-hearts = limiter.shared_limit("300 per hour", scope="hearts")
+hearts = limiter.shared_limit("300 per hour", scope="hearts", key_func=member_or_address)
 #: Flags on posts and replies.
-flags = limiter.shared_limit("60 per hour", scope="flags", methods=["POST"])
+flags = limiter.shared_limit("60 per hour", scope="flags", methods=["POST"], key_func=member_or_address)
 
 
 def _signed_in_member() -> str:

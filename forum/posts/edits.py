@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from forum.extensions import db, limiter
 from forum.forms import CSRF_EXPIRED_HINT, EditPostForm, EditReplyForm, form_checks_csrf
+from forum.limits import member_or_address
 from forum.posts.views import _post_url, _reply_url, bp
 from forum.services import DomainError
 from forum.services.care import signals_distress
@@ -27,7 +28,8 @@ from forum.web_helpers import form_status, get_post, get_reply, show_refusal
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per hour", methods=["POST"])  # like new posts: each edit is rendered and assessed again
+# Like new posts (each edit is rendered and assessed again), and per member, like every write.
+@limiter.limit("30 per hour", methods=["POST"], key_func=member_or_address)
 @form_checks_csrf
 def edit(post_id: int):
     post = get_post(post_id, check_author=True)
@@ -50,7 +52,7 @@ def edit(post_id: int):
 
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit("60 per hour", methods=["POST"])  # like new replies
+@limiter.limit("60 per hour", methods=["POST"], key_func=member_or_address)  # like new replies
 @form_checks_csrf
 def edit_reply_view(reply_id: int):
     reply_ = get_reply(reply_id, check_author=True)

@@ -152,7 +152,8 @@ WRITES = {**SIGNED_IN,
           "403": _error("A read-only token, or a rule of the forum (e.g. hearting your own words); the message "
                         "says which."),
           "413": _error("More than a megabyte."),
-          "429": _error("Too many of these in an hour: the same limit as on the site. Wait Retry-After seconds."),
+          "429": _error("Too many of these in an hour from this member: the same limit, shared with the site. "
+                        "Wait Retry-After seconds."),
           "422": _error("A field needs another look; `fields` names each one with its message.")}
 PUBLIC = [{}, {"token": []}, {"session": []}]
 MEMBERS = [{"token": []}, {"session": []}]
