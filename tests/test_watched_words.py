@@ -7,6 +7,7 @@ from forum.extensions import db
 from forum.models import Hashtag, ModerationAction, ModerationItem, Post, Reply, Role, WatchedAction, WatchedWord
 from forum.services import DomainError
 from forum.services.posts import create_post, edit_post
+from forum.services.replies import edit_reply
 from forum.services.watched import (
     WatchRule,
     apply_watched_words,
@@ -167,6 +168,38 @@ def test_an_edit_adding_a_held_word_holds_the_post(app, member):
     edit_post(post, post.title, "fentanyl again #Hope")
     db.session.commit()
     assert post.status == "pending" and db.session.scalars(select(Hashtag)).one().post_count == 0
+
+
+def test_an_edit_holding_a_reply_takes_it_out_of_the_posts_count(app, member, other_member):
+    post = make_post(member, body="A long week. #Anxiety")
+    replies = [make_reply(other_member, post, f"Same here, {i}.") for i in range(3)]
+    watch("zebrafish", HOLD)
+    edit_reply(replies[1], "zebrafish, actually")
+    db.session.commit()
+    db.session.refresh(post)
+    assert replies[1].status == "pending" and post.reply_count == 2
+
+
+def test_an_edit_holding_the_only_answer_puts_the_post_back_in_needs_a_reply(app, member, other_member):
+    post = make_post(member, body="Anyone else awake? #Sleep")
+    reply = make_reply(other_member, post, "I am.")
+    make_reply(member, post, "Thank you.")  # the author's own reply is no answer
+    watch("zebrafish", HOLD)
+    edit_reply(reply, "I am, zebrafish.")
+    db.session.commit()
+    db.session.refresh(post)
+    assert post.reply_count == 1 and post.first_response_at is None
+
+
+def test_editing_a_held_reply_leaves_the_count_as_it_is(app, member, other_member):
+    post = make_post(member, body="A long week. #Anxiety")
+    make_reply(other_member, post, "Same here.")
+    watch("zebrafish", HOLD)
+    held = make_reply(other_member, post, "zebrafish")
+    edit_reply(held, "Just words now.")  # still waits for a moderator: an edit never releases a hold
+    db.session.commit()
+    db.session.refresh(post)
+    assert held.status == "pending" and post.reply_count == 1 and post.first_response_at is not None
 
 
 def test_an_edit_keeping_a_flagged_word_adds_no_second_reason(app, member):

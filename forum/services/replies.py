@@ -70,12 +70,17 @@ def edit_reply(reply: Reply, body: str) -> Reply:
     ensure_can_participate(reply.author)
     ensure_something_shows(body)
     refuse_blocked_words(body)
+    was_visible = reply.is_visible
     keep_revision(reply)
     reply.body = body
     reply.body_html = render_body(body)
     reply.edited_at = utcnow()
     apply_watched_words(reply, reply.author)
     assess_and_escalate(reply)
+    if reply.is_visible != was_visible:
+        # A held edit takes the reply out of what others see: the post's count, last activity and "needs a
+        # reply" follow now, not when a moderator next acts on it.
+        recount_post(reply.post)
     return reply
 
 
