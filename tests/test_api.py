@@ -414,3 +414,21 @@ def test_new_posts_share_the_sites_hourly_limit_and_the_429_says_when_to_retry(a
     refused = client.post("/posts", json={"title": "One more", "body": "Words."})
     assert refused.get_json()["error"]["code"] == 429 and 0 < int(refused.headers["Retry-After"]) <= 3600
     assert db.session.scalar(select(func.count()).select_from(Post)) == 30
+
+
+def test_notifications_page_with_a_cursor_and_reading_them_marks_nothing(caller, member, other_member):
+    post = make_post(other_member, title="Roll call", body="Who's around tonight?")
+    for i in range(55):
+        make_reply(other_member, post, f"@{member.username} are you up? ({i})")
+    client = caller("write_token")
+    first = client.get("/notifications").get_json()
+    assert len(first["notifications"]) == 50 and first["unread"] == 55 and first["next_cursor"]
+    rest = client.get(f"/notifications?cursor={first['next_cursor']}").get_json()
+    assert len(rest["notifications"]) == 5 and rest["next_cursor"] is None
+    replies = [line["reply_id"] for line in first["notifications"] + rest["notifications"]]
+    assert len(set(replies)) == 55 and rest["unread"] == 55
+
+
+def test_a_notifications_cursor_we_did_not_make_is_a_400(caller):
+    response = caller("write_token").get("/notifications?cursor=bm90LW91cnM")
+    assert response.status_code == 400 and response.get_json()["error"]["message"].startswith("That cursor")

@@ -348,3 +348,38 @@ def test_the_page_runs_the_same_queries_for_5_or_30_lines(signed_in, member):
         return len(statements)
 
     assert queries_with(5) == queries_with(30)
+
+
+# --- more lines than a page holds ---------------------------------------------------------------------------------
+
+MORE_THAN_A_PAGE = 55
+OLDER_LINK = re.compile(r'<a href="(/notifications\?after=[^"]+)" rel="next">Older notifications</a>')
+
+
+@pytest.fixture
+def many_mentions(member, other_member):
+    """MapleAndTea mentions the member in 55 replies: 55 unread lines, more than the page's 50."""
+    post = make_post(other_member, title="Roll call", body="Who's around tonight?")
+    return [make_reply(other_member, post, f"@{member.username} are you up? ({i})") for i in range(MORE_THAN_A_PAGE)]
+
+
+def test_opening_the_page_reads_only_the_lines_it_shows_and_the_older_ones_are_on_the_next_page(
+        signed_in, many_mentions):
+    first = notifications_page(signed_in)
+    assert first.count("mentioned you") == 50
+    assert unread_badge(signed_in) == MORE_THAN_A_PAGE - 50  # the five oldest still wait
+    older = signed_in.get(OLDER_LINK.search(first).group(1).replace("&amp;", "&")).get_data(as_text=True)
+    new_part = older.split('id="new-heading"', 1)[1].split("Mark all as read", 1)[0]
+    assert new_part.count("mentioned you") == MORE_THAN_A_PAGE - 50
+    assert unread_badge(signed_in) == 0
+
+
+def test_mark_all_as_read_still_reads_the_lines_on_later_pages(signed_in, many_mentions):
+    page = notifications_page(signed_in)
+    up_to = re.search(r'name="up_to" type="hidden" value="(\d+)"', page).group(1)
+    signed_in.post("/notifications/read", {"up_to": up_to})
+    assert unread_badge(signed_in) == 0
+
+
+def test_a_page_cursor_we_did_not_make_is_a_bad_request(signed_in):
+    assert signed_in.get("/notifications?after=not-ours").status_code == 400

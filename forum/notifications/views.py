@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from forum.extensions import db
 from forum.forms import CSRF_EXPIRED_HINT, form_checks_csrf
 from forum.notifications.forms import MarkReadForm, NotificationSettingsForm
+from forum.pagination import BadCursor
 from forum.safe_input import parse_id
 from forum.services.notices import unread_notices_for
 from forum.services.notifications import OPTIONAL_KINDS, set_muted_kinds, wants
-from forum.services.notifications.reading import lines_for, mark_read
+from forum.services.notifications.reading import lines_page, mark_read
 from forum.web_helpers import form_status
 
 bp = Blueprint("notifications", __name__)
@@ -19,18 +20,23 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    """New lines, then recently read ones. The new lines shown are read once seen, so the badge clears;
-    they still show as new on this visit, and one that arrives while the page is open stays unread."""
-    lines = lines_for(current_user)
+    """New lines, then recently read ones, a page at a time. The new lines shown are read once seen, so the
+    badge clears; they still show as new on this visit, one that arrives while the page is open stays unread,
+    and so do older lines on a later page, until the member reaches them or marks all read."""
+    try:
+        page = lines_page(current_user, request.args.get("after"))
+    except BadCursor:
+        abort(400)
+    lines = page.items
     new = [line for line in lines if line.unread]
     form = MarkReadForm(up_to=str(max(line.newest_id for line in new)) if new else "")
     if new:
-        mark_read(current_user, max(line.newest_id for line in new))
+        mark_read(current_user, max(line.newest_id for line in new), [line.group_key for line in new])
         db.session.commit()
     # Unread messages from the moderators stay pinned above everything until the member opens them.
     pinned = unread_notices_for(current_user)
     return render_template("notifications/index.html", new=new, earlier=[line for line in lines if not line.unread],
-                           form=form, pinned=pinned)
+                           form=form, pinned=pinned, next_cursor=page.next_cursor)
 
 
 @bp.post("/notifications/read")

@@ -274,11 +274,12 @@ PATHS: dict[str, Schema] = {
                     params=[_path_name("username", "Their username."), CURSOR_PARAM], tag="Members"),
     },
     "/notifications": {
-        "get": _get("Your notifications: new ones first, then those read in the last 30 days.",
+        "get": _get("Your notifications: new ones first, then those read in the last 30 days, 50 lines a page "
+                    "(`unread` counts them all; follow `next_cursor` for the rest). Reading marks nothing read.",
                     _json("Your notifications.", _object({"notifications": {"type": "array",
                                                                             "items": _ref("Notification")},
-                                                          "unread": {"type": "integer"}})),
-                    errors=SIGNED_IN, security=MEMBERS, tag="Notifications"),
+                                                          "unread": {"type": "integer"}, "next_cursor": CURSOR})),
+                    errors=SIGNED_IN, params=[CURSOR_PARAM], security=MEMBERS, tag="Notifications"),
     },
     "/notifications/read": {
         "post": {**_write("Mark your notifications read.", {"200": _json("Marked.", _object({

@@ -16,7 +16,7 @@ from forum.services.blocks import has_blocked
 from forum.services.care import care_for_author
 from forum.services.following import followed_tags_shown_to
 from forum.services.hearts import hearted_in_thread
-from forum.services.notifications.reading import lines_for, unread_count
+from forum.services.notifications.reading import lines_page, unread_count
 from forum.services.tags import known_hashtag
 from forum.services.threads import thread_page
 from forum.services.visibility import shows_activity
@@ -113,9 +113,14 @@ def member_posts(username: str):
 @bp.get("/notifications")
 @member_required(writes=False)
 def notifications():
-    """The member's notifications as the page shows them: new ones first, then recently read ones."""
-    return jsonify(notifications=[shapes.notification(line) for line in lines_for(current_user)],
-                   unread=unread_count(current_user))
+    """The member's notifications as the page shows them: new ones first, then recently read ones; `cursor`
+    pages on. Reading them marks nothing read."""
+    try:
+        page = lines_page(current_user, _cursor())
+    except BadCursor:
+        abort(400, description=BAD_CURSOR)
+    return jsonify(notifications=[shapes.notification(line) for line in page.items],
+                   unread=unread_count(current_user), next_cursor=page.next_cursor)
 
 
 @bp.get("/search")

@@ -10,14 +10,17 @@ from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.models import Hashtag, MemberNotice, Notification, Post, Reply, User, utcnow
+from forum.pagination import Page, decode_cursor, encode_cursor
 from forum.services.blocks import reach_each_other
 from forum.services.notifications import NOTICE_KEY, Kind
 from forum.services.visibility import public_posts, public_replies
 
 #: Read notifications stay on the page this long, below the new ones.
 KEEP_READ = timedelta(days=30)
-#: Lines on the page; older ones wait for "mark all as read".
+#: Lines on a page; older ones are on the next page (and wait there, unread, for "mark all as read").
 MAX_LINES = 50
+#: What a line's place is told by, in the page's order: (unread, latest, group_key).
+LINE_CURSOR_KINDS = (int, datetime, str)
 
 
 @dataclass
@@ -118,9 +121,23 @@ def unread_count_query(member: User) -> Select:
             .where(*_shown_to(member), _unread(member)))
 
 
-def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES) -> list[NotificationLine]:
+def lines_page(member: User, cursor: str | None = None, per_page: int = MAX_LINES,
+               now: datetime | None = None) -> Page[NotificationLine]:
+    """A page of the member's lines, starting after `cursor` (a Page's next_cursor); raises BadCursor for a
+    cursor not ours."""
+    after = decode_cursor(cursor, LINE_CURSOR_KINDS) if cursor else None
+    lines = lines_for(member, now, per_page + 1, after)
+    if len(lines) <= per_page:
+        return Page(lines, None)
+    last = lines[per_page - 1]
+    return Page(lines[:per_page], encode_cursor((int(last.unread), last.created_at, last.group_key)))
+
+
+def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES,
+              after: tuple[int, datetime, str] | None = None) -> list[NotificationLine]:
     """The member's notifications as lines: unread ones first, then those read in the last KEEP_READ,
-    newest first, each with its two newest senders' names; a fixed number of queries however many there are."""
+    newest first, each with its two newest senders' names; a fixed number of queries however many there are.
+    `after` is the (unread, latest, group_key) of the last line already shown."""
     is_unread = _unread(member)
     unread = case((is_unread, 1), else_=0)
     # A group counts senders, except followed tags, which count posts ("3 new posts in #Anxiety").
@@ -141,9 +158,13 @@ def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES)
                       func.count().over(partition_by=group).label("count"),
                       func.max(each_sender.c.created_at).over(partition_by=group).label("latest"))
                .where(each_sender.c.nth == 1).subquery())
-    ranked = (select(senders, func.dense_rank().over(order_by=(senders.c.unread.desc(), senders.c.latest.desc(),
-                                                               senders.c.group_key)).label("line"))
-              .subquery())
+    ranked = select(senders, func.dense_rank().over(order_by=(senders.c.unread.desc(), senders.c.latest.desc(),
+                                                              senders.c.group_key)).label("line"))
+    if after is not None:
+        was_unread, latest, group_key = after
+        ranked = ranked.where(or_(senders.c.unread < was_unread, and_(senders.c.unread == was_unread, or_(
+            senders.c.latest < latest, and_(senders.c.latest == latest, senders.c.group_key > group_key)))))
+    ranked = ranked.subquery()
     rows = db.session.execute(
         select(Notification, ranked.c.unread, ranked.c.count, ranked.c.line, Post.title, Hashtag.name)
         .join(ranked, ranked.c.id == Notification.id)
@@ -165,12 +186,15 @@ def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES)
     return list(lines.values())
 
 
-def mark_read(member: User, up_to: int | None = None) -> int:
+def mark_read(member: User, up_to: int | None = None, group_keys: list[str] | None = None) -> int:
     """Mark the member's notifications read, up to the newest one they were shown; return how many changed.
 
-    `up_to` keeps a notification that arrived while the page was open unread.
+    `up_to` keeps a notification that arrived while the page was open unread; `group_keys`, the lines a page
+    showed, keeps unread the older lines it didn't reach.
     """
     stmt = update(Notification).where(Notification.recipient_id == member.id, Notification.read_at.is_(None))
     if up_to is not None:
         stmt = stmt.where(Notification.id <= up_to)
+    if group_keys is not None:
+        stmt = stmt.where(Notification.group_key.in_(group_keys))
     return db.session.execute(stmt.values(read_at=utcnow()), execution_options={"synchronize_session": False}).rowcount
