@@ -438,3 +438,17 @@ def test_help_page_lists_988_and_a_directory(client):
     page = client.get("/help").get_data(as_text=True)
     assert 'href="tel:988"' in page and "findahelpline" in page.lower()
     assert "press 3" not in page.lower()
+
+
+#: Comfort that the model alone reads as concern (no phrase of the lexicon's): a worried replier's words.
+COMFORT_THE_MODEL_HEARS = "I am so sorry you are hurting. Please don't give up, please reach out to 988 right now."
+
+
+def test_the_author_of_a_crisis_post_is_not_given_repliers_guidance_when_a_reply_reads_as_distress(
+        signed_in, member, other_member):
+    post = make_post(member, title="Tonight", body=CRISIS_TEXT)
+    reply = make_reply(other_member, post, body=COMFORT_THE_MODEL_HEARS)
+    assert reply.crisis_level == "concern", "the reply this test is about must read as distress"
+    page = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert PANEL in page
+    assert GUIDANCE not in page, "advice on answering someone in crisis is no help to the person in it"

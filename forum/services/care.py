@@ -104,10 +104,16 @@ def someone_else_in_crisis(post: Post, replies: Iterable[Signal], viewer: User |
 def replies_need_gentleness(post: Post, replies: Iterable[Signal], viewer: User | None) -> bool:
     """Whether someone else here signalled crisis or distress, so the viewer sees guidance beside the box.
 
-    Not the viewer's own words: advice on answering someone in crisis is no help to the person in it.
+    Not about the viewer's own words, and never for a viewer whose own words here signalled crisis, even when
+    a replier's words of comfort also read as distress: advice on answering someone in crisis is no help to
+    the person in it.
     """
     member_id = viewer_id(viewer)
-    return any(c.author_id != member_id and signals_distress(c) for c in _everything(post, replies))
+    everything = list(_everything(post, replies))
+    if member_id is not None and any(c.author_id == member_id and c.crisis_level == "crisis" and _is_live(c)
+                                     for c in everything):
+        return False
+    return any(c.author_id != member_id and signals_distress(c) for c in everything)
 
 
 def own_reply_in_distress(replies: Iterable[Reply], viewer: User | None) -> Reply | None:
