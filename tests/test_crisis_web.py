@@ -452,3 +452,20 @@ def test_the_author_of_a_crisis_post_is_not_given_repliers_guidance_when_a_reply
     page = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
     assert PANEL in page
     assert GUIDANCE not in page, "advice on answering someone in crisis is no help to the person in it"
+
+
+THANK_LINE = "you haven't answered or hearted yet"
+
+
+def test_the_author_of_a_crisis_post_is_not_asked_to_thank_their_repliers(signed_in, member, other_member):
+    post = make_post(member, title="Tonight", body=CRISIS_TEXT)
+    make_reply(other_member, post, body="I'm here. I read every word.")
+    page = signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert PANEL in page
+    assert THANK_LINE not in page and "Thank everyone" not in page
+
+
+def test_the_author_of_a_calm_post_is_still_offered_thank_everyone(signed_in, member, other_member):
+    post = make_post(member, title="Small win", body="I went for a walk today.")
+    make_reply(other_member, post, body="That's great to hear.")
+    assert THANK_LINE in signed_in.get(f"/posts/{post.id}").get_data(as_text=True)

@@ -140,11 +140,12 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
     signals = page.replies() if page.signals is None else page.signals
     is_author = current_user.is_authenticated and current_user.id == post.author_id
     care = care_for_author(post, signals, current_user, viewer_country())
-    waiting = unacknowledged_replies(post) if is_author else []
+    in_crisis = care is not None and care.is_crisis
+    # Someone in crisis is not handed chores: no wait estimate, and no asking them to thank their repliers.
+    waiting = unacknowledged_replies(post) if is_author and not in_crisis else []
     usual_wait = None
-    # "Posts with these hashtags" needs hashtags; and a wait estimate is no answer to someone in crisis.
-    if (is_author and post.hashtags and post.first_response_at is None and post.is_visible
-            and not (care and care.is_crisis)):
+    # "Posts with these hashtags" needs hashtags.
+    if is_author and post.hashtags and post.first_response_at is None and post.is_visible and not in_crisis:
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (about_how_long(found[0]), found[1]) if found else None
     own_reply = own_reply_in_distress(page.replies(), current_user) if care else None
