@@ -432,3 +432,22 @@ def test_notifications_page_with_a_cursor_and_reading_them_marks_nothing(caller,
 def test_a_notifications_cursor_we_did_not_make_is_a_400(caller):
     response = caller("write_token").get("/notifications?cursor=bm90LW91cnM")
     assert response.status_code == 400 and response.get_json()["error"]["message"].startswith("That cursor")
+
+
+#: Comfort the model alone reads as concern: its author is offered help without being told we heard pain.
+COMFORT_THE_MODEL_HEARS = "I am so sorry you are hurting. Please don't give up, please reach out to 988 right now."
+
+
+def test_a_reply_only_the_model_heard_gets_the_card_the_page_shows(caller, world):
+    response = caller("write_token").post(f"/posts/{world['others'].id}/replies",
+                                          json={"body": COMFORT_THE_MODEL_HEARS})
+    written = response.get_json()["care"]
+    assert response.status_code == 201 and written["level"] == "concern" and written["tentative"] is True
+    assert "However today is going" in written["card_html"] and "That sounds really hard" not in written["card_html"]
+    read = caller("read_token").get(f"/posts/{world['others'].id}").get_json()["care"]
+    assert read == written
+
+
+def test_crisis_care_is_never_tentative(caller):
+    care = caller("write_token").post("/posts", json={"title": "Tonight", "body": CRISIS_TEXT}).get_json()["care"]
+    assert care["level"] == "crisis" and care["tentative"] is False

@@ -469,3 +469,32 @@ def test_the_author_of_a_calm_post_is_still_offered_thank_everyone(signed_in, me
     post = make_post(member, title="Small win", body="I went for a walk today.")
     make_reply(other_member, post, body="That's great to hear.")
     assert THANK_LINE in signed_in.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def the_card(page: str) -> str:
+    """Which of the author's concern cards the page shows."""
+    assert (TENTATIVE_CARD in page) != (CONCERN_CARD in page), "exactly one card"
+    return "tentative" if TENTATIVE_CARD in page else "heard pain"
+
+
+def test_a_reply_only_the_model_heard_gets_the_same_card_on_every_page_of_a_long_conversation(
+        app, signed_in_other, member, other_member):
+    post = make_post(member, title="Three weeks in", body="Rough week, anyone else?")
+    make_reply(other_member, post, body=COMFORT_THE_MODEL_HEARS)
+    url = f"/posts/{post.id}"
+    assert the_card(signed_in_other.get(url).get_data(as_text=True)) == "tentative"
+    # Past one page of replies, care reads the whole conversation's signal rows instead of the replies.
+    for n in range(3):
+        make_reply(make_member(f"voice_{n}"), post, body="Thinking of you.")
+    app.config["REPLIES_PER_PAGE"] = 2
+    assert the_card(signed_in_other.get(url).get_data(as_text=True)) == "tentative"
+
+
+def test_a_reply_the_lexicon_heard_still_gets_the_card_that_says_so_in_a_long_conversation(
+        app, signed_in_other, member, other_member):
+    post = make_post(member, title="Three weeks in", body="Rough week, anyone else?")
+    make_reply(other_member, post, body=CONCERN_TEXT)
+    for n in range(3):
+        make_reply(make_member(f"voice_{n}"), post, body="Thinking of you.")
+    app.config["REPLIES_PER_PAGE"] = 2
+    assert the_card(signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)) == "heard pain"

@@ -55,7 +55,8 @@ def care_for(level: str, categories: Iterable[str], country: str, tentative: boo
                 tentative=tentative and level == "concern")
 
 
-#: What care needs of a reply: author_id, crisis_level, crisis_categories and deleted_at (a Reply or a row of them).
+#: What care needs of a reply: author_id, crisis_level, crisis_categories, crisis_matches and deleted_at (a Reply
+#: or a row of them, forum.services.threads.crisis_signals).
 Signal = Any
 #: The levels at which an author is shown help and others are asked to reply gently.
 DISTRESS_LEVELS = ("crisis", "concern")
@@ -82,9 +83,9 @@ def care_for_author(post: Post, replies: Iterable[Signal], viewer: User | None, 
         return None
     mine = [c for c in _everything(post, replies) if c.author_id == member_id and _is_live(c)]
     level, categories = strongest((c.crisis_level, c.crisis_categories) for c in mine)
-    # Tentative when nothing of theirs here matched a phrase: a post keeps its matches; a reply's signal row
-    # does not carry them, so a reply in distress counts as matched (the card that says it heard them).
-    tentative = all(not signals_distress(c) or getattr(c, "crisis_matches", True) == [] for c in mine)
+    # Tentative when nothing of theirs here matched a phrase (posts, replies and signal rows all carry their
+    # matches), so a page of replies, a long conversation and the API give the same card for the same words.
+    tentative = all(not signals_distress(c) or not c.crisis_matches for c in mine)
     return care_for(level, categories, country, tentative)
 
 

@@ -153,16 +153,20 @@ def cursor_for_new_reply(post: Post, viewer: User | None, parent: Reply | None, 
 def crisis_signals(post: Post, viewer: User | None) -> list[Row]:
     """What every reply the viewer may see on this post signalled, without loading their words.
 
-    Care on the page answers the whole conversation, not just the page of it on screen. The categories come
-    only with the viewer's own replies (None on the others'): help for the viewer is chosen from their own words
-    (care.care_for_author), everyone else's count by level alone, and decoding every reply's categories was a
-    fifth of the page on a conversation of 3,000 replies.
+    Care on the page answers the whole conversation, not just the page of it on screen. The categories and
+    matched phrases come only with the viewer's own replies (None on the others'): help for the viewer is chosen
+    from their own words (care.care_for_author: which lines, and whether the card may say it heard pain),
+    everyone else's count by level alone, and decoding every reply's categories was a fifth of the page on a
+    conversation of 3,000 replies.
     """
     member_id = viewer_id(viewer)
-    own_categories = (case((Reply.author_id == member_id, Reply.crisis_categories), else_=null())
-                      if member_id is not None else null())
+
+    def viewers_own(column):
+        return case((Reply.author_id == member_id, column), else_=null()) if member_id is not None else null()
+
     return list(db.session.execute(
         select(Reply.id, Reply.parent_id, Reply.author_id, Reply.crisis_level,
-               own_categories.label("crisis_categories"), Reply.deleted_at, Reply.created_at)
+               viewers_own(Reply.crisis_categories).label("crisis_categories"),
+               viewers_own(Reply.crisis_matches).label("crisis_matches"), Reply.deleted_at, Reply.created_at)
         .where(Reply.post_id == post.id, visible_replies(viewer))
     ))

@@ -69,6 +69,9 @@ SCHEMAS: dict[str, Schema] = {
                         "hours": {"type": "string"}, "languages": {"type": "array", "items": {"type": "string"}}}),
     "Care": {"oneOf": [{"type": "null"}, _object({
         "level": {"enum": ["concern", "crisis"]}, "categories": {"type": "array", "items": {"type": "string"}},
+        "tentative": {"type": "boolean", "description": (
+            "true when only the learned model heard distress, in no phrase the lexicon knows (never for crisis): "
+            "most such words are not distress, so offer help without saying you heard pain, as `card_html` does.")},
         "lines": {"type": "array", "items": _ref("Hotline"), "description": "The lines that fit best: show first."},
         "more_lines": {"type": "array", "items": _ref("Hotline")},
         "card_html": {"type": "string", "description": "The help card exactly as the site shows it (safe HTML)."},

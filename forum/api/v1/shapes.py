@@ -80,7 +80,7 @@ def care(found: Care | None) -> dict | None:
     site's own card as HTML (what the page shows), and the help page one link away."""
     if found is None:
         return None
-    return {"level": found.level, "categories": list(found.categories),
+    return {"level": found.level, "categories": list(found.categories), "tentative": found.tentative,
             "lines": [hotline(line) for line in found.lead], "more_lines": [hotline(line) for line in found.more],
             "card_html": render_template("_partials/care_panel.html", care=found, care_context="published",
                                          help_anchor="help-for-you"),
