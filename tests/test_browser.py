@@ -51,6 +51,22 @@ def test_composer_shows_help_while_writing(app, live_server, browser, member):
     expect(panel).to_have_count(0, timeout=10_000)
 
 
+def test_the_help_stays_when_the_composer_sends_words_back_and_shows_on_opening_an_edit(app, live_server, browser,
+                                                                                        member):
+    page = browser.new_page()
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server}/posts/new")
+    page.type("#body", "I am going to kill myself tonight")
+    expect(page.locator("[data-crisis-slot] .crisis-panel")).to_have_count(1, timeout=10_000)
+    page.click("form[data-crisis-check] button[type=submit]")
+    expect(page.locator("#title-error")).to_contain_text("Give your post a title")
+    expect(page.locator(".crisis-panel")).to_have_count(1)  # the help above the form, not asked for twice
+    expect(page.locator("[data-unsent-care] a[href='tel:988']").first).to_be_visible()
+    post = make_post(member, title="Tonight", body="I want to die and I can't keep going.")
+    page.goto(f"{live_server}/posts/{post.id}/edit")  # words already there: checked without a keystroke
+    expect(page.locator("[data-crisis-slot] .crisis-panel")).to_have_count(1, timeout=10_000)
+
+
 def test_pages_run_under_the_strict_content_security_policy(app, live_server, browser, member):
     post = make_post(member)
     page = browser.new_page()

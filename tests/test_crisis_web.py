@@ -1,4 +1,5 @@
 """Crisis detection in the forum: the author sees help at once, moderators get the item, readers get guidance."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -498,3 +499,56 @@ def test_a_reply_the_lexicon_heard_still_gets_the_card_that_says_so_in_a_long_co
         make_reply(make_member(f"voice_{n}"), post, body="Thinking of you.")
     app.config["REPLIES_PER_PAGE"] = 2
     assert the_card(signed_in_other.get(f"/posts/{post.id}").get_data(as_text=True)) == "heard pain"
+
+
+# --- a form sent back keeps the help its words brought ----------------------------------------------------------
+
+REFUSED_CRISIS_BODY = "I am going to kill myself tonight"
+UNSENT_FOOTNOTE = "Your words are still here, not sent yet"
+
+
+def help_comes_before_the_form(page: str) -> bool:
+    return PANEL in page and 'href="tel:988"' in page and page.index(PANEL) < page.index('method="post" novalidate')
+
+
+def test_a_post_sent_back_for_its_title_still_shows_the_help_its_words_brought(signed_in):
+    response = write_post(signed_in, REFUSED_CRISIS_BODY, title="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Give your post a title, even a few words." in page
+    assert help_comes_before_the_form(page) and UNSENT_FOOTNOTE in page
+    assert REFUSED_CRISIS_BODY in page, "their words stay in the form"
+    assert db.session.scalars(select(Post)).all() == [] and items() == [], "nothing stored or queued"
+
+
+def test_a_calm_post_sent_back_shows_no_help_panel(signed_in):
+    page = write_post(signed_in, "Made soup, watched the rain.", title="").get_data(as_text=True)
+    assert PANEL not in page and CONCERN_CARD not in page and TENTATIVE_CARD not in page
+
+
+def test_an_edit_sent_back_still_shows_the_help_its_words_brought(signed_in, member):
+    post = make_post(member, title="Small win", body="I went for a walk today.")
+    form = signed_in.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert PANEL not in form
+    based_on = re.search(r'name="based_on"[^>]*value="([^"]*)"', form).group(1)
+    response = signed_in.post(f"/posts/{post.id}/edit", {"title": "", "body": REFUSED_CRISIS_BODY,
+                                                         "based_on": based_on})
+    assert response.status_code == 422 and help_comes_before_the_form(response.get_data(as_text=True))
+    assert items() == []
+
+
+def test_a_reply_edit_sent_back_still_shows_the_help_its_words_brought(signed_in_other, member, other_member):
+    reply = make_reply(other_member, make_post(member), body="Sending strength.")
+    form = signed_in_other.get(f"/replies/{reply.id}/edit").get_data(as_text=True)
+    based_on = re.search(r'name="based_on"[^>]*value="([^"]*)"', form).group(1)
+    too_long = CRISIS_REPLY + " " + "x" * 10_000
+    response = signed_in_other.post(f"/replies/{reply.id}/edit", {"body": too_long, "based_on": based_on})
+    assert response.status_code == 422 and help_comes_before_the_form(response.get_data(as_text=True))
+
+
+def test_a_reply_sent_back_still_shows_the_help_its_words_brought_first(signed_in_other, member):
+    post = make_post(member, body="Rough week, anyone else?")
+    response = signed_in_other.post(f"/posts/{post.id}/replies", {"body": CRISIS_REPLY + " " + "x" * 10_000})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and UNSENT_FOOTNOTE in page
+    assert page.index(PANEL) < page.index('id="post"')
+    assert db.session.scalars(select(Reply)).all() == [] and items() == []

@@ -7,7 +7,7 @@ from flask_login import login_required
 from forum.crisis import assess
 from forum.extensions import limiter
 from forum.models.post import POST_BODY_MAX, TITLE_MAX
-from forum.services.care import care_for
+from forum.services.care import care_for_assessment
 from forum.web_helpers import viewer_country
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -29,7 +29,6 @@ def crisis_check():
         abort(413)
     # A reply's short words of support are read as a reply's ("kind": "reply"; see crisis.assess).
     assessment = assess(text, reply=(payload or {}).get("kind") == "reply")
-    care = care_for(assessment.level.value, [c.value for c in assessment.categories], viewer_country(),
-                    tentative=not assessment.matches)
+    care = care_for_assessment(assessment, viewer_country())
     card = render_template("_partials/care_panel.html", care=care, care_context="draft") if care else ""
     return jsonify(**assessment.to_dict(), card=card)

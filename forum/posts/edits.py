@@ -11,7 +11,7 @@ from forum.forms import CSRF_EXPIRED_HINT, EditPostForm, EditReplyForm, form_che
 from forum.limits import member_or_address
 from forum.posts.views import _post_url, _reply_url, bp
 from forum.services import DomainError
-from forum.services.care import signals_distress
+from forum.services.care import care_for_unsent, signals_distress
 from forum.services.edits import (
     EditConflict,
     post_edit_changes_nothing,
@@ -23,7 +23,7 @@ from forum.services.edits import (
 from forum.services.posts import edit_post, extra_tags_field, warned_by_moderators
 from forum.services.replies import edit_reply
 from forum.submissions import SUBMITTED
-from forum.web_helpers import form_status, get_post, get_reply, show_refusal
+from forum.web_helpers import form_status, get_post, get_reply, show_refusal, viewer_country
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -45,9 +45,11 @@ def edit(post_id: int):
                                  lambda: edit_post(post, *words()), lambda: _post_url(post), "Your changes are saved.")
     if saved:
         return saved
+    unsent_care = care_for_unsent((form.title.data, form.body.data), viewer_country()) if form.is_submitted() \
+        else None
     return render_template("posts/compose.html", form=form, post=post, csrf_hint=CSRF_EXPIRED_HINT,
-                           saved=post if conflict else None, moderators_warning=warned_by_moderators(post)), \
-        409 if conflict else form_status(form)
+                           saved=post if conflict else None, moderators_warning=warned_by_moderators(post),
+                           unsent_care=unsent_care), 409 if conflict else form_status(form)
 
 
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
@@ -65,8 +67,10 @@ def edit_reply_view(reply_id: int):
                                  lambda: _reply_url(reply_, to_help=signals_distress(reply_)), "Your reply is updated.")
     if saved:
         return saved
+    unsent_care = care_for_unsent((form.body.data,), viewer_country(), reply=True) if form.is_submitted() else None
     return render_template("posts/edit_reply.html", form=form, reply=reply_, csrf_hint=CSRF_EXPIRED_HINT,
-                           saved=reply_ if conflict else None), 409 if conflict else form_status(form)
+                           saved=reply_ if conflict else None, unsent_care=unsent_care), \
+        409 if conflict else form_status(form)
 
 
 def _save_edit(form: EditPostForm | EditReplyForm, version: Callable[[], str], changes_nothing: Callable[[], bool],

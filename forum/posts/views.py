@@ -23,7 +23,9 @@ from forum.safe_input import parse_id
 from forum.services import DomainError, NotAllowed
 from forum.services.acknowledgement import thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.care import (
+    LEVEL_RANK,
     care_for_author,
+    care_for_unsent,
     own_reply_in_distress,
     replies_need_gentleness,
     signals_distress,
@@ -64,8 +66,10 @@ def new():
                 submission_key=key), _new_post_landing)
         except DomainError as error:
             show_refusal(form, error, "body")
-    return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT), \
-        form_status(form)
+    unsent_care = care_for_unsent((form.title.data, form.body.data), viewer_country()) if form.is_submitted() \
+        else None
+    return render_template("posts/compose.html", form=form, post=None, csrf_hint=CSRF_EXPIRED_HINT,
+                           unsent_care=unsent_care), form_status(form)
 
 
 def _new_post_landing(post: Post) -> Landing:
@@ -129,7 +133,9 @@ def _flashes_under_help() -> list[tuple[str, str]]:
     return session.pop("_flashes") if "_flashes" in session else []
 
 
-def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, submitted: str | None = None):
+def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, submitted: str | None = None,
+                      refused: bool = False):
+    """The post's page; `refused`: the reply form was sent and refused, and comes back with its words."""
     try:
         page = thread_page(post, current_user, request.args.get("after"), current_app.config["REPLIES_PER_PAGE"])
     except BadCursor:
@@ -149,11 +155,15 @@ def _render_post_page(post: Post, reply_form: ReplyForm, status: int = 200, subm
         found = usual_first_reply_wait([tag.id for tag in post.hashtags])
         usual_wait = (about_how_long(found[0]), found[1]) if found else None
     own_reply = own_reply_in_distress(page.replies(), current_user) if care else None
+    # Help for the words that came back takes the panel's place, unless the author's help here is stronger.
+    unsent_care = care_for_unsent((reply_form.body.data,), viewer_country(), reply=True) if refused else None
+    if unsent_care and care and LEVEL_RANK[care.level] > LEVEL_RANK[unsent_care.level]:
+        unsent_care = None
     hearted_post, hearted_replies = hearted_in_thread(current_user, post.id, reply_ids)
     return render_template(
         "posts/show.html", post=post, page=page, threads=threads, reply_form=reply_form,
         heart_form=HeartForm(**_visitor_form_options()), csrf_hint=CSRF_EXPIRED_HINT,
-        care=care, care_context="published", help_anchor=HELP_ANCHOR,
+        care=care, care_context="published", help_anchor=HELP_ANCHOR, unsent_care=unsent_care,
         flashes_under_help=_flashes_under_help() if care else [], own_reply=own_reply,
         show_care_note=someone_else_in_crisis(post, signals, current_user),
         gentle_replies=replies_need_gentleness(post, signals, current_user),
@@ -207,7 +217,7 @@ def reply(post_id: int):
             # ready to answer the post itself.
             form.parent_id.data = ""
             form.body.errors = [*form.body.errors, PARENT_GONE]
-            return _render_post_page(post, form, status=409)
+            return _render_post_page(post, form, status=409, refused=True)
         # The page the new reply will be on, found before it is written: the write then holds SQLite briefly.
         after = cursor_for_new_reply(post, current_user, parent, current_app.config["REPLIES_PER_PAGE"])
         made: list[Reply] = []
@@ -222,7 +232,7 @@ def reply(post_id: int):
                                lambda reply_: _new_reply_landing(reply_, [after] if reply_ in made else []))
         except DomainError as error:
             show_refusal(form, error, "body")
-    return _render_post_page(post, form, status=422)
+    return _render_post_page(post, form, status=422, refused=True)
 
 
 def _new_reply_landing(reply_: Reply, known_page: Sequence[str | None]) -> Landing:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from forum.crisis import Assessment, assess
 from forum.crisis.hotlines import Hotline, hotlines_for
 from forum.models import Post, Reply, User
 from forum.services.visibility import viewer_id
@@ -53,6 +54,22 @@ def care_for(level: str, categories: Iterable[str], country: str, tentative: boo
     lead = LEAD_LINES[level]
     return Care(level=level, categories=categories, lead=tuple(lines[:lead]), more=tuple(lines[lead:]),
                 tentative=tentative and level == "concern")
+
+
+def care_for_assessment(assessment: Assessment, country: str) -> Care | None:
+    """The help for what the detector found in words not (yet) stored: a draft, or a form sent back."""
+    return care_for(assessment.level.value, [c.value for c in assessment.categories], country,
+                    tentative=not assessment.matches)
+
+
+def care_for_unsent(texts: Iterable[str], country: str, *, reply: bool = False) -> Care | None:
+    """Help for words a form refused and showed again (a post's title and body, or a reply's body).
+
+    The words were never stored, so nothing is kept or queued for moderators; but their writer was already
+    shown this help while typing, and a missing title must not take it away.
+    """
+    text = "\n\n".join(t or "" for t in texts).strip()  # as the composer's live check joins them
+    return care_for_assessment(assess(text, reply=reply), country) if text else None
 
 
 #: What care needs of a reply: author_id, crisis_level, crisis_categories, crisis_matches and deleted_at (a Reply

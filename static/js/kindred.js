@@ -71,7 +71,8 @@
   }
 
   // While a member writes, check the draft quietly and show help under the editor if it signals
-  // crisis or distress. Nothing is stored; without JavaScript the same check happens on submit.
+  // crisis or distress. Nothing is stored. Without JavaScript the same check happens on submit: a form
+  // sent back (no title yet, say) shows the help above it ([data-unsent-care]), a sent one lands on it.
   var CHECK_DELAY_MS = 900;
   var CHECK_MIN_LENGTH = 12;
 
@@ -118,6 +119,9 @@
         timer = setTimeout(check, CHECK_DELAY_MS);
       });
     });
+    // Words already there when the page opens (an edit, words the browser kept) are checked at once, not
+    // only once someone types; words the server sent back with their help above the form aren't asked twice.
+    if (document.querySelector("[data-unsent-care]")) { lastSent = draft(); } else { check(); }
   }
 
   // After writing words that signalled distress, the author lands on their help's heading
