@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from forum.crisis.hotlines import countries
+from forum.crisis.hotlines import INTERNATIONAL, countries
 from forum.extensions import db
 from forum.guides.loader import GuideLibrary
 from forum.guides.search import search_guides
@@ -36,6 +36,9 @@ GUIDES_EXTENSION = "kindred_guides"
 
 #: A visitor's chosen country, kept in their own browser: the server records nothing about who asked.
 COUNTRY_COOKIE = "help_country"
+
+#: The choice for everyone whose country we have no lines for: the international directories lead their help.
+ELSEWHERE = (INTERNATIONAL, "Elsewhere / another country")
 
 
 def rollback_quietly() -> None:
@@ -117,12 +120,22 @@ def page_of(fetch, *args):
         abort(400)
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country with lines, then "elsewhere", whose help leads with the directories."""
+    return [*countries(), ELSEWHERE]
+
+
+def country_name(code: str) -> str:
+    """The name a person knows their country by, not its code."""
+    return dict(country_choices()).get(code, code)
+
+
 def viewer_country() -> str:
     """The member's chosen country, else the one this browser chose on /help, else the site's."""
     chosen = getattr(current_user, "country", "") if current_user.is_authenticated else ""
     if not chosen:
         remembered = request.cookies.get(COUNTRY_COOKIE, "")[:8].upper()
-        chosen = remembered if remembered in {code for code, _ in countries()} else ""
+        chosen = remembered if remembered in {code for code, _ in country_choices()} else ""
     return (chosen or current_app.config["DEFAULT_COUNTRY"]).upper()
 
 

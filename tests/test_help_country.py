@@ -7,10 +7,11 @@ import pytest
 from forum.extensions import db
 from forum.web_helpers import COUNTRY_COOKIE, viewer_country
 
-LOCAL_HEADING = re.compile(r"Where you are \((\w+)\)")
+LOCAL_HEADING = re.compile(r'<option selected value="(\w+)">')
 
 
 def shown_country(visitor) -> str:
+    """The country whose lines the help page leads with: the one its chooser has selected."""
     return LOCAL_HEADING.search(visitor.get("/help").get_data(as_text=True)).group(1)
 
 
@@ -21,7 +22,7 @@ def test_a_visitor_chooses_a_country_and_the_browser_remembers_it(visitor):
     cookie = visitor.client.get_cookie(COUNTRY_COOKIE)
     assert cookie.value == "GB" and cookie.http_only
     page = visitor.get("/help").get_data(as_text=True)
-    assert "Where you are (GB)" in page and "Samaritans" in page
+    assert "Where you are: United Kingdom" in page and "Samaritans" in page
     assert '<option selected value="GB">' in page
 
 
@@ -79,3 +80,49 @@ def test_the_help_page_shows_no_internal_file_path(visitor):
 def test_shared_caches_do_not_keep_a_visitors_help_page(visitor):
     response = visitor.get("/help")
     assert "private" in response.headers["Cache-Control"] and "Cookie" in response.headers["Vary"]
+
+
+# --- somewhere we have no list for ------------------------------------------------------------------------------
+
+def lines_on(page: str) -> list[str]:
+    """The names of the lines shown, in order."""
+    return re.findall(r'<article class="hotline[^"]*">\s*<h3>([^<]+)</h3>', page)
+
+
+def test_the_heading_names_the_country_not_its_code(visitor):
+    page = visitor.get("/help").get_data(as_text=True)
+    assert "Where you are: United States" in page and "Where you are (US)" not in page
+
+
+def test_someone_elsewhere_can_choose_to_see_the_directories_first(visitor):
+    page = visitor.get("/help").get_data(as_text=True)
+    assert '<option value="INTL">Elsewhere / another country</option>' in page
+    assert visitor.post("/help/country", {"country": "INTL"}).status_code == 302
+    assert visitor.client.get_cookie(COUNTRY_COOKIE).value == "INTL"
+    page = visitor.get("/help").get_data(as_text=True)
+    assert "Wherever you are" in page and "We don't have a list for your country yet" in page
+    help_page = page.split('<div class="help-page">', 1)[1].split("<footer", 1)[0]
+    assert lines_on(help_page)[0] == "Find A Helpline"
+    assert "988" not in help_page and "Crisis Text Line" not in help_page
+
+
+def test_a_member_elsewhere_meets_the_directories_first_in_their_crisis_panel(signed_in, member):
+    assert signed_in.post("/help/country", {"country": "INTL"}).status_code == 302
+    response = signed_in.post("/posts/new", {"title": "Tonight", "body": "I am going to kill myself tonight"})
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    panel = page.split('class="crisis-panel"', 1)[1].split("</section>", 1)[0]
+    assert lines_on(panel)[0] == "Find A Helpline"
+    assert 'href="tel:988"' not in panel
+
+
+def test_a_member_can_save_elsewhere_in_their_settings(signed_in, member):
+    page = signed_in.get("/settings").get_data(as_text=True)
+    assert '<option value="INTL">Elsewhere / another country</option>' in page
+
+
+def test_the_composers_live_check_leads_with_the_directories_for_someone_elsewhere(signed_in, member):
+    member.country = "INTL"
+    db.session.commit()
+    card = signed_in.client.post("/api/crisis/check", json={"text": "I am going to kill myself tonight"},
+                                 headers={"X-CSRFToken": signed_in.token}).get_json()["card"]
+    assert lines_on(card)[0] == "Find A Helpline" and 'href="tel:988"' not in card

@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from forum.crisis.hotlines import countries, directory_entries, hotlines_for
+from forum.crisis.hotlines import INTERNATIONAL, directory_entries, hotlines_for
 from forum.extensions import db
 from forum.forms import form_checks_csrf
-from forum.web_helpers import COUNTRY_COOKIE, viewer_country
+from forum.web_helpers import COUNTRY_COOKIE, country_choices, country_name, viewer_country
 
 bp = Blueprint("help", __name__)
 
@@ -23,7 +23,7 @@ class CountryForm(FlaskForm):
 
 def country_form(country: str) -> CountryForm:
     form = CountryForm(country=country)
-    form.country.choices = [SelectChoice(code, name) for code, name in countries()]
+    form.country.choices = [SelectChoice(code, name) for code, name in country_choices()]
     return form
 
 
@@ -32,7 +32,8 @@ def help_page(form: CountryForm, status: int = 200):
     directory = directory_entries()
     local = [line for line in hotlines_for([], country) if line not in directory]
     response = current_app.make_response((render_template(
-        "help/index.html", country=country, local=local, directory=directory, country_form=form), status))
+        "help/index.html", country=country, country_name=country_name(country), elsewhere=country == INTERNATIONAL,
+        local=local, directory=directory, country_form=form), status))
     # What it shows depends on this browser's cookies (its country, its form's token): its own cache may keep
     # it, a shared one must not. (A member's pages are never stored at all: forum.web.)
     response.headers["Cache-Control"] = "private"

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from forum.crisis.hotlines import countries
 from forum.extensions import db
 from forum.forms import EmptyForm, form_checks_csrf
 from forum.limits import password_rechecks, refuse_wrong_password
@@ -21,7 +20,7 @@ from forum.services.following import followed_tags_shown_to
 from forum.services.notices import mark_all_read, notices_for, request_second_review
 from forum.services.privacy import delete_account, export_member
 from forum.services.visibility import shows_activity
-from forum.web_helpers import commit_or_flash_refusal, form_status, page_of, show_refusal
+from forum.web_helpers import commit_or_flash_refusal, country_choices, form_status, page_of, show_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -73,7 +72,7 @@ def settings():
     form = SettingsForm(obj=current_user if request.method == "GET" else None)
     default = current_app.config["DEFAULT_COUNTRY"]
     form.country.choices = [SelectChoice("", f"Use the site's default ({default})"),
-                            *(SelectChoice(code, name) for code, name in countries())]
+                            *(SelectChoice(code, name) for code, name in country_choices())]
     if form.validate_on_submit():
         try:
             change_profile_words(current_user, form.bio.data or "", form.pronouns.data or "")
