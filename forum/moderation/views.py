@@ -20,6 +20,7 @@ from forum.services.accounts import find_member
 from forum.services.moderation.actions import (
     ACTION_LABELS,
     AUTOMATIC_ACTIONS,
+    NEEDS_REASON,
     AlreadyHandled,
     content_of,
     take_action,
@@ -96,7 +97,12 @@ def act(item_id: int):
         flash(error.message, "info")
         return item(item_id, form=form, status=409)
     except DomainError as error:
-        show_refusal(form, error, "reason")
+        if error.field is None and form.action.data not in NEEDS_REASON:
+            # Approve, lock, claim and the like have no box to say it beside: say it at the top of the page.
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            show_refusal(form, error, "reason")
         return item(item_id, form=form, status=422)
     reason_keys = {reason_key(reason.kind, reason.detail) for reason in open_reasons(found)}
     db.session.commit()

@@ -233,6 +233,11 @@ def _suspend(item, content, record, moderator, suspend_days: int = 0, **_):
 
 
 def _claim(item, content, record, moderator, **_):
+    # A claim says "I am on this" about one opening; on a closed item it would carry into the next opening,
+    # making a new crisis look taken and keeping its outside alert from going out.
+    if item.status != ItemStatus.OPEN.value:
+        raise DomainError("This item is closed, so there is nothing to claim. If it opens again, you can claim "
+                          "it then.")
     item.claimed_by_id, item.claimed_at = moderator.id, utcnow()
 
 

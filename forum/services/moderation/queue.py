@@ -44,6 +44,8 @@ def add_reason(content: Post | Reply, kind: str, detail: dict, priority: int) ->
         item.status = ItemStatus.OPEN.value
         item.opened_at = utcnow()
         item.resolved_at = item.resolved_by_id = item.first_action_at = None
+        # Nobody is on a new opening yet: a claim from before would hide it from the queue and from alerts.
+        item.claimed_by_id = item.claimed_at = None
         # A new opening is a new wait: if it is a crisis nobody answers in time, moderators are alerted again.
         item.webhook_alerted_at = item.email_alerted_at = None
         item.priority = priority
