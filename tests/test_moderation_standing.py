@@ -1,13 +1,16 @@
 """Moderation decisions that must not leak past their moment: a claim on a closed item, an undo of an action a later
 one replaced, an undo of something that is gone, a moderator quietly reversing an admin."""
+import html
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from forum.extensions import db
-from forum.models import ModerationItem, Post, utcnow
+from forum.models import ModerationAction, ModerationItem, Post, Priority, Role, User, utcnow
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.alerts import overdue_crisis_items
-from tests.helpers import make_post
+from forum.services.moderation.queue import add_reason
+from tests.helpers import make_member, make_post
 
 CRISIS_TEXT = "I want to die and I think tonight is the night."
 AGAIN_IN_CRISIS = "I can't go on. I want to die and I think tonight is the night."
@@ -50,3 +53,64 @@ def test_a_reopened_crisis_is_unclaimed_and_alerts_again(mod_visitor, signed_in,
     assert item.claimed_by_id is None and item.claimed_at is None
     assert "claimed by" not in mod_visitor.get("/moderation/").get_data(as_text=True)
     assert overdue_crisis_items("webhook", timedelta(0)) == [item.id]
+
+
+def logged(action: str) -> list[ModerationAction]:
+    return list(db.session.scalars(select(ModerationAction).where(ModerationAction.action == action)
+                                   .order_by(ModerationAction.id)))
+
+
+def undo(visitor, record: ModerationAction) -> str:
+    return visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True).get_data(as_text=True)
+
+
+def test_undoing_a_hide_that_a_later_removal_replaced_is_refused(mod_visitor, member):
+    post = make_post(member, title="Selling things")
+    item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "hide", reason="Looks like spam")
+    act(mod_visitor, item, "remove", reason="It is spam")
+    page = undo(mod_visitor, logged("hide")[0])
+    assert "since then you removed it, and that still stands" in html.unescape(page)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "removed"
+    assert db.session.get(ModerationItem, item.id).status == "resolved"
+    assert logged("hide")[0].undone_at is None and logged("undo") == []
+
+
+def test_undoing_the_later_action_first_then_the_earlier_one_goes_all_the_way_back(mod_visitor, member):
+    post = make_post(member, title="Selling things")
+    item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "hide", reason="Looks like spam")
+    act(mod_visitor, item, "remove", reason="It is spam")
+    undo(mod_visitor, logged("remove")[0])
+    undo(mod_visitor, logged("hide")[0])
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "visible" and len(logged("undo")) == 2
+
+
+def test_undoing_a_shorter_suspension_a_longer_one_replaced_is_refused(app, mod_visitor, member):
+    other_moderator = make_member("tide_mod", Role.MODERATOR)
+    post = make_post(member, title="Again")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    take_action(other_moderator, item, item.version, "suspend", reason="Harassing a member", suspend_days=2)
+    take_action(other_moderator, item, item.version, "suspend", reason="Harassing again", suspend_days=30)
+    db.session.commit()
+    page = undo(mod_visitor, logged("suspend")[0])
+    assert "since then tide_mod suspended the author, and that still stands" in html.unescape(page)
+    db.session.expire_all()
+    assert db.session.get(User, member.id).suspended_until > utcnow() + timedelta(days=29)
+
+
+def test_undoing_a_lock_after_replies_were_reopened_is_refused(mod_visitor, member):
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "lock")
+    act(mod_visitor, item, "unlock")
+    page = undo(mod_visitor, logged("lock")[0])
+    assert "since then you reopened replies, and that still stands" in html.unescape(page)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).replies_locked is False

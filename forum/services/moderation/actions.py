@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, or_, select, update
 
 from forum.extensions import db
 from forum.models import (
@@ -250,11 +250,54 @@ APPLY = {"approve": _approve, "hide": _hide, "remove": _remove, "lock": _lock, "
          "claim": _claim, "release": _release}
 
 
+#: Actions that set one piece of state, so a later one of the same group replaces an earlier one's effect.
+SAME_STATE = (frozenset({"approve", "hide", "remove", "auto_hide"}), frozenset({"lock", "unlock"}),
+              frozenset({"content_warning"}), frozenset({"suspend"}))
+
+
+def decisions_on(action: str, *, post_id: int | None, reply_id: int | None, member_id: int | None,
+                 locked_post_id: int | None) -> Select:
+    """Standing (not undone) actions that set the same state `action` sets there, newest first."""
+    group = next(group for group in SAME_STATE if action in group)
+    stmt = (select(ModerationAction).where(ModerationAction.action.in_(group), ModerationAction.undone_at.is_(None))
+            .order_by(ModerationAction.id.desc()))
+    if group == {"suspend"}:
+        return stmt.where(ModerationAction.member_id == member_id)
+    if group == {"lock", "unlock"}:
+        # Locking from a reply's item locks its post, so those count too.
+        return stmt.where(or_(ModerationAction.post_id == locked_post_id,
+                              ModerationAction.reply_id.in_(select(Reply.id).where(Reply.post_id == locked_post_id))))
+    if post_id is not None:
+        return stmt.where(ModerationAction.post_id == post_id)
+    return stmt.where(ModerationAction.reply_id == reply_id)
+
+
+def _ensure_still_standing(moderator: User, original: ModerationAction) -> None:
+    """Refuse to undo an action a later, still-standing one replaced: restoring its "before" would quietly
+    overwrite the later decision, and the log would still show that one in force."""
+    later = db.session.scalars(decisions_on(original.action, post_id=original.post_id, reply_id=original.reply_id,
+                                            member_id=original.member_id,
+                                            locked_post_id=original.detail.get("post_id"))
+                               .where(ModerationAction.id > original.id).limit(1)).first()
+    if later is None:
+        return
+    if later.moderator_id is None:
+        who_did = f"Kindred {AUTOMATIC_ACTIONS.get(later.action, 'acted on it by itself')}"
+    else:
+        who = "you" if later.moderator_id == moderator.id else (later.moderator.username if later.moderator
+                                                                 else "a former moderator")
+        who_did = f"{who} {ACTION_LABELS[later.action]}"
+    raise DomainError(f"This can't be undone on its own: since then {who_did}, and that still stands. Undoing "
+                      "this now would quietly overwrite it, so undo that later action first if things should "
+                      "go back further.")
+
+
 def undo_action(moderator: User, original: ModerationAction) -> ModerationAction:
     """Put things back as they were before an action, once; messages and warnings can't be unsent."""
     if original.action not in UNDOABLE:
         raise DomainError("A message can't be unsent. You could send a follow-up message instead.")
     ensure_may_undo(moderator, original)
+    _ensure_still_standing(moderator, original)
     now = utcnow()
     won = db.session.execute(
         update(ModerationAction).where(ModerationAction.id == original.id, ModerationAction.undone_at.is_(None))
