@@ -10,6 +10,8 @@ from forum.models import ModerationAction, ModerationItem, Post, Priority, Role,
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.alerts import overdue_crisis_items
 from forum.services.moderation.queue import add_reason
+from forum.services.posts import delete_post
+from forum.services.privacy import delete_account
 from tests.helpers import make_member, make_post
 
 CRISIS_TEXT = "I want to die and I think tonight is the night."
@@ -114,3 +116,44 @@ def test_undoing_a_lock_after_replies_were_reopened_is_refused(mod_visitor, memb
     assert "since then you reopened replies, and that still stands" in html.unescape(page)
     db.session.expire_all()
     assert db.session.get(Post, post.id).replies_locked is False
+
+
+def test_undoing_a_suspension_of_a_member_who_left_is_refused_calmly(mod_visitor, member):
+    post = make_post(member, title="Again")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "suspend", suspend_days="3", reason="Harassing a member")
+    record = logged("suspend")[0]
+    delete_account(db.session.get(User, member.id), keep_words_anonymously=True)
+    db.session.commit()
+    response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
+    assert response.status_code == 200
+    assert "That member is no longer here" in html.unescape(response.get_data(as_text=True))
+    assert logged("undo") == []
+
+
+def test_undoing_a_lock_on_a_post_its_author_deleted_is_refused_calmly(mod_visitor, member):
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "lock")
+    record = logged("lock")[0]
+    delete_post(db.session.get(Post, post.id))
+    db.session.commit()
+    response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
+    assert response.status_code == 200
+    assert "That post is no longer here" in html.unescape(response.get_data(as_text=True))
+    assert logged("undo") == []
+
+
+def test_undoing_a_hide_on_a_post_its_author_deleted_is_refused_calmly(mod_visitor, member):
+    post = make_post(member, title="Selling things")
+    item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
+    db.session.commit()
+    act(mod_visitor, item, "hide", reason="Looks like spam")
+    record = logged("hide")[0]
+    delete_post(db.session.get(Post, post.id))
+    db.session.commit()
+    response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
+    assert "What this action was on is no longer here" in html.unescape(response.get_data(as_text=True))
+    assert logged("undo") == []

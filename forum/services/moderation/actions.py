@@ -292,11 +292,28 @@ def _ensure_still_standing(moderator: User, original: ModerationAction) -> None:
                       "go back further.")
 
 
+def _ensure_still_here(original: ModerationAction) -> None:
+    """Refuse to undo an action on a member or words that have since been deleted: there is nothing to restore."""
+    if original.action == "suspend":
+        if original.member_id is None or db.session.get(User, original.member_id) is None:
+            raise DomainError("That member is no longer here: they deleted their account, so there is no "
+                              "suspension left to undo.")
+    elif original.action in ("lock", "unlock"):
+        locked_post_id = original.detail.get("post_id")
+        if locked_post_id is None or db.session.get(Post, locked_post_id) is None:
+            raise DomainError("That post is no longer here: its author deleted it, so there are no replies left "
+                              "to lock or reopen.")
+    elif original.post_id is None and original.reply_id is None:
+        raise DomainError("What this action was on is no longer here: its author deleted it, so there is "
+                          "nothing left to undo.")
+
+
 def undo_action(moderator: User, original: ModerationAction) -> ModerationAction:
     """Put things back as they were before an action, once; messages and warnings can't be unsent."""
     if original.action not in UNDOABLE:
         raise DomainError("A message can't be unsent. You could send a follow-up message instead.")
     ensure_may_undo(moderator, original)
+    _ensure_still_here(original)
     _ensure_still_standing(moderator, original)
     now = utcnow()
     won = db.session.execute(
