@@ -3,11 +3,12 @@ one replaced, an undo of something that is gone, a moderator quietly reversing a
 import html
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import ModerationAction, ModerationItem, Post, Priority, Role, User, utcnow
-from forum.services.moderation.actions import take_action
+from forum.services.moderation.actions import take_action, undo_action
 from forum.services.moderation.alerts import overdue_crisis_items
 from forum.services.moderation.queue import add_reason
 from forum.services.posts import delete_post
@@ -157,3 +158,38 @@ def test_undoing_a_hide_on_a_post_its_author_deleted_is_refused_calmly(mod_visit
     response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
     assert "What this action was on is no longer here" in html.unescape(response.get_data(as_text=True))
     assert logged("undo") == []
+
+
+@pytest.mark.parametrize("admin_action,fields,reversal,stays", [
+    ("hide", {"reason": "Another member's details"}, "approve", lambda post: post.status == "hidden"),
+    ("remove", {"reason": "Spam"}, "approve", lambda post: post.status == "removed"),
+    ("lock", {}, "unlock", lambda post: post.replies_locked),
+], ids=["approve after a hide", "approve after a removal", "unlock after a lock"])
+def test_a_moderator_cannot_reverse_an_admins_standing_decision(mod_visitor, member, admin_action, fields,
+                                                                 reversal, stays):
+    admin = make_member("lantern_admin", Role.ADMIN)
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    take_action(admin, item, item.version, admin_action, **fields)
+    db.session.commit()
+    response = act(mod_visitor, item, reversal)
+    assert response.status_code == 422
+    assert "lantern_admin, an admin," in html.unescape(response.get_data(as_text=True))
+    assert "only an admin can reverse it" in html.unescape(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert stays(db.session.get(Post, post.id)) and logged(reversal) == []
+
+
+def test_a_moderator_may_approve_once_the_admins_hide_was_undone(mod_visitor, member):
+    admin = make_member("lantern_admin", Role.ADMIN)
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    hide = take_action(admin, item, item.version, "hide", reason="Another member's details")
+    db.session.commit()
+    undo_action(admin, hide)
+    db.session.commit()
+    assert act(mod_visitor, item, "approve").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "visible" and len(logged("approve")) == 1

@@ -24,7 +24,7 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
-from forum.services.moderation.authority import ensure_may_act_on, ensure_may_undo
+from forum.services.moderation.authority import REVERSES, ensure_may_act_on, ensure_may_reverse, ensure_may_undo
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications.sending import notify_moderation
 from forum.services.replies import recount_post
@@ -71,6 +71,10 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
         raise DomainError("Please give a reason; the author will see it.", field="reason")
     content = content_of(item)
     ensure_may_act_on(moderator, content.author, action)
+    if action in REVERSES:
+        ensure_may_reverse(moderator, action, db.session.scalars(
+            decisions_on(action, post_id=item.post_id, reply_id=item.reply_id, member_id=content.author_id,
+                         locked_post_id=_post_of(content).id).limit(1)).first())
     # The content before its item, as every writer takes them (see locked_status): a flag or an edit
     # holding the content while it reopens the item can't deadlock with this action.
     locked_status(content)
