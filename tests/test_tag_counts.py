@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import FlagReason, Hashtag, ModerationAction, Post, Priority, ReasonKind, WatchedAction, post_hashtags
+from forum.services import DomainError
 from forum.services.flags import flag_content
 from forum.services.moderation.actions import take_action, undo_action
 from forum.services.moderation.queue import add_reason
@@ -208,7 +209,10 @@ def test_counts_stay_exact_through_a_random_mix_of_writes(member, other_member, 
         elif undoable:
             record = db.session.get(ModerationAction, undoable.pop(rng.randrange(len(undoable))))
             if record.post_id is not None and db.session.get(Post, record.post_id) is not None:
-                undo_action(moderator, record)
+                try:
+                    undo_action(moderator, record)
+                except DomainError:  # a later action on the post still stands, so undo changed nothing
+                    db.session.rollback()
         db.session.commit()
         assert wrong_counts() == {}, f"after step {step}: {choice}"
         most_counted = max(most_counted, sum(counts().values()))
