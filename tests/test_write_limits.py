@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from forum.extensions import limiter
 from tests.api_support import ApiClient
 from tests.helpers import Visitor, make_member, make_post
 from tests.test_faults import app_with
@@ -21,8 +22,13 @@ def limited(request, app, database_url):
     """An app whose limits are on; its own key prefix, so counts in a shared Redis start at nothing."""
     if not database_url.startswith("sqlite"):
         pytest.skip("the limits are the same whatever the database; once is enough")
+    prefix = f"test-{uuid.uuid4().hex}"
+    # Flask-Limiter keeps the first key prefix a process gives it (`self._key_prefix or config[...]`), so in a
+    # test process every app shared the first app's: on Redis, another test's member with the same id had
+    # already used this member's replies. Each app here starts from its own prefix.
+    limiter._key_prefix = None
     return app_with(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=request.param,
-                    RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+                    RATELIMIT_KEY_PREFIX=prefix)
 
 
 @pytest.fixture
