@@ -133,30 +133,22 @@ def test_undoing_a_suspension_of_a_member_who_left_is_refused_calmly(mod_visitor
     assert logged("undo") == []
 
 
-def test_undoing_a_lock_on_a_post_its_author_deleted_is_refused_calmly(mod_visitor, member):
+@pytest.mark.parametrize("action, fields, refusal", [
+    ("lock", {}, "That post is no longer here"),
+    ("hide", {"reason": "Looks like spam"}, "What this action was on is no longer here"),
+])
+def test_undoing_an_action_on_a_post_its_author_deleted_is_refused_calmly(mod_visitor, member, action, fields,
+                                                                          refusal):
     post = make_post(member, title="Heated")
     item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
     db.session.commit()
-    act(mod_visitor, item, "lock")
-    record = logged("lock")[0]
+    act(mod_visitor, item, action, **fields)
+    record = logged(action)[0]
     delete_post(db.session.get(Post, post.id))
     db.session.commit()
     response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
     assert response.status_code == 200
-    assert "That post is no longer here" in html.unescape(response.get_data(as_text=True))
-    assert logged("undo") == []
-
-
-def test_undoing_a_hide_on_a_post_its_author_deleted_is_refused_calmly(mod_visitor, member):
-    post = make_post(member, title="Selling things")
-    item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
-    db.session.commit()
-    act(mod_visitor, item, "hide", reason="Looks like spam")
-    record = logged("hide")[0]
-    delete_post(db.session.get(Post, post.id))
-    db.session.commit()
-    response = mod_visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True)
-    assert "What this action was on is no longer here" in html.unescape(response.get_data(as_text=True))
+    assert refusal in html.unescape(response.get_data(as_text=True))
     assert logged("undo") == []
 
 
