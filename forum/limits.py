@@ -31,11 +31,6 @@ hearts = limiter.shared_limit("300 per hour", scope="hearts", key_func=member_or
 flags = limiter.shared_limit("60 per hour", scope="flags", methods=["POST"], key_func=member_or_address)
 
 
-def _signed_in_member() -> str:
-    """Rate-limit key: the member whose session it is (a visitor is sent to sign in before any check)."""
-    return f"member:{current_user.id}" if current_user.is_authenticated else "visitor"
-
-
 def _a_password_was_wrong(response) -> bool:
     return g.get("wrong_password", False)
 
@@ -46,7 +41,7 @@ def _a_password_was_wrong(response) -> bool:
 #: the forms. Kept apart from sign-in's own count, so a stranger guessing at the sign-in page can't stop the
 #: member changing their password.
 password_rechecks = limiter.shared_limit(
-    "10 per 10 minutes", scope="password-rechecks", methods=["POST"], key_func=_signed_in_member,
+    "10 per 10 minutes", scope="password-rechecks", methods=["POST"], key_func=member_or_address,
     deduct_when=_a_password_was_wrong,
     error_message="A few passwords in a row didn't match, so for your account's safety we've paused checking "
                   "them for a little while. Nothing in your account has changed. Please try again in about ten "

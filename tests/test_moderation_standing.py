@@ -67,12 +67,18 @@ def undo(visitor, record: ModerationAction) -> str:
     return visitor.post(f"/moderation/actions/{record.id}/undo", follow_redirects=True).get_data(as_text=True)
 
 
-def test_undoing_a_hide_that_a_later_removal_replaced_is_refused(mod_visitor, member):
+def hidden_then_removed(mod_visitor, member) -> tuple[Post, ModerationItem]:
+    """A flagged post a moderator hid, then removed, from the same item."""
     post = make_post(member, title="Selling things")
     item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
     db.session.commit()
     act(mod_visitor, item, "hide", reason="Looks like spam")
     act(mod_visitor, item, "remove", reason="It is spam")
+    return post, item
+
+
+def test_undoing_a_hide_that_a_later_removal_replaced_is_refused(mod_visitor, member):
+    post, item = hidden_then_removed(mod_visitor, member)
     page = undo(mod_visitor, logged("hide")[0])
     assert "since then you removed it, and that still stands" in html.unescape(page)
     db.session.expire_all()
@@ -82,11 +88,7 @@ def test_undoing_a_hide_that_a_later_removal_replaced_is_refused(mod_visitor, me
 
 
 def test_undoing_the_later_action_first_then_the_earlier_one_goes_all_the_way_back(mod_visitor, member):
-    post = make_post(member, title="Selling things")
-    item = add_reason(post, "flag", {"label": "Spam"}, Priority.ROUTINE)
-    db.session.commit()
-    act(mod_visitor, item, "hide", reason="Looks like spam")
-    act(mod_visitor, item, "remove", reason="It is spam")
+    post, item = hidden_then_removed(mod_visitor, member)
     undo(mod_visitor, logged("remove")[0])
     undo(mod_visitor, logged("hide")[0])
     db.session.expire_all()
