@@ -153,3 +153,28 @@ def test_leaving_words_behind_anonymously_leaves_no_trace_of_the_name(leaving, o
     assert_gone(name, f"Flag note {MARKER}")
     assert traces_of(f"Mine {MARKER}") == ["posts.title"], "the words stay, under former-member"
 
+
+
+@pytest.mark.parametrize("deletion", ["post", "account"])
+def test_a_deleted_posts_own_content_warning_leaves_the_audit_log(member, moderator, deletion):
+    post = make_post_with_warning(member, f"my brother {MARKER}")
+    item = add_reason(post, "flag", {"label": "Graphic"}, 10)
+    db.session.commit()
+    take_action(moderator, item, item.version, "content_warning", warning_text="loss")
+    db.session.commit()
+    assert "moderation_actions.detail" in traces_of(MARKER), "the log kept the author's warning as it was"
+
+    if deletion == "post":
+        delete_post(post)
+    else:
+        delete_account(member, keep_words_anonymously=False)
+    db.session.commit()
+    assert_gone(MARKER)
+
+
+def make_post_with_warning(author, warning: str):
+    from forum.services.posts import create_post
+    post = create_post(author, "Anniversary", "It has been a year today.", content_warning=warning)
+    db.session.commit()
+    return post
+

@@ -43,19 +43,28 @@ def empty_placeholder_reply(reply: Reply) -> None:
     db.session.execute(delete(Flag).where(Flag.reply_id == reply.id))
     # The item's reasons quote the words (matched phrases, flag notes); the audit log keeps its entries.
     db.session.execute(delete(ModerationItem).where(ModerationItem.reply_id == reply.id))
-    forget_review_notes(reply)
+    forget_kept_copies(reply)
     db.session.flush()
 
 
-def forget_review_notes(content: Post | Reply) -> None:
-    """Clear what the author wrote when asking for a second review of this content: it speaks of their words.
+def forget_kept_copies(content: Post | Reply) -> None:
+    """Clear the author's words that rows outliving this content keep: called before the content goes.
 
-    Called before the content goes: the notices stay with the member (they explain what moderators did),
-    but lose their link to the content when it is deleted.
+    A second-review request speaks of the words: the notices stay with the member (they explain what
+    moderators did) but lose their note, and their link to the content when it is deleted. A moderator's
+    content warning logs the one it replaced, which on a post the author wrote: the log entry stays, the
+    author's warning goes (undo is refused once the content is deleted, so nothing needs it).
     """
-    column = MemberNotice.post_id if isinstance(content, Post) else MemberNotice.reply_id
+    is_post = isinstance(content, Post)
+    column = MemberNotice.post_id if is_post else MemberNotice.reply_id
     db.session.execute(update(MemberNotice).where(column == content.id).values(review_note=""),
                        execution_options={"synchronize_session": False})
+    logged_on = ModerationAction.post_id if is_post else ModerationAction.reply_id
+    for record in db.session.scalars(select(ModerationAction).where(
+            logged_on == content.id, ModerationAction.action == "content_warning")):
+        before = (record.detail or {}).get("before") or {}
+        if before.get("content_warning"):
+            record.detail = {**record.detail, "before": {**before, "content_warning": ""}}
 
 
 def forget_unused_hashtags(tag_ids: Iterable[int]) -> None:

@@ -10,7 +10,7 @@ from forum.hashtags import hashtag_key
 from forum.markup import extract_hashtags
 from forum.models import Hashtag, ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
-from forum.services.erasure import forget_review_notes, forget_unused_hashtags
+from forum.services.erasure import forget_kept_copies, forget_unused_hashtags
 from forum.services.notifications.sending import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.tags import (
@@ -95,7 +95,7 @@ def delete_post(post: Post) -> None:
     tag_ids = [tag.id for tag in post.hashtags]
     tag_counts_changed(visible, tag_ids, False, ())
     # Revisions, moderation items and their reasons, and flags go with the row (ON DELETE CASCADE).
-    forget_review_notes(post)
+    forget_kept_copies(post)
     db.session.delete(post)
     db.session.flush()
     forget_unused_hashtags(tag_ids)

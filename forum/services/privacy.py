@@ -24,6 +24,7 @@ from forum.services.erasure import (
     FORMER_MEMBER,
     empty_placeholder_reply,
     erase_member_from_moderation,
+    forget_kept_copies,
     forget_unused_hashtags,
 )
 from forum.services.replies import recount_post
@@ -102,6 +103,7 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
         shift_tag_counts({tag_id: -count for tag_id, count in _visible_posts_per_tag(member)})
         their_tags.update(tag.id for post in posts for tag in post.hashtags)
         for post in posts:
+            forget_kept_copies(post)
             db.session.delete(post)
         db.session.flush()
     db.session.execute(delete(Heart).where(Heart.user_id == member.id))

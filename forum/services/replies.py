@@ -10,7 +10,7 @@ from forum.models import Post, PostStatus, Reply, User, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
-from forum.services.erasure import empty_placeholder_reply, forget_review_notes
+from forum.services.erasure import empty_placeholder_reply, forget_kept_copies
 from forum.services.notifications.sending import notify_mentions, reply_delivery
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
@@ -93,7 +93,7 @@ def delete_reply(reply: Reply) -> None:
         reply.deleted_at = utcnow()
         empty_placeholder_reply(reply)
     else:
-        forget_review_notes(reply)
+        forget_kept_copies(reply)
         db.session.delete(reply)
     db.session.flush()
     if parent_id is not None:
