@@ -178,3 +178,18 @@ def make_post_with_warning(author, warning: str):
     db.session.commit()
     return post
 
+
+@pytest.mark.parametrize("keep_words", [True, False], ids=["anonymously", "with-words"])
+def test_a_name_given_up_lately_leaves_with_the_account(leaving, moderator, keep_words):
+    from forum.services.usernames import change_username
+    post = make_post(leaving, title="Checking in", body="Still here.")
+    item = add_reason(post, "flag", {"label": "Spam"}, 10)
+    db.session.commit()
+    take_action(moderator, item, item.version, "warn", reason=f"Please be gentle, {leaving.username}.")
+    old_name = change_username(leaving, "fresh_start_42")
+    db.session.commit()
+    assert {"moderation_actions.reason", "past_usernames.username"} <= set(traces_of(old_name))
+
+    delete_account(leaving, keep_words_anonymously=keep_words)
+    db.session.commit()
+    assert_gone(old_name, "fresh_start_42")

@@ -4,7 +4,8 @@ A post's or reply's words are copied in a few places beside the row itself: earl
 edit (revisions), the crisis detector's matched phrases (on the row and in its moderation reasons),
 flag notes quoting it, and hashtags that only it used. A deleted row takes most of these with it
 through ON DELETE CASCADE; a reply kept as a "[deleted]" placeholder (others answered it) must be
-emptied here. A departing member's flag notes and their name inside moderation reasons go too.
+emptied here. A departing member's flag notes and their names (the present one and those given up lately) inside
+moderation reasons go too.
 """
 from __future__ import annotations
 
@@ -22,12 +23,15 @@ from forum.models import (
     ModerationAction,
     ModerationItem,
     ModerationReason,
+    PastUsername,
     Post,
     Reply,
     Revision,
     User,
     post_hashtags,
+    utcnow,
 )
+from forum.models.user import username_key
 
 #: Stands in as the author of words a departed member left behind, or that others' replies still answer,
 #: and for their name inside moderation reasons and the audit log.
@@ -96,15 +100,20 @@ def erase_member_from_moderation(member: User) -> None:
     flagged_items = select(ModerationItem.id).where(or_(
         ModerationItem.post_id.in_(select(their_flags.c.post_id)),
         ModerationItem.reply_id.in_(select(their_flags.c.reply_id))))
-    name = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(member.username)}(?![A-Za-z0-9_-])", re.IGNORECASE)
+    # The names they gave up lately too, which moderators may have written while they were the member's: only
+    # while still kept for them (forum.services.usernames), as an older one may be someone else's by now.
+    names = [member.username, *db.session.scalars(select(PastUsername.username).where(
+        PastUsername.member_id == member.id, PastUsername.kept_until > utcnow()))]
+    keys = {username_key(name) for name in names}
+    name = re.compile(rf"(?<![A-Za-z0-9_-])(?:{'|'.join(map(re.escape, names))})(?![A-Za-z0-9_-])", re.IGNORECASE)
     for reason in db.session.scalars(select(ModerationReason).where(ModerationReason.kind == "flag",
                                                                     ModerationReason.item_id.in_(flagged_items))):
         detail = dict(reason.detail or {})
-        if detail.get("flag_id") in flag_ids or (detail.get("by") or "").casefold() == member.username_key:
+        if detail.get("flag_id") in flag_ids or (detail.get("by") or "").casefold() in keys:
             detail.update(by=FORMER_MEMBER, note="")
             reason.detail = detail
-    for record in db.session.scalars(select(ModerationAction).where(ModerationAction.reason.ilike(
-            f"%{_like_escaped(member.username)}%", escape="\\"))):
+    for record in db.session.scalars(select(ModerationAction).where(or_(*(ModerationAction.reason.ilike(
+            f"%{_like_escaped(each)}%", escape="\\") for each in names)))):
         record.reason = name.sub(FORMER_MEMBER, record.reason)
     db.session.execute(update(Flag).where(Flag.user_id == member.id).values(note=""))
     db.session.flush()
