@@ -81,3 +81,50 @@ def test_settings_save_profile_and_reading_choices(signed_in, member):
     db.session.expire_all()
     member = db.session.get(User, member.id)
     assert (member.pronouns, member.hide_activity, member.content_warnings) == ("they/them", True, "open")
+
+
+def test_export_holds_everything_kept_about_the_member_and_no_secret(signed_in, member, other_member, moderator):
+    from forum.models import MemberNotice
+    from forum.services.moderation.actions import take_action
+    from forum.services.notices import request_second_review
+    from forum.services.posts import edit_post
+    from forum.services.replies import edit_reply
+    from forum.services.tokens import create_token
+
+    mine = make_post(member, title="Before", body="First words #Hope")
+    edit_post(mine, "After", "Second words #Hope")
+    reply = make_reply(member, make_post(other_member, title="Theirs"), "reply first words")
+    edit_reply(reply, "reply second words")
+    make_reply(other_member, mine, "Thinking of you")  # a notification for the member
+    token, secret = create_token(member, "my journal", "read")
+    db.session.commit()
+    take_action(moderator, item := _item_for(mine), item.version, "hide", reason="Checking in with you first")
+    notice = db.session.scalars(select(MemberNotice).where(MemberNotice.member_id == member.id)).one()
+    request_second_review(member, notice, "It was about my own recovery")
+    db.session.commit()
+
+    text = signed_in.get("/settings/export").get_data(as_text=True)
+    data = json.loads(text)
+    post = data["posts"][0]
+    assert [(v["title"], v["body"]) for v in post["earlier_versions"]] == [("Before", "First words #Hope")]
+    assert [v["body"] for v in data["replies"][0]["earlier_versions"]] == ["reply first words"]
+    assert [(n["kind"], n["post_id"]) for n in data["notifications"]][:1] == [("reply", mine.id)]
+    assert data["messages_from_moderators"][0]["your_review_request"] == "It was about my own recovery"
+    assert data["messages_from_moderators"][0]["post_id"] == mine.id
+    assert [(t["name"], t["scope"], t["revoked_at"]) for t in data["access_tokens"]] == [("my journal", "read", None)]
+    assert len(data["sign_ins"]) == 1 and set(data["sign_ins"][0]) == {"started_at", "expires_at"}
+    assert data["member"]["has_recovery_code"] is False and "suspended_until" in data["member"]
+    member = db.session.get(User, member.id)
+    for secret_text in (secret, token.secret_hash, member.password_hash):
+        assert secret_text not in text
+    assert "token_hash" not in text and "password" not in text
+
+
+def _item_for(post):
+    from forum.models import ModerationItem
+    from forum.services.moderation.queue import add_reason
+    item = db.session.scalars(select(ModerationItem).where(ModerationItem.post_id == post.id)).first()
+    if item is None:
+        item = add_reason(post, "flag", {"label": "Spam"}, 10)
+        db.session.commit()
+    return item

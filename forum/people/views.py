@@ -16,9 +16,10 @@ from forum.people.forms import DeleteAccountForm, SettingsForm
 from forum.services import DomainError, feeds
 from forum.services.accounts import change_profile_words, find_member, member_by_past_name
 from forum.services.blocks import block, has_blocked, unblock
+from forum.services.export import export_member
 from forum.services.following import followed_tags_shown_to
 from forum.services.notices import mark_all_read, notices_for, request_second_review
-from forum.services.privacy import delete_account, export_member
+from forum.services.privacy import delete_account
 from forum.services.visibility import shows_activity
 from forum.web_helpers import commit_or_flash_refusal, country_choices, form_status, page_of, show_refusal
 

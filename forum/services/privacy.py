@@ -1,4 +1,4 @@
-"""A member's data is theirs: export everything they wrote, and leave taking it with them or leaving it anonymously."""
+"""A member leaving Kindred: taking their words with them, or leaving them anonymously (their copy: services.export)."""
 from __future__ import annotations
 
 import secrets
@@ -7,14 +7,9 @@ from sqlalchemy import delete, func, select, update
 
 from forum.extensions import db
 from forum.models import (
-    Block,
-    Flag,
     Heart,
-    MemberNotice,
-    PastUsername,
     Post,
     Reply,
-    TagFollow,
     User,
     post_hashtags,
     utcnow,
@@ -30,43 +25,6 @@ from forum.services.erasure import (
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts
 from forum.services.visibility import public_posts
-
-
-def export_member(member: User) -> dict:
-    """Everything the member wrote or chose here, and nothing anyone else wrote."""
-    posts = db.session.scalars(select(Post).where(Post.author_id == member.id).order_by(Post.id)).all()
-    replies = db.session.scalars(select(Reply).where(Reply.author_id == member.id, Reply.deleted_at.is_(None))
-                                 .order_by(Reply.id)).all()
-    hearts = db.session.scalars(select(Heart).where(Heart.user_id == member.id).order_by(Heart.id)).all()
-    follows = db.session.scalars(select(TagFollow).where(TagFollow.user_id == member.id)).all()
-    blocks = db.session.scalars(select(Block).where(Block.blocker_id == member.id)).all()
-    flags = db.session.scalars(select(Flag).where(Flag.user_id == member.id).order_by(Flag.id)).all()
-    notices = db.session.scalars(select(MemberNotice).where(MemberNotice.member_id == member.id)
-                                 .order_by(MemberNotice.id)).all()
-    when = lambda moment: moment.isoformat() if moment else None  # noqa: E731 - a tiny local formatter
-    return {
-        "format": "kindred-export-1",
-        "exported_at": when(utcnow()),
-        "member": {"username": member.username, "joined_at": when(member.joined_at), "role": member.role,
-                   "bio": member.bio, "pronouns": member.pronouns, "country": member.country,
-                   "hide_activity": member.hide_activity, "content_warnings": member.content_warnings,
-                   "muted_notifications": member.muted_notifications,
-                   "past_usernames": [{"username": past.username, "kept_until": when(past.kept_until)}
-                                      for past in db.session.scalars(select(PastUsername).where(
-                                          PastUsername.member_id == member.id).order_by(PastUsername.id))]},
-        "posts": [{"id": p.id, "title": p.title, "body": p.body, "created_at": when(p.created_at),
-                   "edited_at": when(p.edited_at), "status": p.status, "content_warning": p.content_warning,
-                   "hashtags": [t.name for t in p.hashtags]} for p in posts],
-        "replies": [{"id": r.id, "post_id": r.post_id, "answers_reply_id": r.parent_id, "body": r.body,
-                     "created_at": when(r.created_at), "edited_at": when(r.edited_at), "status": r.status}
-                    for r in replies],
-        "hearts_given": [{"post_id": h.post_id, "reply_id": h.reply_id, "at": when(h.created_at)} for h in hearts],
-        "tags": [{"hashtag": f.hashtag.name, "mode": f.mode} for f in follows],
-        "blocked_members": [b.blocked.username for b in blocks],
-        "flags_made": [{"post_id": f.post_id, "reply_id": f.reply_id, "reason": f.reason, "note": f.note,
-                        "at": when(f.created_at)} for f in flags],
-        "messages_from_moderators": [{"kind": n.kind, "body": n.body, "at": when(n.created_at)} for n in notices],
-    }
 
 
 def former_member() -> User:
