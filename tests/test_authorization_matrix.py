@@ -32,7 +32,7 @@ from sqlalchemy import delete, event, select, update
 
 from forum import create_app
 from forum.extensions import db
-from forum.models import FlagReason, MemberNotice, ModerationItem, Role, User, utcnow
+from forum.models import FlagReason, MemberNotice, ModerationItem, Role, User, WelfareCheck, utcnow
 from forum.services.flags import flag_content
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
@@ -113,6 +113,8 @@ EXPECTED = {
     "GET  moderation.log":                "in  no  no  no  ok  ok  no",
     "GET  moderation.history":            "in  no  no  no  ok  ok  no",
     "GET  moderation.health":             "in  no  no  no  ok  ok  no",
+    "POST moderation.welfare_done":       "in  no  no  no  ok  ok  no",
+    "POST moderation.welfare_message":    "in  no  no  no  ok  ok  no",
     "GET  moderation_rules.words":        "in  no  no  no  ok  ok  no",
     "POST moderation_rules.add_word":     "in  no  no  no  ok  ok  no",
     "POST moderation_rules.delete_word":  "in  no  no  no  ok  ok  no",
@@ -233,10 +235,13 @@ class World:
         action = take_action(people["moderator"], item, item.version, "hide", reason="Testing the matrix")
         word = add_watched_word(people["moderator"], "buy followers", "flag")
         token, _secret = create_token(people["author"], "matrix", "read")
+        check = WelfareCheck(member_id=people["author"].id, kind="post", categories=["suicide"], raised_at=utcnow())
+        db.session.add(check)
         db.session.commit()
         notice = db.session.scalars(select(MemberNotice).where(MemberNotice.action_id == action.id)).one()
         post_item = db.session.scalars(select(ModerationItem).where(ModerationItem.post_id == post.id)).one()
-        return url_values(post, reply, flag, post_item, action, word, notice) | {"token_id": token.id}
+        return url_values(post, reply, flag, post_item, action, word, notice) | {"token_id": token.id,
+                                                                                 "check_id": check.id}
 
 
 def url_values(post, reply, flag, item, action, word, notice) -> dict[str, object]:

@@ -37,6 +37,8 @@ from forum.models import (
     Role,
     User,
     WatchedWord,
+    WelfareCheck,
+    utcnow,
 )
 from forum.safe_input import MAX_ID
 from forum.services.flags import flag_content
@@ -121,6 +123,7 @@ class World:
         take_action(self.moderator, item, item.version, "warn", reason="Please keep it kind.")
         add_watched_word(self.moderator, "casino", "flag")
         create_token(self.member, "fuzzed script", "write")
+        db.session.add(WelfareCheck(member_id=other.id, kind="post", categories=["suicide"], raised_at=utcnow()))
         db.session.commit()
         self.names = {"river_stone", "MapleAndTea", "river_mod"}
 
@@ -141,7 +144,7 @@ class World:
 
 #: Which table a URL's id names, by the argument's name.
 ID_KINDS = {"post_id": Post, "reply_id": Reply, "item_id": ModerationItem, "action_id": ModerationAction,
-            "word_id": WatchedWord, "notice_id": MemberNotice, "token_id": AccessToken}
+            "word_id": WatchedWord, "notice_id": MemberNotice, "token_id": AccessToken, "check_id": WelfareCheck}
 
 
 def url_values(rule, world: World):

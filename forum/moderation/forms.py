@@ -25,3 +25,10 @@ class VerdictForm(FlaskForm):
     """Was the writer in danger?  The answer comes from the button pressed (forum.services.moderation.verdicts)."""
 
     verdict = HiddenField()
+
+
+class WelfareMessageForm(FlaskForm):
+    """One of the supportive messages, sent from a welfare check (the words it was about are gone)."""
+
+    #: No default: a message is sent only when one was chosen (the queue offers the crisis lines first).
+    message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in SUPPORT_MESSAGES.items()])

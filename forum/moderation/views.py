@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.forms import EmptyForm
-from forum.models import ItemStatus, ModerationAction, ModerationItem, Post, Reply, Revision, utcnow
+from forum.models import ItemStatus, ModerationAction, ModerationItem, Post, Reply, Revision, WelfareCheck, utcnow
 from forum.moderation.access import moderate_blueprint
-from forum.moderation.forms import ActionForm, VerdictForm
+from forum.moderation.forms import ActionForm, VerdictForm, WelfareMessageForm
 from forum.moderation.health_charts import health_charts
 from forum.moderation.highlight import highlight
 from forum.safe_input import parse_id
@@ -32,6 +32,7 @@ from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
 from forum.services.moderation.verdicts import LEVEL_NAMES, VERDICT_LABELS, record_verdict, should_ask, verdict_tally
+from forum.services.moderation.welfare import WHAT_WENT, mark_done, send_message, waiting_welfare_checks
 from forum.services.safety import assessed_text
 from forum.web_helpers import commit_or_flash_refusal, show_refusal
 
@@ -45,8 +46,31 @@ def queue():
     alert_after = timedelta(minutes=current_app.config["CRISIS_ALERT_MINUTES"])
     return render_template("moderation/queue.html", items=items, now=utcnow(), alert_after=alert_after,
                            response_times=response_times(), open_reasons=open_reasons, content_of=content_of,
-                           reason_names=REASON_NAMES,
+                           reason_names=REASON_NAMES, welfare_checks=waiting_welfare_checks(), what_went=WHAT_WENT,
+                           done_form=EmptyForm(),
+                           message_form=WelfareMessageForm(formdata=None, data={"message_key": "crisis_lines"}),
                            form=ActionForm())
+
+
+@bp.post("/welfare/<int:check_id>/done")
+def welfare_done(check_id: int):
+    """A moderator checked in with someone whose crisis words are gone."""
+    check = db.session.get(WelfareCheck, check_id) or abort(404)
+    if commit_or_flash_refusal(lambda: mark_done(current_user, check)):
+        flash(f"Done: you marked the welfare check for {check.member.username} done.", "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/welfare/<int:check_id>/message")
+def welfare_message(check_id: int):
+    """Send the member of a welfare check a supportive message (a notice, as from any queue item)."""
+    check = db.session.get(WelfareCheck, check_id) or abort(404)
+    form = WelfareMessageForm()
+    if not form.validate_on_submit():
+        flash("That message wasn't sent: choose one of the messages and send it again.", "error")
+    elif commit_or_flash_refusal(lambda: send_message(current_user, check, form.message_key.data)):
+        flash(f"Sent: {check.member.username} has your message in their notices.", "success")
+    return redirect(url_for("moderation.queue", _anchor=f"welfare-{check_id}"))
 
 
 @bp.get("/items/<int:item_id>")

@@ -27,6 +27,7 @@ from forum.models import (
     SignIn,
     TagFollow,
     User,
+    WelfareCheck,
     utcnow,
 )
 
@@ -73,6 +74,10 @@ def export_member(member: User) -> dict:
         "access_tokens": [{"name": t.name, "hint": t.hint, "scope": t.scope, "created_at": when(t.created_at),
                            "last_used_at": when(t.last_used_at), "revoked_at": when(t.revoked_at)}
                           for t in _mine(AccessToken, AccessToken.user_id, member, AccessToken.id)],
+        # Kept about them, not written by them, but theirs to know of: they deleted those words believing them gone.
+        "welfare_checks": [{"about": c.kind, "crisis_categories": c.categories, "crisis_raised_at": when(c.raised_at),
+                            "words_deleted_at": when(c.deleted_at), "moderators_checked_in_at": when(c.done_at)}
+                           for c in _mine(WelfareCheck, WelfareCheck.member_id, member, WelfareCheck.id)],
     }
 
 

@@ -11,6 +11,7 @@ from forum.markup import extract_hashtags
 from forum.models import Hashtag, ModerationAction, Post, PostStatus, Revision, User, utcnow
 from forum.services.accounts import ensure_can_participate
 from forum.services.erasure import forget_kept_copies, forget_unused_hashtags
+from forum.services.moderation.welfare import keep_welfare_checks_under
 from forum.services.notifications.sending import notify_mentions, notify_tag_followers
 from forum.services.safety import assess_and_escalate
 from forum.services.tags import (
@@ -94,6 +95,8 @@ def delete_post(post: Post) -> None:
     visible = locked_status(post) == PostStatus.VISIBLE.value
     tag_ids = [tag.id for tag in post.hashtags]
     tag_counts_changed(visible, tag_ids, False, ())
+    # An open crisis on the post or a reply under it would vanish with its item: moderators keep who to reach.
+    keep_welfare_checks_under(post)
     # Revisions, moderation items and their reasons, and flags go with the row (ON DELETE CASCADE).
     forget_kept_copies(post)
     db.session.delete(post)

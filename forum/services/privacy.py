@@ -11,6 +11,7 @@ from forum.models import (
     Post,
     Reply,
     User,
+    WelfareCheck,
     post_hashtags,
     utcnow,
 )
@@ -22,6 +23,7 @@ from forum.services.erasure import (
     forget_kept_copies,
     forget_unused_hashtags,
 )
+from forum.services.moderation.welfare import keep_welfare_checks_under
 from forum.services.replies import recount_post
 from forum.services.tags import shift_tag_counts
 from forum.services.visibility import public_posts
@@ -62,9 +64,13 @@ def delete_account(member: User, keep_words_anonymously: bool) -> None:
         their_tags.update(tag.id for post in posts for tag in post.hashtags)
         for post in posts:
             forget_kept_copies(post)
+            # Others' replies under it go too: an open crisis on one of them leaves its writer a welfare check.
+            keep_welfare_checks_under(post, leaving=member)
             db.session.delete(post)
         db.session.flush()
     db.session.execute(delete(Heart).where(Heart.user_id == member.id))
+    # Checks about them go with them (ON DELETE CASCADE too): nothing kept says they were in crisis here.
+    db.session.execute(delete(WelfareCheck).where(WelfareCheck.member_id == member.id))
     db.session.delete(member)
     db.session.flush()
     _recount_hearts(*hearted)

@@ -6,11 +6,12 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import Post, PostStatus, Reply, User, utcnow
+from forum.models import Post, PostStatus, Reply, User, WelfareKind, utcnow
 from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_kept_copies
+from forum.services.moderation.welfare import keep_welfare_check
 from forum.services.notifications.sending import notify_mentions, reply_delivery
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
@@ -89,6 +90,7 @@ def delete_reply(reply: Reply) -> None:
     post = reply.post
     parent_id = reply.parent_id
     has_answers = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
+    keep_welfare_check(reply, WelfareKind.REPLY)  # before its item goes, either way
     if has_answers:
         reply.deleted_at = utcnow()
         empty_placeholder_reply(reply)

@@ -47,6 +47,8 @@ OTHER_LOGGED_ACTIONS = {
     # Answers to "was the writer in danger?" (verdicts.py): they measure the detector and act on nobody.
     "judged_in_danger": "judged that the writer was in danger",
     "judged_not_in_danger": "judged that the writer was not in danger",
+    # A welfare check (forum/services/moderation/welfare.py): someone whose crisis words were deleted.
+    "welfare_check_done": "checked in after their crisis words were deleted",
 }
 #: Actions Kindred takes by itself, logged with no moderator (moderator_id is NULL), for the log's wording.
 AUTOMATIC_ACTIONS = {"auto_hide": "hid it automatically because several members flagged it"}

@@ -19,6 +19,7 @@ LOG_NAMES = {
     "watched_word_add": "Watched word added", "watched_word_delete": "Watched word removed",
     "tag_merge": "Hashtags merged", "tag_rename": "Hashtag renamed",
     "judged_in_danger": "Judged: the writer was in danger", "judged_not_in_danger": "Judged: not in danger",
+    "welfare_check_done": "Welfare check done (their crisis words were deleted)",
 }
 PAGE_SIZE = 50
 

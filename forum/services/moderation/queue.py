@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
-from forum.models import ItemStatus, ModerationItem, ModerationReason, Post, Priority, Reply, utcnow
+from forum.models import ItemStatus, ModerationItem, ModerationReason, Post, Priority, Reply, WelfareCheck, utcnow
 
 #: What moderators read in the queue for each kind of reason (the item page words each with its details).
 REASON_NAMES = {
@@ -77,15 +77,18 @@ def open_queue(limit: int = 100) -> list[ModerationItem]:
 
 
 def open_counts() -> tuple[int, int]:
-    """(open items, open crisis items), for the moderators' nav."""
+    """(open items, open crisis items), for the moderators' nav; a welfare check not done counts as both."""
     total, crisis = db.session.execute(open_counts_query()).one()
     return total, crisis
 
 
 def open_counts_query() -> Select:
-    return (select(func.count(), func.coalesce(func.sum(case((ModerationItem.priority >= Priority.CRISIS, 1),
-                                                              else_=0)), 0))
-            .where(ModerationItem.status == ItemStatus.OPEN.value))
+    items = (select(func.count().label("total"),
+                    func.coalesce(func.sum(case((ModerationItem.priority >= Priority.CRISIS, 1), else_=0)),
+                                  0).label("crisis"))
+             .where(ModerationItem.status == ItemStatus.OPEN.value).subquery())
+    checks = select(func.count()).where(WelfareCheck.done_at.is_(None)).scalar_subquery()
+    return select(items.c.total + checks, items.c.crisis + checks)
 
 
 @dataclass(frozen=True)
