@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ModerationItem, Priority, ReasonKind, utcnow
+from forum.models import ModerationItem, Priority, ReasonKind, WelfareCheck, utcnow
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.posts import delete_post
 from tests.helpers import make_post
 
 CRISIS_TEXT = "I want to die and I think tonight is the night."
@@ -230,3 +231,41 @@ def test_a_reopened_crisis_item_can_alert_again(app, overdue, webhook, moderator
     db.session.commit()
     run_alerts(app)
     assert len(webhook.received) == 2
+
+
+def deleted_by_its_author(post, item):
+    """The author deletes the overdue crisis post: its item goes, a welfare check stays in its place."""
+    item.reasons[0].created_at = item.opened_at  # the crisis was raised when the item opened, 40 minutes ago
+    db.session.commit()
+    delete_post(post)
+    db.session.commit()
+    return db.session.scalars(select(WelfareCheck)).one()
+
+
+def test_a_crisis_deleted_before_anyone_came_is_alerted_once_as_a_welfare_check(app, overdue, webhook, member):
+    post, item = overdue
+    title = post.title
+    check = deleted_by_its_author(post, item)
+    alert_by_webhook(app, webhook)
+    result = run_alerts(app)
+    assert result.exit_code == 0 and "1 sent, 0 failed" in result.output
+    [request] = webhook.received
+    assert json.loads(request["body"])["url"] == f"{SITE}/moderation/#welfare-{check.id}"
+    for private in (title, "want to die", member.username):
+        assert private.encode() not in request["body"]
+    assert run_alerts(app).exit_code == 0 and len(webhook.received) == 1, "each check is alerted once"
+
+
+@pytest.mark.parametrize("before", ["the item's alert went out", "a moderator claimed it"])
+def test_a_welfare_check_does_not_alert_again_or_over_a_moderator(app, overdue, webhook, moderator, before):
+    post, item = overdue
+    alert_by_webhook(app, webhook)
+    if before == "the item's alert went out":
+        run_alerts(app)
+        item = db.session.get(ModerationItem, item.id)
+    else:
+        take_action(moderator, item, item.version, "claim")
+        db.session.commit()
+    deleted_by_its_author(post, item)
+    sent_before = len(webhook.received)
+    assert "0 sent" in run_alerts(app).output and len(webhook.received) == sent_before

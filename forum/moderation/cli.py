@@ -9,7 +9,13 @@ from flask import current_app, url_for
 
 from forum.alerting import AlertFailed, SmtpSettings, post_webhook, send_email
 from forum.extensions import db
-from forum.services.moderation.alerts import claim_alert, overdue_crisis_items, release_alert
+from forum.models import ModerationItem, WelfareCheck
+from forum.services.moderation.alerts import (
+    claim_alert,
+    overdue_crisis_items,
+    overdue_welfare_checks,
+    release_alert,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +43,23 @@ def alert_command() -> None:
     waited = timedelta(minutes=config["CRISIS_ALERT_MINUTES"])
     sent, failed = 0, 0
     for channel, send in senders.items():
-        for item_id in overdue_crisis_items(channel, waited):
-            if not claim_alert(item_id, channel):
+        due = [(ModerationItem, item_id) for item_id in overdue_crisis_items(channel, waited)]
+        due += [(WelfareCheck, check_id) for check_id in overdue_welfare_checks(channel, waited)]
+        for model, target_id in due:
+            if not claim_alert(target_id, channel, model=model):
                 db.session.rollback()
                 continue  # another run is sending this one
             db.session.commit()  # claimed before sending: an overlapping run won't send it too
             try:
-                send(_item_link(item_id))
+                send(_link(model, target_id))
             except AlertFailed as error:
-                release_alert(item_id, channel)
+                release_alert(target_id, channel, model=model)
                 db.session.commit()
                 failed += 1
-                log.warning("Crisis alert for moderation item %s by %s failed (%s); the next run tries again.",
-                            item_id, channel, error)
-                click.echo(f"Item {item_id}: the {channel} alert failed ({error}); the next run tries again.",
-                           err=True)
+                log.warning("Crisis alert for %s %s by %s failed (%s); the next run tries again.",
+                            _NAMES[model], target_id, channel, error)
+                click.echo(f"{_NAMES[model].capitalize()} {target_id}: the {channel} alert failed ({error}); "
+                           "the next run tries again.", err=True)
             else:
                 sent += 1
     click.echo(f"Crisis alerts: {sent} sent, {failed} failed.")
@@ -75,9 +83,16 @@ def _configured_senders(config) -> dict:
     return senders
 
 
-def _item_link(item_id: int) -> str:
-    """The item's address on the public site; the only thing about it an alert carries."""
+#: What the log calls each thing alerted about.
+_NAMES = {ModerationItem: "moderation item", WelfareCheck: "welfare check"}
+
+
+def _link(model, target_id: int) -> str:
+    """The address of the item (or of the welfare check, in the queue) on the public site; the only thing about
+    it an alert carries."""
     # A cron job has no request to build URLs from: a request context on SITE_URL lets url_for build the
     # same link the site itself would (SERVER_NAME would change how every request is routed instead).
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for("moderation.item", item_id=item_id, _external=True)
+        if model is WelfareCheck:
+            return url_for("moderation.queue", _anchor=f"welfare-{target_id}", _external=True)
+        return url_for("moderation.item", item_id=target_id, _external=True)
