@@ -7,9 +7,10 @@ import time
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed, NotFound
 
 from forum.kept_words import kept_words
+from forum.services import Gone
 from forum.timewords import wait_in_words
 from forum.web_helpers import rollback_quietly
 
@@ -125,6 +126,12 @@ def database_unavailable_response():
     return response
 
 
+def _handle_gone(error: Gone):
+    """What the request acted on was deleted by another request meanwhile: the 404 for what went away."""
+    rollback_quietly()
+    return _handle_http(NotFound())
+
+
 def _handle_unstorable_value(error: DataError):
     """A value the database refused (out of range, a character it can't store): the request was at fault.
 
@@ -140,4 +147,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(OperationalError, _handle_database_unavailable)
     app.register_error_handler(DataError, _handle_unstorable_value)
+    app.register_error_handler(Gone, _handle_gone)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -148,3 +148,105 @@ def test_members_following_one_tag_at_once_follow_it_once_each(app, member):
     follows = db.session.execute(select(TagFollow.user_id, TagFollow.mode).where(TagFollow.hashtag_id == tag.id)).all()
     assert len(follows) == len({user_id for user_id, _ in follows}) == len(followers)
     assert {mode for _, mode in follows} == {"follow"}
+
+
+# --- Deletion racing other writes ---------------------------------------------------------------------
+# Each of these holds the requests at a chosen point, so the one interleaving that broke is met every run: both
+# requests have read the post, then the deletion commits, then the other goes on. Row locks decide who goes
+# first, and they are PostgreSQL's: SQLite lets one writer in at a time, and these stay on the [postgresql] case.
+
+@pytest.fixture
+def postgresql(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks decide these races: they run on PostgreSQL (set TEST_DATABASE_URL)")
+
+
+def held(monkeypatch, module, name: str, before: Callable[[], object] = lambda: None,
+         after: Callable[[], object] = lambda: None) -> None:
+    """Make `module.name` call `before()` first and `after()` once it has returned, as a request runs it."""
+    original = getattr(module, name)
+
+    def run(*args, **kwargs):
+        before()
+        result = original(*args, **kwargs)
+        after()
+        return result
+
+    monkeypatch.setattr(module, name, run)
+
+
+def then(respond: Callable[[], object], done: threading.Event) -> Callable[[], object]:
+    """`respond`, and `done` set once its answer (so its commit) is in."""
+    def run():
+        response = respond()
+        done.set()
+        return response
+    return run
+
+
+def test_a_post_deleted_twice_at_once_is_deleted_once_and_both_answers_say_so(app, member, postgresql, monkeypatch):
+    from forum.posts import views
+    post_id = make_post(member).id
+    clicks = [Visitor(app.test_client()) for _ in range(2)]
+    for click in clicks:
+        click.sign_in(member.username)
+    both_read = threading.Barrier(2, timeout=PATIENCE)
+    held(monkeypatch, views, "delete_post", before=both_read.wait)
+
+    statuses = race([lambda v=v: v.post(f"/posts/{post_id}/delete") for v in clicks])
+
+    assert statuses == [302, 302]
+    assert db.session.get(Post, post_id) is None
+
+
+def test_a_reply_sent_as_its_post_is_deleted_is_refused_with_its_words_kept(app, member, postgresql, monkeypatch):
+    from forum.posts import views
+    post_id = make_post(member).id
+    author, replier = Visitor(app.test_client()), signed_in_visitors(app, 1, "replier")[0]
+    author.sign_in(member.username)
+    both_read, deleted = threading.Barrier(2, timeout=PATIENCE), threading.Event()
+    held(monkeypatch, views, "delete_post", before=both_read.wait)
+    held(monkeypatch, views, "add_reply", before=lambda: (both_read.wait(), deleted.wait(PATIENCE)))
+
+    statuses = race([then(lambda: author.post(f"/posts/{post_id}/delete"), deleted),
+                     lambda: replier.post(f"/posts/{post_id}/replies", {"body": "I'm here with you."})])
+
+    assert statuses == [302, 404]  # the page that says it went away while they wrote, with their words
+    assert count(select(Reply).where(Reply.post_id == post_id)) == 0
+
+
+def test_a_heart_sent_as_its_post_is_deleted_is_a_calm_404(app, member, postgresql, monkeypatch):
+    from forum.posts import views
+    post_id = make_post(member).id
+    author, fan = Visitor(app.test_client()), signed_in_visitors(app, 1, "fan")[0]
+    author.sign_in(member.username)
+    both_read, deleted = threading.Barrier(2, timeout=PATIENCE), threading.Event()
+    held(monkeypatch, views, "delete_post", before=both_read.wait)
+    held(monkeypatch, views, "set_heart", before=lambda: (both_read.wait(), deleted.wait(PATIENCE)))
+
+    statuses = race([then(lambda: author.post(f"/posts/{post_id}/delete"), deleted),
+                     lambda: fan.post(f"/posts/{post_id}/heart", {"hearted": "1"})])
+
+    assert statuses == [302, 404]
+    assert count(select(Heart).where(Heart.post_id == post_id)) == 0
+
+
+def test_a_new_post_keeps_a_tag_whose_last_other_post_is_deleted_meanwhile(app, member, postgresql, monkeypatch):
+    """The deletion forgets tags no post uses any more; the new post had found this one and links to it."""
+    from forum.posts import views
+    from forum.services import posts
+    post_id = make_post(member, body="Only this post says it. #LateSpring").id
+    author, writer = Visitor(app.test_client()), signed_in_visitors(app, 1, "writer")[0]
+    author.sign_in(member.username)
+    found, deleted = threading.Event(), threading.Event()
+    held(monkeypatch, posts, "hashtags_named", after=lambda: (found.set(), deleted.wait(PATIENCE)))
+    held(monkeypatch, views, "delete_post", before=lambda: found.wait(PATIENCE))
+
+    statuses = race([then(lambda: author.post(f"/posts/{post_id}/delete"), deleted),
+                     lambda: writer.post("/posts/new", {"title": "Spring", "body": "Me too. #LateSpring"})])
+
+    assert statuses == [302, 302]
+    tag = find_hashtag("LateSpring")
+    assert tag is not None and tag.post_count == 1
+    assert [p.title for p in db.session.scalars(select(Post))] == ["Spring"]
+    assert [t.key for t in db.session.scalars(select(Post)).one().hashtags] == [tag.key]

@@ -20,7 +20,7 @@ from forum.forms import (
 from forum.models import Post, Reply
 from forum.pagination import BadCursor, decode_cursor
 from forum.safe_input import parse_id
-from forum.services import DomainError, NotAllowed
+from forum.services import DomainError, Gone, NotAllowed
 from forum.services.acknowledgement import thank_everyone, unacknowledged_replies, usual_first_reply_wait
 from forum.services.care import (
     LEVEL_RANK,
@@ -194,8 +194,12 @@ def thank_everyone_view(post_id: int):
 def delete(post_id: int):
     post = get_post(post_id, check_author=True)
     if request.method == "POST":
-        delete_post(post)
-        db.session.commit()
+        try:
+            delete_post(post)
+        except Gone:  # the same delete, sent twice at once: the other one did it
+            db.session.rollback()
+        else:
+            db.session.commit()
         flash("Your post and its replies are deleted.", "info")
         return redirect(url_for("feed.latest"))
     return render_template("posts/confirm_delete.html", thing="post", post=post, form=EmptyForm(),

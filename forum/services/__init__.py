@@ -12,3 +12,7 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The member may not do this to this thing."""
+
+
+class Gone(Exception):
+    """What the request acts on was deleted by another request after this one read it: answered as a 404."""

@@ -79,6 +79,13 @@ def forget_unused_hashtags(tag_ids: Iterable[int]) -> None:
     ids = set(tag_ids)
     if not ids:
         return
+    # Only the tags no other request holds: a post being written with one has it locked (hashtags_named), and
+    # waiting for it deadlocked with that post's count update. Locked here first, a tag is looked at again
+    # below, in a statement that sees what was committed meanwhile.
+    ids = set(db.session.scalars(select(Hashtag.id).where(Hashtag.id.in_(ids)).order_by(Hashtag.id)
+                                 .with_for_update(skip_locked=True)))
+    if not ids:
+        return
     merged_here = aliased(Hashtag)
     db.session.execute(
         delete(Hashtag).where(

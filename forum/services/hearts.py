@@ -12,6 +12,7 @@ from forum.services import NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.notifications.sending import heart_delivery
+from forum.services.tags import locked_status
 
 
 def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
@@ -21,6 +22,8 @@ def set_heart(member: User, target: Post | Reply, hearted: bool) -> bool:
     ensure_can_participate(member)
     if not can_reach(member.id, target.author_id):
         raise NotAllowed("Hearts can't be sent here.")
+    # Read under its row lock: deleted or hidden this moment by another request, it takes no heart (Gone: 404).
+    locked_status(target)
     if not target.is_visible or getattr(target, "is_deleted", False):
         raise NotAllowed("This can't take hearts right now.")
     model = type(target)

@@ -15,6 +15,7 @@ from forum.services.moderation.welfare import keep_welfare_check
 from forum.services.notifications.sending import notify_mentions, reply_delivery
 from forum.services.posts import keep_revision
 from forum.services.safety import assess_and_escalate
+from forum.services.tags import locked_status
 from forum.services.text import ensure_something_shows, render_body
 from forum.services.visibility import can_view_reply, public_replies
 from forum.services.watched import apply_watched_words, refuse_blocked_words
@@ -24,7 +25,9 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None,
               submission_key: str | None = None) -> Reply:
     """Answer a post (or a reply on it); the post's counters and activity move with it."""
     ensure_can_participate(author)
-    if not post.is_visible:
+    # The post's status as it is now, held until the commit: its author deleting it or a moderator hiding it
+    # this moment either comes first (and the reply is refused) or waits for the reply to be counted.
+    if locked_status(post) != PostStatus.VISIBLE.value:
         raise NotAllowed("This post isn't open for replies right now.")
     if post.replies_locked:
         raise NotAllowed("A moderator has closed this post to new replies. You can still send a heart.")

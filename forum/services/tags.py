@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
 from forum.hashtags import (
@@ -21,7 +22,7 @@ from forum.hashtags import (
 )
 from forum.markup import extract_hashtags
 from forum.models import Hashtag, HashtagSpelling, Post, Reply, User, post_hashtags
-from forum.services import DomainError
+from forum.services import DomainError, Gone
 from forum.services.visibility import knows_tag, public_posts
 
 
@@ -46,7 +47,11 @@ def hashtags_named(names: Iterable[str]) -> list[Hashtag]:
     wanted = {hashtag_key(name): name for name in reversed(list(names))}  # first spelling wins
     if not wanted:
         return []
-    found = {tag.key: tag for tag in db.session.scalars(select(Hashtag).where(Hashtag.key.in_(wanted)))}
+    # FOR KEY SHARE: a deletion forgetting an unused tag (forget_unused_hashtags) skips the tags this post now
+    # holds, or, if it came first, is waited for and its tags are made again below; it never takes them from
+    # under this post's links. It doesn't hold up other writers, which only change a tag's counts.
+    found = {tag.key: tag for tag in db.session.scalars(
+        select(Hashtag).where(Hashtag.key.in_(wanted)).with_for_update(read=True, key_share=True))}
     for key, name in wanted.items():
         if key in found:
             continue
@@ -142,9 +147,17 @@ def locked_status(content: Post | Reply) -> str:
     FOR NO KEY UPDATE, which leaves alone the key-share locks that inserting a heart, flag or reply takes
     on the row through its foreign key. FOR UPDATE would wait for those, and two flaggers each holding
     one while asking for it deadlocked (issue 11).
+
+    Raises Gone when another request deleted the content after this one read it (a double-clicked delete, a
+    reply or a moderator's action racing the author's deletion): there is nothing left to change.
     """
-    db.session.refresh(content, ["status"], with_for_update={"key_share": True})
-    return content.status
+    model = type(content)
+    status = db.session.scalar(select(model.status).where(model.id == content.id)
+                               .with_for_update(key_share=True))
+    if status is None:
+        raise Gone(f"{model.__name__} {content.id} was deleted meanwhile")
+    set_committed_value(content, "status", status)
+    return status
 
 
 def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
