@@ -19,7 +19,7 @@ from forum.links import link
 from forum.models import User, utcnow
 from forum.services import feeds
 from forum.timewords import for_how_long, how_long_ago
-from forum.web_helpers import GUIDES_EXTENSION, unless_database_fails
+from forum.web_helpers import GUIDES_EXTENSION, footer_line, unless_database_fails
 
 T = TypeVar("T")
 
@@ -185,7 +185,7 @@ def _template_globals() -> dict:
     return {"needs_reply_count": needs_reply_count, "moderation_counts": moderation_counts,
             "unread_notices": unread_notices, "unread_notifications": unread_notifications,
             # The member itself, not the proxy: a post page reads it hundreds of times.
-            "viewer": current_user._get_current_object()}
+            "viewer": current_user._get_current_object(), "footer_line": footer_line}
 
 
 #: Pages private to whoever asks, signed in or not yet (they redirect to sign-in), and the pages that take a

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from forum.crisis.hotlines import INTERNATIONAL, countries
+from forum.crisis.hotlines import INTERNATIONAL, Hotline, countries, hotlines_for
 from forum.extensions import db
 from forum.guides.loader import GuideLibrary
 from forum.guides.search import search_guides
@@ -137,6 +137,15 @@ def viewer_country() -> str:
         remembered = request.cookies.get(COUNTRY_COOKIE, "")[:8].upper()
         chosen = remembered if remembered in {code for code, _ in country_choices()} else ""
     return (chosen or current_app.config["DEFAULT_COUNTRY"]).upper()
+
+
+def footer_line() -> tuple[str, Hotline | None]:
+    """(country name, the first line to call there) for the footer on every page: the viewer's country, so
+    nobody outside the US is shown only the US number. None where the first line has no number to call
+    (elsewhere: the directories lead, and the help page is the link)."""
+    country = viewer_country()
+    first = hotlines_for([], country)[0]
+    return country_name(country), (first if first.tel_href and not first.directory else None)
 
 
 def guide_library() -> GuideLibrary:

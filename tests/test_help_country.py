@@ -126,3 +126,32 @@ def test_the_composers_live_check_leads_with_the_directories_for_someone_elsewhe
     card = signed_in.client.post("/api/crisis/check", json={"text": "I am going to kill myself tonight"},
                                  headers={"X-CSRFToken": signed_in.token}).get_json()["card"]
     assert lines_on(card)[0] == "Find A Helpline" and 'href="tel:988"' not in card
+
+
+def footer_of(page: str) -> str:
+    return page.split('<footer class="site-footer">', 1)[1]
+
+
+@pytest.mark.parametrize("country, shown, absent", [
+    ("US", ('United States: call or text <a href="tel:988">988</a>',), ("116 123",)),
+    ("GB", ('United Kingdom: call <a href="tel:116123">116 123</a> (Samaritans)',), ("tel:988",)),
+    ("CA", ('Canada: call or text <a href="tel:988">9-8-8</a>',), ("tel:911",)),
+    ("INTL", (), ("tel:",)),
+])
+def test_every_pages_footer_gives_the_viewers_own_first_line(visitor, country, shown, absent):
+    """The footer is on every page: a member outside the US was shown only the US number there."""
+    visitor.post("/help/country", {"country": country})
+    for path in ("/", "/help", "/no-such-page"):
+        footer = footer_of(visitor.get(path).get_data(as_text=True))
+        assert "Find someone to talk to, any time" in footer and "call your local emergency number" in footer
+        for words in shown:
+            assert words in footer, (path, footer)
+        for words in absent:
+            assert words not in footer, (path, footer)
+
+
+def test_a_members_saved_country_leads_their_footer(signed_in, member):
+    member.country = "IE"
+    db.session.commit()
+    footer = footer_of(signed_in.get("/").get_data(as_text=True))
+    assert "Ireland: call" in footer and "Samaritans Ireland" in footer and "tel:988" not in footer
