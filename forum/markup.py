@@ -10,7 +10,9 @@ Decisions worth knowing:
   page's own h1/h2.
 - Images are never embedded (no requests to third-party hosts from a reader's browser): ![alt](url) becomes a
   plain link to url, showing alt (or the url when alt is empty).
-- Every link except hashtag links gets rel="nofollow ugc noopener".
+- Every link except hashtag links gets rel="nofollow ugc noopener noreferrer": the site sends
+  Referrer-Policy: same-origin, but an app showing the API's HTML may not, and the page a reader leaves
+  from (a post about their health) is nobody else's to know.
 - A hashtag is a "hashtag" token, linked when rendered: text outside code, link text and URLs.
 """
 
@@ -31,7 +33,7 @@ from forum.hashtags import MAX_HASHTAGS_PER_POST, iter_hashtag_spans, merge_hash
 from forum.markup_limits import limit_inline_work
 from forum.sanitise import ALLOWED_PROTOCOLS
 
-LINK_REL = "nofollow ugc noopener"
+LINK_REL = "nofollow ugc noopener noreferrer"
 HEADING_SHIFT = 2
 #: Past this many "://" in a text, links are found by the linear core rule alone (see _PerThread).
 MANY_LINKS = 64

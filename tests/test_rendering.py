@@ -121,6 +121,7 @@ def test_links_get_rel(text: str, href: str) -> None:
     (link,) = links(render(text))
     assert link["href"] == href
     assert link["rel"] == LINK_REL
+    assert "noreferrer" in link["rel"].split()  # where a reader came from stays theirs, whatever shows the HTML
 
 
 @pytest.mark.parametrize(
