@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                        # in-process, Flask test client, one thread
     .venv/bin/python bench/pages.py --http                 # also through gunicorn -w 2 on 127.0.0.1
     .venv/bin/python bench/pages.py --explain              # also the plan of every query of every page
+    .venv/bin/python bench/pages.py --activity             # also notifications, profile, search, moderation, API
     .venv/bin/python bench/pages.py --recount              # also time the tag recount and post writes
     .venv/bin/python bench/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/kindred_bench
 
@@ -33,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_large import REPO, database_url, describe, make_app, schema_revisions  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import event, func, select, update  # noqa: E402
 
 NEXT_LINK = re.compile(r'rel="next" href="([^"]+)"')
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -50,6 +51,9 @@ class Page:
     wall: float = 0.0
     size: int = 0
     articles: int = 0  # <article> elements on the page: post cards or replies (0 would mean an empty page)
+    #: Who asks for it with --activity: "" the run's viewer, "heavy" the member with the most posts (and
+    #: notifications), "moderator" the first seeded moderator.
+    who: str = ""
     http: dict = field(default_factory=dict)
 
     @property
@@ -144,6 +148,48 @@ def choose_pages(app, deep: int) -> list[Page]:
     return pages
 
 
+def activity_pages(app) -> list[Page]:
+    """A member's and a moderator's own pages, search and the API's lists (bench/seed_activity.py fills what
+    the notifications and the queue show)."""
+    from forum.extensions import db
+    from forum.models import Hashtag, ModerationItem, Notification, Post, User
+
+    with app.app_context():
+        heavy = db.session.execute(
+            select(User.id, User.username).join(Post, Post.author_id == User.id)
+            .where(User.role == "member", Post.status == "visible")
+            .group_by(User.id, User.username).order_by(func.count().desc(), User.id).limit(1)).one()
+        written = db.session.scalar(select(func.count()).where(Post.author_id == heavy.id))
+        unread = db.session.scalar(select(func.count()).where(Notification.recipient_id == heavy.id,
+                                                              Notification.read_at.is_(None)))
+        queue = db.session.scalar(select(func.count()).where(ModerationItem.status == "open"))
+        top = db.session.scalar(select(Hashtag.name).order_by(Hashtag.post_count.desc(), Hashtag.id).limit(1))
+        busiest = db.session.execute(select(Post.id, Post.reply_count).where(Post.status == "visible")
+                                     .order_by(Post.reply_count.desc(), Post.id).limit(1)).one()
+    HEAVY_MEMBER[0] = heavy.username
+    return [
+        Page(f"Profile of {heavy.username} ({written:,} posts)", f"/u/{heavy.username}"),
+        Page(f"Their notifications ({unread:,} unread)", "/notifications", who="heavy"),
+        Page("Their notifications, page 5", "/notifications", note="deep:4", who="heavy"),
+        Page("Latest, signed in as them", "/", who="heavy"),
+        Page("Search 'morning'", "/search?q=morning"),
+        Page("Search 'quiet walk', #top tag", f"/search?q=quiet+walk&tag={top}"),
+        Page(f"Moderation queue ({queue:,} open)", "/moderation/", who="moderator"),
+        Page("Moderation log", "/moderation/log", who="moderator"),
+        Page("Community health", "/moderation/health", who="moderator"),
+        Page(f"Post with {busiest.reply_count} replies, page 20", f"/posts/{busiest.id}", note="deep:19"),
+        Page("API latest posts", "/api/v1/posts"),
+        Page(f"API #{top}", f"/api/v1/tags/{top}/posts"),
+        Page(f"API post with {busiest.reply_count} replies", f"/api/v1/posts/{busiest.id}"),
+        Page(f"API {heavy.username}'s posts", f"/api/v1/members/{heavy.username}/posts"),
+        Page("API their notifications", "/api/v1/notifications", who="heavy"),
+    ]
+
+
+#: The member activity_pages found (set when it runs).
+HEAVY_MEMBER = [""]
+
+
 def require_current_schema(app) -> None:
     """Stop on a database seeded before a newer migration, rather than measure error pages.
 
@@ -197,6 +243,7 @@ def sign_in(app, client, username: str) -> str:
 
 def measure_in_process(app, pages: list[Page], requests: int, warmup: int, member: str | None) -> str:
     from forum.extensions import db
+    from forum.models import User
 
     with app.app_context():
         log = QueryLog(db.engine)
@@ -204,23 +251,58 @@ def measure_in_process(app, pages: list[Page], requests: int, warmup: int, membe
     viewer = "anonymous viewer"
     if member is not None:
         viewer = f"signed in as {sign_in(app, client, member)}"
+    clients = {"": client}
     for page in pages:
+        if page.who not in clients:
+            clients[page.who] = app.test_client()
+            if page.who == "moderator":
+                with app.app_context():
+                    name = db.session.scalar(select(User.username).where(User.role == "moderator")
+                                             .order_by(User.id).limit(1))
+            else:
+                name = HEAVY_MEMBER[0]
+            sign_in(app, clients[page.who], name)
+        client = clients[page.who]
+        # The notifications page marks the lines it shows read: put them back, so every request sees the same.
+        fresh = (lambda: unread_again(app)) if page.who == "heavy" else (lambda: None)
+        fresh()
         follow_cursors(client, page)
         for _ in range(warmup):
             check(client.get(page.path), page)
+            fresh()
         with log.capture() as entries:
             response = check(client.get(page.path), page)
+        fresh()
         page.queries = list(entries)
         page.size = len(response.get_data())
         page.articles = response.get_data(as_text=True).count("<article")
+        if response.is_json:  # the API: the longest list in the answer (posts, replies, notifications)
+            page.articles = max((len(v) for v in (response.get_json() or {}).values() if isinstance(v, list)),
+                                default=0)
+        busy = 0.0
         started = time.perf_counter()
         for _ in range(requests):
             t0 = time.perf_counter()
             check(client.get(page.path), page)
             page.timings.append(time.perf_counter() - t0)
-        page.wall = time.perf_counter() - started
+            t1 = time.perf_counter()
+            fresh()
+            busy += time.perf_counter() - t1
+        page.wall = time.perf_counter() - started - busy
         print(f"  {page.label:<44} {page.median_ms:7.1f} ms median", flush=True)
     return viewer
+
+
+def unread_again(app) -> None:
+    """Mark the busy member's notifications unread again, as bench/seed_activity.py left them."""
+    from forum.extensions import db
+    from forum.models import Notification, User
+
+    with app.app_context():
+        member = db.session.scalar(select(User.id).where(User.username == HEAVY_MEMBER[0]))
+        db.session.execute(update(Notification).where(Notification.recipient_id == member,
+                                                      Notification.read_at.is_not(None)).values(read_at=None))
+        db.session.commit()
 
 
 def check(response, page: Page):
@@ -238,7 +320,7 @@ def print_table(pages: list[Page], title: str, requests: int, viewer: str) -> No
     print("-" * len(header))
     for page in pages:
         flag = "  <-- slow" if page.median_ms > SLOW_MS else ""
-        if page.articles == 0 and page.path.split("?")[0] != "/tags":
+        if page.articles == 0 and page.path.split("?")[0] != "/tags" and not page.who:
             flag += "  <-- no posts shown!"
         print(f"{page.label:<46} {len(page.queries):>7} {page.median_ms:>10.1f} {page.p95_ms:>8.1f} "
               f"{page.rps:>8.1f} {page.size / 1024:>6.0f} {page.articles:>6}{flag}")
@@ -464,6 +546,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deep", type=int, default=50, help="how many 'Older posts' links deep pages follow")
     parser.add_argument("--member", nargs="?", const="", metavar="USERNAME",
                         help="measure in-process pages signed in (as USERNAME, else an ordinary seeded member)")
+    parser.add_argument("--activity", action="store_true",
+                        help="also a busy member's profile and notifications, search, the moderators' pages and the "
+                             "API's lists (after bench/seed_activity.py)")
+    parser.add_argument("--only", metavar="TEXT", help="only the pages whose label holds TEXT")
     parser.add_argument("--explain", action="store_true", help="print every query of every page with its plan")
     parser.add_argument("--explain-slow", action="store_true", help="the same, only for pages over 50 ms")
     parser.add_argument("--recount", action="store_true",
@@ -479,6 +565,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {describe(url)}", flush=True)
     app = make_app(url)
     pages = choose_pages(app, args.deep)
+    if args.activity:
+        pages += activity_pages(app)
+    if args.only:
+        pages = [page for page in pages if args.only.casefold() in page.label.casefold()]
     viewer = measure_in_process(app, pages, args.requests, args.warmup, args.member)
     print_table(pages, f"In-process (Flask test client, {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})",
                 args.requests, viewer)
