@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 
 from forum.extensions import db
-from forum.models import Role, utcnow
+from forum.models import Notification, Role, utcnow
 from forum.services.blocks import block
 from forum.services.following import set_tag_mode
 from forum.services.hearts import set_heart
 from forum.services.nav_counts import NavCounts, nav_counts, nav_counts_query
+from forum.services.notifications import reading
 from forum.services.tags import hashtags_named
 from tests.helpers import count_queries, make_member, make_post, make_reply
 
@@ -84,3 +85,28 @@ def test_the_badges_cost_one_statement(community):
     with count_queries(db.engine) as statements:
         nav_counts(moderator)
     assert len(statements) == 1
+
+
+def _unread_lines(member, post, lines: int) -> None:
+    """`lines` unread notification lines for `member`, one notification each, newest last."""
+    start = utcnow() - timedelta(hours=1)
+    db.session.add_all(Notification(recipient_id=member.id, kind="reply", actor_id=post.author_id, post_id=post.id,
+                                    group_key=f"reply:post:{post.id}:{n}", created_at=start + timedelta(seconds=n))
+                       for n in range(lines))
+    db.session.commit()
+
+
+def test_a_hundred_unread_lines_show_as_99_plus(member, signed_in):
+    _unread_lines(member, make_post(make_member("chatty_wren"), title="Busy day", body="So many of you."), 120)
+    page = signed_in.client.get("/").get_data(as_text=True)
+    assert 'aria-label="99+ unread"' in page
+    assert "120" not in page
+
+
+def test_the_notifications_badge_reads_only_the_newest_unread(community, monkeypatch):
+    """A member who left thousands unread doesn't pay for counting each one on every page."""
+    monkeypatch.setattr(reading, "BADGE_ROWS", 3)
+    reader = community["writer"]
+    _unread_lines(reader, make_post(community["muter"], title="Busy day", body="So many of you."), 5)
+    assert reading.unread_count(reader) == 5
+    assert db.session.scalar(reading.unread_badge_query(reader)) == 3

@@ -20,7 +20,7 @@ from forum.extensions import db
 from forum.models import User
 from forum.services import feeds, notices
 from forum.services.moderation.queue import open_counts_query
-from forum.services.notifications.reading import unread_count_query
+from forum.services.notifications.reading import unread_badge_query
 from forum.services.visibility import is_moderator, viewer_id
 
 
@@ -46,7 +46,7 @@ def nav_counts_query(viewer: User | _AnyMember | None, since=None) -> Select:
     """The one statement: visitors get the needs-a-reply badge only, moderators the queue too."""
     columns = {"needs_reply": feeds.needs_reply_count_query(viewer, since).scalar_subquery()}
     if viewer_id(viewer) is not None:
-        columns["unread_notifications"] = unread_count_query(viewer).scalar_subquery()
+        columns["unread_notifications"] = unread_badge_query(viewer).scalar_subquery()
         columns["unread_notices"] = notices.unread_count_query(viewer).scalar_subquery()
     if is_moderator(viewer):
         queue = open_counts_query().subquery()
