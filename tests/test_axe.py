@@ -55,7 +55,8 @@ def community(app):
     return {
         None: ["/", "/needs-reply", f"/posts/{post.id}", "/tags", "/tags/depression", "/search?q=mornings",
                "/guides", *guides, "/help", "/login", "/register", "/forgot-password", "/no-such-page"],
-        writer.username: ["/", "/posts/new", f"/u/{writer.username}", "/settings", "/settings/tokens",
+        writer.username: ["/", "/posts/new", f"/posts/{post.id}", f"/posts/{post.id}/edit", f"/u/{writer.username}",
+                          "/settings", "/settings/tokens", "/settings/username", "/settings/delete",
                           "/settings/password", "/notifications/settings", "/my-tags", "/notifications",
                           "/notices"],
         moderator.username: ["/moderation/", f"/moderation/items/{item.id}", f"/moderation/items/{message_item.id}",
