@@ -99,3 +99,18 @@ def test_a_refused_reply_and_a_wrong_password_start_on_their_message(app, live_s
     page.click(".reply-box button[type=submit]")
     expect(page.locator(".reply-box #body-error")).to_be_visible()
     expect(page.locator(".reply-box #body")).to_be_focused()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_refused_post_in_crisis_starts_on_the_help_above_it(app, live_server, browser, member, javascript):
+    """On a phone the field to fix sits below the help panel: starting there scrolled the help out of sight."""
+    page = browser.new_context(java_script_enabled=javascript, viewport=PHONE).new_page()
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server}/posts/new")
+    page.fill("#body", CRISIS_TEXT)
+    page.click("form[data-crisis-check] button[type=submit]")
+    expect(page.locator("#title-error")).to_be_visible()
+    heading = page.locator("[data-unsent-care] .crisis-panel h2")
+    expect(heading).to_be_focused()
+    expect(heading).to_be_in_viewport()
+    expect(page.locator("#body")).to_have_value(CRISIS_TEXT)
