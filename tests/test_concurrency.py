@@ -15,7 +15,19 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from forum.extensions import db
-from forum.models import Flag, Heart, ModerationAction, Notification, Post, PostStatus, Reply, TagFollow
+from forum.models import (
+    Flag,
+    Heart,
+    ModerationAction,
+    Notification,
+    Post,
+    PostStatus,
+    Priority,
+    Reply,
+    Role,
+    TagFollow,
+)
+from forum.services.moderation.queue import add_reason
 from forum.services.tags import find_hashtag
 from tests.helpers import Visitor, make_established_member, make_member, make_post
 
@@ -250,3 +262,27 @@ def test_a_new_post_keeps_a_tag_whose_last_other_post_is_deleted_meanwhile(app, 
     assert tag is not None and tag.post_count == 1
     assert [p.title for p in db.session.scalars(select(Post))] == ["Spring"]
     assert [t.key for t in db.session.scalars(select(Post)).one().hashtags] == [tag.key]
+
+
+def test_a_reply_sent_as_a_moderator_locks_the_post_is_refused_with_its_words_kept(app, member, postgresql,
+                                                                                   monkeypatch):
+    """The replier read the post open; the lock commits before the reply goes on: the locked read sees it."""
+    from forum.moderation import views as moderation_views
+    from forum.posts import views
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    post_id, item_id, version = post.id, item.id, item.version
+    moderator, replier = Visitor(app.test_client()), signed_in_visitors(app, 1, "replier")[0]
+    moderator.sign_in(make_member("lock_mod", Role.MODERATOR).username)
+    both_read, locked = threading.Barrier(2, timeout=PATIENCE), threading.Event()
+    held(monkeypatch, moderation_views, "take_action", before=both_read.wait)
+    held(monkeypatch, views, "add_reply", before=lambda: (both_read.wait(), locked.wait(PATIENCE)))
+
+    statuses = race([then(lambda: moderator.post(f"/moderation/items/{item_id}/act",
+                                                 {"action": "lock", "version": str(version)}), locked),
+                     lambda: replier.post(f"/posts/{post_id}/replies", {"body": "Words that came too late."})])
+
+    assert statuses == [302, 422]  # refused where the reply box was, its words kept
+    assert db.session.get(Post, post_id).replies_locked
+    assert count(select(Reply).where(Reply.post_id == post_id)) == 0

@@ -25,8 +25,8 @@ def add_reply(author: User, post: Post, body: str, parent: Reply | None = None,
               submission_key: str | None = None) -> Reply:
     """Answer a post (or a reply on it); the post's counters and activity move with it."""
     ensure_can_participate(author)
-    # The post's status as it is now, held until the commit: its author deleting it or a moderator hiding it
-    # this moment either comes first (and the reply is refused) or waits for the reply to be counted.
+    # The post's status and lock as they are now, held until the commit: its author deleting it or a moderator
+    # hiding or closing it this moment either comes first (and the reply is refused) or waits for the reply.
     if locked_status(post) != PostStatus.VISIBLE.value:
         raise NotAllowed("This post isn't open for replies right now.")
     if post.replies_locked:

@@ -148,16 +148,21 @@ def locked_status(content: Post | Reply) -> str:
     on the row through its foreign key. FOR UPDATE would wait for those, and two flaggers each holding
     one while asking for it deadlocked (issue 11).
 
+    A post's `replies_locked` is read under the same lock: whether a reply may land depends on both, and a
+    value loaded before the lock could miss a moderator closing the post that very moment.
+
     Raises Gone when another request deleted the content after this one read it (a double-clicked delete, a
     reply or a moderator's action racing the author's deletion): there is nothing left to change.
     """
     model = type(content)
-    status = db.session.scalar(select(model.status).where(model.id == content.id)
-                               .with_for_update(key_share=True))
-    if status is None:
+    columns = (model.status, model.replies_locked) if model is Post else (model.status,)
+    row = db.session.execute(select(*columns).where(model.id == content.id)
+                             .with_for_update(key_share=True)).first()
+    if row is None:
         raise Gone(f"{model.__name__} {content.id} was deleted meanwhile")
-    set_committed_value(content, "status", status)
-    return status
+    for column, value in zip(columns, row, strict=True):
+        set_committed_value(content, column.key, value)
+    return row.status
 
 
 def recount_hashtags(tag_ids: Iterable[int] | None = None) -> int:
