@@ -137,7 +137,15 @@ def test_author_edits_their_post(signed_in, member):
     assert post.title == "Better title" and post.edited_at is not None
     assert [t.name for t in post.hashtags] == ["Hope"]
     counts = dict(db.session.execute(select(Hashtag.name, Hashtag.post_count)).all())
-    assert counts == {"Anxiety": 0, "Hope": 1}
+    assert counts == {"Hope": 1}  # only this post used #Anxiety, so it went with the edit
+
+
+def test_a_hashtag_edited_out_of_its_only_post_goes_and_one_still_used_stays(signed_in, member, other_member):
+    post = make_post(member, body="Thinking of #MyDadsName and #Grief today.")
+    make_post(other_member, title="Mine too", body="Still here. #Grief")
+    signed_in.post(f"/posts/{post.id}/edit", {"title": "A hard week", "body": "Thinking of him today. #Grief"})
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Hashtag.key))) == ["grief"], "a tag no post uses any more goes"
 
 
 def test_edit_form_shows_tags_that_only_the_tags_field_added(signed_in, member):

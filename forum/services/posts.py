@@ -63,7 +63,10 @@ def edit_post(post: Post, title: str, body: str, tags_field: str = "", content_w
     refuse_blocked_words(title, body)
     visible = locked_status(post) == PostStatus.VISIBLE.value
     keep_revision(post)
+    before = {tag.id for tag in post.hashtags}
     _apply_text(post, names, title, body, visible)
+    # A tag edited out of the last post using it goes, as when that post is deleted: it can name someone.
+    forget_unused_hashtags(before - {tag.id for tag in post.hashtags})
     post.edited_at = utcnow()
     # Checked on the new text: a watched word's warning goes with the word, a moderator's stays regardless.
     if content_warning is not None and not warned_by_moderators(post):
