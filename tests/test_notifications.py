@@ -374,6 +374,16 @@ def test_opening_the_page_reads_only_the_lines_it_shows_and_the_older_ones_are_o
     assert unread_badge(signed_in) == 0
 
 
+def test_the_older_page_repeats_no_line_the_first_page_showed(signed_in, many_mentions):
+    first = notifications_page(signed_in)
+    older = signed_in.get(OLDER_LINK.search(first).group(1).replace("&amp;", "&")).get_data(as_text=True)
+    shown_first = set(re.findall(r"/replies/(\d+)", first))
+    shown_older = re.findall(r"/replies/(\d+)", older)
+    assert len(shown_first) == 50 and len(shown_older) == MORE_THAN_A_PAGE - 50
+    assert not shown_first & set(shown_older), "lines the first page read come back under Earlier"
+    assert "Earlier" not in older
+
+
 def test_mark_all_as_read_still_reads_the_lines_on_later_pages(signed_in, many_mentions):
     page = notifications_page(signed_in)
     up_to = re.search(r'name="up_to" type="hidden" value="(\d+)"', page).group(1)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.models import Hashtag, MemberNotice, Notification, Post, Reply, User, utcnow
-from forum.pagination import Page, decode_cursor, encode_cursor
+from forum.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from forum.services.blocks import reach_each_other
 from forum.services.notifications import NOTICE_KEY, Kind
 from forum.services.visibility import public_posts, public_replies
@@ -19,8 +19,11 @@ from forum.services.visibility import public_posts, public_replies
 KEEP_READ = timedelta(days=30)
 #: Lines on a page; older ones are on the next page (and wait there, unread, for "mark all as read").
 MAX_LINES = 50
-#: What a line's place is told by, in the page's order: (unread, latest, group_key).
-LINE_CURSOR_KINDS = (int, datetime, str)
+#: What a line's place is told by, in the page's order: (unread, latest, group_key), then when the first page
+#: was shown: lines read since then keep the place they had as unread (see lines_page).
+LINE_CURSOR_KINDS = (int, datetime, str, datetime)
+#: A cursor from before the first page's time was kept: paged as before.
+OLD_LINE_CURSOR_KINDS = (int, datetime, str)
 
 
 @dataclass
@@ -103,12 +106,18 @@ def _shown_to(member: User) -> list[ColumnElement[bool]]:
             or_(Notification.actor_id.is_(None), reach_each_other(member.id, Notification.actor_id))]
 
 
-def _unread(member: User) -> ColumnElement[bool]:
+def _unread(member: User, read_since: datetime | None = None) -> ColumnElement[bool]:
     """Unread, where a moderator's message counts as read once the member read it on /notices: one message,
-    one unread signal, not one under "Messages" and another under "Notifications"."""
+    one unread signal, not one under "Messages" and another under "Notifications".
+
+    With `read_since`, what was read at or after that moment still counts as unread (see lines_page)."""
     notice_read = exists().where(MemberNotice.member_id == member.id, MemberNotice.read_at.is_not(None),
                                  Notification.group_key == literal(NOTICE_KEY) + cast(MemberNotice.id, String))
-    return and_(Notification.read_at.is_(None), or_(Notification.kind != Kind.MODERATION.value, ~notice_read))
+    not_read = Notification.read_at.is_(None)
+    if read_since is not None:
+        notice_read = notice_read.where(MemberNotice.read_at < read_since)
+        not_read = or_(not_read, Notification.read_at >= read_since)
+    return and_(not_read, or_(Notification.kind != Kind.MODERATION.value, ~notice_read))
 
 
 def unread_count(member: User) -> int:
@@ -137,21 +146,33 @@ def unread_badge_query(member: User) -> Select:
 def lines_page(member: User, cursor: str | None = None, per_page: int = MAX_LINES,
                now: datetime | None = None) -> Page[NotificationLine]:
     """A page of the member's lines, starting after `cursor` (a Page's next_cursor); raises BadCursor for a
-    cursor not ours."""
-    after = decode_cursor(cursor, LINE_CURSOR_KINDS) if cursor else None
-    lines = lines_for(member, now, per_page + 1, after)
+    cursor not ours.
+
+    Later pages are in the order of the first: the page marks the new lines it showed read, and read lines sort
+    after unread ones, so those would come round again under "Earlier". A line read since the first page was
+    shown keeps its place, and its "new" look, until the member opens the first page again."""
+    after, read_since = None, None
+    if cursor:
+        try:
+            *after, read_since = decode_cursor(cursor, LINE_CURSOR_KINDS)
+        except BadCursor:
+            after = list(decode_cursor(cursor, OLD_LINE_CURSOR_KINDS))
+    first_shown = read_since or now or utcnow()
+    lines = lines_for(member, now, per_page + 1, tuple(after) if after else None, read_since=read_since)
     if len(lines) <= per_page:
         return Page(lines, None)
     last = lines[per_page - 1]
-    return Page(lines[:per_page], encode_cursor((int(last.unread), last.created_at, last.group_key)))
+    return Page(lines[:per_page], encode_cursor((int(last.unread), last.created_at, last.group_key, first_shown)))
 
 
 def lines_for(member: User, now: datetime | None = None, limit: int = MAX_LINES,
-              after: tuple[int, datetime, str] | None = None) -> list[NotificationLine]:
+              after: tuple[int, datetime, str] | None = None,
+              read_since: datetime | None = None) -> list[NotificationLine]:
     """The member's notifications as lines: unread ones first, then those read in the last KEEP_READ,
     newest first, each with its two newest senders' names; a fixed number of queries however many there are.
-    `after` is the (unread, latest, group_key) of the last line already shown."""
-    is_unread = _unread(member)
+    `after` is the (unread, latest, group_key) of the last line already shown; lines read at or after
+    `read_since` count as unread."""
+    is_unread = _unread(member, read_since)
     unread = case((is_unread, 1), else_=0)
     # A group counts senders, except followed tags, which count posts ("3 new posts in #Anxiety").
     sender = case((Notification.kind == Kind.TAG_POST.value, Notification.post_id),
