@@ -11,7 +11,7 @@ from forum.models import ModerationAction, ModerationItem, Post, Priority, Role,
 from forum.services.moderation.actions import take_action, undo_action
 from forum.services.moderation.alerts import overdue_crisis_items
 from forum.services.moderation.queue import add_reason
-from forum.services.posts import delete_post
+from forum.services.posts import delete_post, edit_post
 from forum.services.privacy import delete_account
 from tests.helpers import make_member, make_post
 
@@ -187,3 +187,92 @@ def test_a_moderator_may_approve_once_the_admins_hide_was_undone(mod_visitor, me
     assert act(mod_visitor, item, "approve").status_code == 200
     db.session.expire_all()
     assert db.session.get(Post, post.id).status == "visible" and len(logged("approve")) == 1
+
+
+def admin_decided(member, action, **fields) -> tuple[Post, ModerationItem]:
+    """A flagged post on which the admin lantern_admin took `action`."""
+    admin = make_member("lantern_admin", Role.ADMIN)
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    take_action(admin, item, item.version, action, **fields)
+    db.session.commit()
+    return post, item
+
+
+#: A moderator's action that would undo an admin's lifting or choice, what they typed, and what must stay.
+AGAINST_THE_ADMIN = [
+    ("approve", {}, "hide", {"reason": "Unkind to a member"}, "Unkind to a member",
+     lambda post: post.status == "visible"),
+    ("approve", {}, "remove", {"reason": "Looks like spam"}, "Looks like spam", lambda post: post.status == "visible"),
+    ("unlock", {}, "lock", {}, None, lambda post: not post.replies_locked),
+    ("content_warning", {"warning_text": "grief"}, "content_warning", {"warning_text": "self-harm"}, "self-harm",
+     lambda post: post.content_warning == "grief"),
+]
+AGAINST_IDS = ["hide after an approval", "remove after an approval", "lock after a reopening",
+               "a warning replacing theirs"]
+
+
+@pytest.mark.parametrize("admin_action,admin_fields,action,fields,typed,stays", AGAINST_THE_ADMIN, ids=AGAINST_IDS)
+def test_a_moderator_cannot_redo_what_an_admin_just_undid_or_chose(mod_visitor, member, admin_action, admin_fields,
+                                                                   action, fields, typed, stays):
+    post, item = admin_decided(member, admin_action, **admin_fields)
+    response = act(mod_visitor, item, action, **fields)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "lantern_admin, an admin," in page and "talk to lantern_admin or another admin" in page
+    assert "if the words are edited or a new flag or detector reason arrives, you can act on it then" in page
+    if typed:
+        assert typed in page, "what the moderator typed stays on the page"
+    db.session.expire_all()
+    assert stays(db.session.get(Post, post.id)) and by_the_moderator(action) == []
+
+
+def by_the_moderator(action: str) -> list[ModerationAction]:
+    return [record for record in logged(action) if record.moderator.role != Role.ADMIN.value]
+
+
+def edited(post: Post) -> None:
+    edit_post(db.session.get(Post, post.id), "Heated", "I took the worst of it out. #Depression")
+    db.session.commit()
+
+
+def flagged_again(post: Post) -> None:
+    add_reason(db.session.get(Post, post.id), "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("new_harm", [edited, flagged_again], ids=["edited since", "flagged since"])
+@pytest.mark.parametrize("admin_action,admin_fields,action,fields,typed,stays", AGAINST_THE_ADMIN, ids=AGAINST_IDS)
+def test_new_harm_since_the_admins_decision_is_a_moderators_to_act_on(mod_visitor, member, new_harm, admin_action,
+                                                                      admin_fields, action, fields, typed, stays):
+    post, item = admin_decided(member, admin_action, **admin_fields)
+    new_harm(post)
+    assert act(mod_visitor, item, action, **fields).status_code == 200
+    db.session.expire_all()
+    assert not stays(db.session.get(Post, post.id)) and len(by_the_moderator(action)) == 1
+
+
+def test_the_authors_request_for_a_second_review_is_no_new_harm(mod_visitor, member):
+    post, item = admin_decided(member, "approve")
+    add_reason(db.session.get(Post, post.id), "review_request", {}, Priority.ROUTINE)
+    db.session.commit()
+    assert act(mod_visitor, item, "hide", reason="Unkind to a member").status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "visible"
+
+
+def test_an_edit_does_not_let_a_moderator_lift_an_admins_hide(mod_visitor, member):
+    post, item = admin_decided(member, "hide", reason="Another member's details")
+    edited(post)
+    assert act(mod_visitor, item, "approve").status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "hidden" and logged("approve") == []
+
+
+def test_an_admin_may_reverse_another_admins_decision(member):
+    post, item = admin_decided(member, "approve")
+    other_admin = make_member("harbour_admin", Role.ADMIN)
+    take_action(other_admin, item, item.version, "hide", reason="Unkind to a member")
+    db.session.commit()
+    assert db.session.get(Post, post.id).status == "hidden"

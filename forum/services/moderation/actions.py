@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, exists, or_, select, update
 
 from forum.extensions import db
 from forum.models import (
@@ -17,8 +17,10 @@ from forum.models import (
     MemberNotice,
     ModerationAction,
     ModerationItem,
+    ModerationReason,
     Post,
     PostStatus,
+    ReasonKind,
     Reply,
     User,
     utcnow,
@@ -76,7 +78,8 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
     if action in REVERSES:
         ensure_may_reverse(moderator, action, db.session.scalars(
             decisions_on(action, post_id=item.post_id, reply_id=item.reply_id, member_id=content.author_id,
-                         locked_post_id=_post_of(content).id).limit(1)).first())
+                         locked_post_id=_post_of(content).id).limit(1)).first(),
+                           lambda when: _new_harm_since(item, content, when))
     # The content before its item, as every writer takes them (see locked_status): a flag or an edit
     # holding the content while it reopens the item can't deadlock with this action.
     locked_status(content)
@@ -97,6 +100,20 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
         db.session.execute(update(Flag).where(_flags_on(item), Flag.settled_at.is_(None)).values(settled_at=now))
     db.session.flush()
     return record
+
+
+#: Reasons that bring harm to a moderator's attention (a new member's hold or the author's request don't).
+NEW_HARM = (ReasonKind.FLAG.value, ReasonKind.CRISIS.value, ReasonKind.CONCERN.value, ReasonKind.WATCHED_WORD.value)
+
+
+def _new_harm_since(item: ModerationItem, content: Post | Reply, when: datetime) -> bool:
+    """Whether the words (or, for a reply, its post) were edited after `when`, or a harm reason came in since."""
+    edits = [content.edited_at, _post_of(content).edited_at]
+    if any(edited is not None and edited > when for edited in edits):
+        return True
+    return db.session.scalar(select(exists().where(
+        ModerationReason.item_id == item.id, ModerationReason.kind.in_(NEW_HARM),
+        ModerationReason.created_at > when)))
 
 
 def _win_the_race(moderator: User, item: ModerationItem, seen_version: int) -> None:

@@ -3,12 +3,21 @@
 Moderators look after members and each other; admins look after everyone, moderators included. A
 moderator can't act against an admin's words or account, undo what an admin decided, or delete a
 watched word an admin added: a moderator who disagrees with an admin talks to them (or to another
-admin) rather than overruling them. That covers reversing an admin's still-standing decision by a new
-action too (approving what an admin hid or removed, reopening replies an admin locked), not only by Undo.
-Admins may do all of this. Approving, claiming and releasing don't act against anyone, so otherwise they
-stay open to every moderator.
+admin) rather than overruling them. That covers reversing an admin's still-standing decision on the same
+words by a new action too, not only by Undo, in either direction: approving what an admin hid or removed,
+reopening replies an admin locked, and equally hiding or removing what an admin approved, locking replies an
+admin reopened, or replacing an admin's content warning.
+
+New harm is still a moderator's to act on: once the words were edited after the admin's decision, or a new
+flag, detector or watched-word reason came in after it, a moderator may hide, remove, lock or put a warning on
+them again. Lifting an admin's restriction stays with admins even then: an edit to hidden words, or a new
+reason, is no sign the admin's reason has gone. Admins may do all of this. Approving, claiming and releasing
+don't act against anyone, so otherwise they stay open to every moderator.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 from forum.models import ModerationAction, Role, User, WatchedWord
 from forum.services import NotAllowed
@@ -30,17 +39,32 @@ def ensure_may_act_on(moderator: User, author: User, action: str) -> None:
 
 
 #: A moderator's action, and the admin decisions it would reverse if one of them still stands.
-REVERSES = {"approve": frozenset({"hide", "remove"}), "unlock": frozenset({"lock"})}
-_DECIDED = {"hide": "hid this", "remove": "removed this", "lock": "locked its replies"}
+REVERSES = {"approve": frozenset({"hide", "remove"}), "unlock": frozenset({"lock"}),
+            "hide": frozenset({"approve"}), "remove": frozenset({"approve"}), "lock": frozenset({"unlock"}),
+            "content_warning": frozenset({"content_warning"})}
+#: Actions that answer harm: new harm since the admin's decision (see NEW_HARM) is a moderator's to act on.
+ANSWERS_HARM = frozenset({"hide", "remove", "lock", "content_warning"})
+_DECIDED = {"hide": "hid this", "remove": "removed this", "lock": "locked its replies",
+            "approve": "approved this", "unlock": "reopened its replies",
+            "content_warning": "chose its content warning"}
 
 
-def ensure_may_reverse(moderator: User, action: str, standing: ModerationAction | None) -> None:
-    """Refuse a moderator's action that would reverse the standing decision (the latest not undone) of an admin."""
-    if (standing is not None and standing.action in REVERSES.get(action, ()) and is_admin(standing.moderator)
-            and not is_admin(moderator)):
-        admin = standing.moderator.username
-        raise NotAllowed(f"{admin}, an admin, {_DECIDED[standing.action]}, and that still stands, so only an admin "
-                         f"can reverse it; talk to {admin} or another admin if something needs to change.")
+def ensure_may_reverse(moderator: User, action: str, standing: ModerationAction | None,
+                       new_harm_since: Callable[[datetime], bool]) -> None:
+    """Refuse a moderator's action that would reverse the standing decision (the latest not undone) of an admin,
+    unless it answers harm that is new since (`new_harm_since(when)` says whether there is any)."""
+    if (standing is None or standing.action not in REVERSES.get(action, ()) or not is_admin(standing.moderator)
+            or is_admin(moderator)):
+        return
+    if action in ANSWERS_HARM and new_harm_since(standing.created_at):
+        return
+    admin = standing.moderator.username
+    message = (f"{admin}, an admin, {_DECIDED[standing.action]}, and that still stands, so only an admin can reverse "
+               f"it; talk to {admin} or another admin if something needs to change.")
+    if action in ANSWERS_HARM:
+        message += (" Nothing new has come in since their decision: if the words are edited or a new flag or "
+                    "detector reason arrives, you can act on it then.")
+    raise NotAllowed(message)
 
 
 def ensure_may_undo(moderator: User, original: ModerationAction) -> None:
