@@ -205,7 +205,7 @@ def test_a_stale_action_is_refused_and_names_who_acted(app, member, moderator):
     other_mod = make_member("second_mod", Role.MODERATOR)
     take_action(other_mod, item, seen, "hide", reason="off-topic")
     db.session.commit()
-    with pytest.raises(AlreadyHandled, match="second_mod already hid it"):
+    with pytest.raises(AlreadyHandled, match=r"second_mod resolved this at \d\d:\d\d UTC \(hid it\)"):
         take_action(moderator, item, seen, "remove", reason="spam")
     db.session.rollback()
     assert actions_logged() == 1
@@ -218,7 +218,12 @@ def test_stale_action_through_the_page_tells_the_moderator(mod_visitor, member):
     db.session.commit()
     response = mod_visitor.post(f"/moderation/items/{item.id}/act", {"action": "remove", "version": str(stale),
                                                                       "reason": "spam"}, follow_redirects=True)
-    assert "second_mod already approved it" in response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
+    approved_at = db.session.scalars(select(ModerationAction.created_at)).one().strftime("%H:%M UTC")
+    assert f"second_mod resolved this at {approved_at} (approved it) after you opened it, so nothing was changed" \
+        in page
+    assert "undo that decision below to reopen it" in page
+    assert re.search(r'id="action-remove">.*?<textarea[^>]*>\s*spam</textarea>', page, re.S), "what they typed stays"
     db.session.expire_all()
     assert db.session.get(Post, post.id).status == "visible" and actions_logged() == 1
 

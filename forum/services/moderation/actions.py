@@ -124,9 +124,18 @@ def _win_the_race(moderator: User, item: ModerationItem, seen_version: int) -> N
     ).rowcount
     if not won:
         db.session.expire(item)
-        latest = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == item.id)
+        # The newest of the actions that move the version (an answer about danger doesn't), so one after the page.
+        latest = db.session.scalars(select(ModerationAction).where(ModerationAction.item_id == item.id,
+                                                                   ModerationAction.action.in_(ACTION_LABELS))
                                     .order_by(ModerationAction.id.desc()).limit(1)).first()
         who = latest.moderator.username if latest and latest.moderator else "another moderator"
+        if latest is not None and latest.action in RESOLVING and item.status == ItemStatus.RESOLVED.value:
+            # Closed since the page was opened: what the moderator meant may no longer fit, so they choose again.
+            who = "You" if latest.moderator_id == moderator.id else who
+            raise AlreadyHandled(
+                f"{who} resolved this at {latest.created_at.strftime('%H:%M UTC')} ({ACTION_LABELS[latest.action]}) "
+                "after you opened it, so nothing was changed. Here it is as it stands now, with what you typed "
+                "kept: send it again if it still needs doing, or undo that decision below to reopen it.")
         what = ACTION_LABELS.get(latest.action, "acted") if latest else "acted"
         raise AlreadyHandled(f"{who} already {what} a moment ago, so your action was not applied. "
                              "Here is the item as it stands now.")
