@@ -3,6 +3,7 @@ content, settings, the unread count and mark-as-read, and a page whose queries d
 import re
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -12,7 +13,7 @@ from forum.services.following import set_tag_mode
 from forum.services.hearts import set_heart
 from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import item_for
-from forum.services.notifications import set_muted_kinds
+from forum.services.notifications import reading, set_muted_kinds
 from forum.services.notifications.sending import MAX_MENTIONS, mentioned_keys
 from forum.services.tags import hashtags_named
 from forum.services.watched import add_watched_word
@@ -393,3 +394,26 @@ def test_mark_all_as_read_still_reads_the_lines_on_later_pages(signed_in, many_m
 
 def test_a_page_cursor_we_did_not_make_is_a_bad_request(signed_in):
     assert signed_in.get("/notifications?after=not-ours").status_code == 400
+
+
+def test_a_line_whose_notifications_are_older_than_a_busy_one_still_shows(member, other_member, monkeypatch):
+    """The page looks for its lines among the newest unread notifications; one long line filling that look
+    must not hide an older line below it."""
+    monkeypatch.setattr(reading, "WALK_ROWS_PER_LINE", 1)
+    make_reply(other_member, make_post(member, title="Older one"))
+    busy = make_post(member, title="Busy one")
+    for name in ("sam_a", "sam_b", "sam_c"):
+        make_reply(make_member(name), busy)
+    db.session.commit()
+    lines = reading.lines_for(member, limit=2)
+    assert [(line.kind, line.post_title, line.count) for line in lines] == [
+        ("reply", "Busy one", 3), ("reply", "Older one", 1)]
+
+
+def test_the_badge_and_the_page_walk_unread_notifications_by_their_own_index(app):
+    """Member's unread, newest first, on both databases (a partial index; PostgreSQL also holds the group key)."""
+    index = {found["name"]: found for found in sa.inspect(db.engine).get_indexes("notifications")}
+    newest = index["ix_notifications_unread_newest"]
+    assert newest["column_names"][:3] == ["recipient_id", "created_at", "id"]
+    where = newest["dialect_options"].get(f"{db.engine.dialect.name}_where")
+    assert "read_at IS NULL" in str(where)
