@@ -77,6 +77,7 @@ def test_deleting_a_post_leaves_no_trace(member, flagger, other_member, moderato
     phrases = crisis_phrases(post)
     flag_content(flagger, post, FlagReason.OTHER, f"Worried about {MARKER}")
     make_reply(other_member, post, body="With you.")
+    make_post(other_member, title="Mornings", body="Small steps today. #Depression")
     db.session.commit()
     # A moderator hides it, and the author asks for a second look in words that quote it.
     item = item_of(post)

@@ -16,6 +16,7 @@ ALLOWED = {
     ("moderation/queue.py", "ModerationItem.status"): "an item's open/resolved is the moderation queue's state",
     ("moderation/alerts.py", "ModerationItem.status"): "alerts go out for open queue items only",
     ("safety.py", "ModerationItem.status"): "open queue items, as above",
+    ("moderation/welfare.py", "ModerationItem.status"): "a welfare check is kept only for an open queue item",
     ("watched.py", "Post.status != PostStatus.REMOVED"):
         "hold-first-posts counts what a member wrote before, unless removed: a moderation rule, not a view",
 }
