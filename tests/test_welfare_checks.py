@@ -8,6 +8,7 @@ from forum.extensions import db
 from forum.models import MemberNotice, ModerationAction, ModerationItem, Reply, Role, WelfareCheck
 from forum.services.export import export_member
 from forum.services.moderation.actions import take_action
+from forum.services.moderation.welfare import mark_done
 from forum.services.posts import delete_post
 from forum.services.privacy import delete_account
 from forum.services.replies import delete_reply
@@ -192,3 +193,31 @@ def test_marking_done_needs_the_csrf_token(app, member):
     response = visitor.client.post(f"/moderation/welfare/{check.id}/done")
     assert response.status_code == 400
     assert checks()[0].done_at is None
+
+
+def test_a_check_offers_no_message_saying_moderators_hid_their_post(member, mod_visitor):
+    """They deleted the words themselves: "we hid your post" would be false, and frightening to read."""
+    delete_post(crisis_post(member))
+    db.session.commit()
+    [check] = checks()
+
+    offered = queue_page(mod_visitor).split(f'id="welfare-{check.id}"', 1)[1].split("</article>", 1)[0]
+    assert "Crisis lines" in offered and "About a hidden post" not in offered
+    mod_visitor.post(f"/moderation/welfare/{check.id}/message", {"message_key": "hidden_with_care"})
+    assert db.session.scalars(select(MemberNotice)).all() == []
+
+
+def test_a_message_from_a_page_opened_before_the_check_was_done_is_not_sent(member, mod_visitor):
+    """Two moderators on the queue: the first reaches them and marks it done; the second's send, from the page
+    they already had open, would give the member the same message twice."""
+    delete_post(crisis_post(member))
+    db.session.commit()
+    [check] = checks()
+    first = make_member("first_mod", Role.MODERATOR)
+    mark_done(first, check)
+    db.session.commit()
+
+    response = mod_visitor.post(f"/moderation/welfare/{check.id}/message", {"message_key": "crisis_lines"},
+                                follow_redirects=True)
+    assert "first_mod marked this welfare check done" in response.get_data(as_text=True)
+    assert db.session.scalars(select(MemberNotice)).all() == []

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from forum.services.moderation.messages import SUPPORT_MESSAGES
+from forum.services.moderation.welfare import WELFARE_MESSAGES
 from forum.typed_text import normalise_newlines, nothing_if_invisible
 
 
@@ -31,4 +32,4 @@ class WelfareMessageForm(FlaskForm):
     """One of the supportive messages, sent from a welfare check (the words it was about are gone)."""
 
     #: No default: a message is sent only when one was chosen (the queue offers the crisis lines first).
-    message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in SUPPORT_MESSAGES.items()])
+    message_key = SelectField("Message", choices=[SelectChoice(key, m.label) for key, m in WELFARE_MESSAGES.items()])

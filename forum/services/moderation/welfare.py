@@ -41,6 +41,9 @@ WHAT_WENT = {
                                                  "post it answered was deleted"),
 }
 _CATEGORIES = {category.value for category in Category}
+#: The supportive messages that fit someone whose words are gone: not the one saying moderators hid their post
+#: (they deleted it themselves, and being told otherwise would be false and alarming).
+WELFARE_MESSAGES = {key: message for key, message in SUPPORT_MESSAGES.items() if key != "hidden_with_care"}
 
 
 def keep_welfare_check(content: Post | Reply, kind: WelfareKind) -> WelfareCheck | None:
@@ -109,10 +112,18 @@ def mark_done(moderator: User, check: WelfareCheck) -> ModerationAction:
 
 
 def send_message(moderator: User, check: WelfareCheck, message_key: str) -> MemberNotice:
-    """Send the member one of the moderators' supportive messages, as from a queue item."""
-    if message_key not in SUPPORT_MESSAGES:
+    """Send the member one of the moderators' supportive messages, as from a queue item; not once the check is
+    done (a second moderator on a page opened before would send the member the same message twice)."""
+    if message_key not in WELFARE_MESSAGES:
         raise DomainError("Choose one of the messages.", field="message_key")
     ensure_may_act_on(moderator, check.member, "message")
+    # Read under the row's lock: a moderator marking it done this moment either comes first or waits for this.
+    db.session.refresh(check, with_for_update=True)
+    if check.done_at is not None:
+        who = "You" if check.done_by_id == moderator.id else (
+            check.done_by.username if check.done_by else "Another moderator")
+        raise DomainError(f"{who} marked this welfare check done at {check.done_at.strftime('%H:%M UTC')}, so "
+                          "your message was not sent: they have already checked in.")
     now = utcnow()
     record = _log(moderator, check, "message", {"message_key": message_key, "welfare_check_id": check.id}, now)
     notice = MemberNotice(member_id=check.member_id, action_id=record.id, kind="support",
