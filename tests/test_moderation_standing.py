@@ -276,3 +276,48 @@ def test_an_admin_may_reverse_another_admins_decision(member):
     take_action(other_admin, item, item.version, "hide", reason="Unkind to a member")
     db.session.commit()
     assert db.session.get(Post, post.id).status == "hidden"
+
+
+#: A moderator's action an admin undid, what another moderator then types to take it again, and what must stay.
+UNDONE_BY_THE_ADMIN = [
+    ("hide", {"reason": "Unkind to a member"}, lambda post: post.status == "visible"),
+    ("remove", {"reason": "Looks like spam"}, lambda post: post.status == "visible"),
+    ("lock", {}, lambda post: not post.replies_locked),
+    ("content_warning", {"warning_text": "self-harm"}, lambda post: post.content_warning == ""),
+]
+
+
+@pytest.mark.parametrize("action,fields,stays", UNDONE_BY_THE_ADMIN, ids=[row[0] for row in UNDONE_BY_THE_ADMIN])
+def test_a_moderator_cannot_redo_what_an_admin_pressed_undo_on(mod_visitor, member, action, fields, stays):
+    """The admin's Undo is their decision as much as a new action would be: taking the action again, with nothing
+    new since, overrules them."""
+    admin = make_member("lantern_admin", Role.ADMIN)
+    first_mod = make_member("first_mod", Role.MODERATOR)
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    record = take_action(first_mod, item, item.version, action, **fields)
+    db.session.commit()
+    undo_action(admin, record)
+    db.session.commit()
+
+    response = act(mod_visitor, item, action, **fields)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "lantern_admin, an admin, undid" in page and "talk to lantern_admin or another admin" in page
+    db.session.expire_all()
+    assert stays(db.session.get(Post, post.id)) and len(logged(action)) == 1
+
+
+def test_new_harm_since_an_admins_undo_is_a_moderators_to_act_on(mod_visitor, member):
+    admin = make_member("lantern_admin", Role.ADMIN)
+    post = make_post(member, title="Heated")
+    item = add_reason(post, "flag", {"label": "Harassment"}, Priority.ROUTINE)
+    db.session.commit()
+    undo_action(admin, take_action(make_member("first_mod", Role.MODERATOR), item, item.version, "hide",
+                                   reason="Unkind"))
+    db.session.commit()
+    flagged_again(post)
+    assert act(mod_visitor, item, "hide", reason="Unkind to a member").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "hidden"

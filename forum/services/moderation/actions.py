@@ -26,7 +26,13 @@ from forum.models import (
     utcnow,
 )
 from forum.services import DomainError
-from forum.services.moderation.authority import REVERSES, ensure_may_act_on, ensure_may_reverse, ensure_may_undo
+from forum.services.moderation.authority import (
+    REVERSES,
+    ensure_may_act_on,
+    ensure_may_redo,
+    ensure_may_reverse,
+    ensure_may_undo,
+)
 from forum.services.moderation.messages import SUPPORT_MESSAGES
 from forum.services.notifications.sending import notify_moderation
 from forum.services.replies import recount_post
@@ -76,10 +82,7 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
     content = content_of(item)
     ensure_may_act_on(moderator, content.author, action)
     if action in REVERSES:
-        ensure_may_reverse(moderator, action, db.session.scalars(
-            decisions_on(action, post_id=item.post_id, reply_id=item.reply_id, member_id=content.author_id,
-                         locked_post_id=_post_of(content).id).limit(1)).first(),
-                           lambda when: _new_harm_since(item, content, when))
+        _ensure_no_admin_overruled(moderator, item, content, action)
     # The content before its item, as every writer takes them (see locked_status): a flag or an edit
     # holding the content while it reopens the item can't deadlock with this action.
     locked_status(content)
@@ -100,6 +103,19 @@ def take_action(moderator: User, item: ModerationItem, seen_version: int, action
         db.session.execute(update(Flag).where(_flags_on(item), Flag.settled_at.is_(None)).values(settled_at=now))
     db.session.flush()
     return record
+
+
+def _ensure_no_admin_overruled(moderator: User, item: ModerationItem, content: Post | Reply, action: str) -> None:
+    """Refuse reversing an admin's standing decision, or taking again what an admin undid since it."""
+    where = {"post_id": item.post_id, "reply_id": item.reply_id, "member_id": content.author_id,
+             "locked_post_id": _post_of(content).id}
+    new_harm = lambda when: _new_harm_since(item, content, when)  # noqa: E731 - one question, asked twice
+    standing = db.session.scalars(decisions_on(action, **where).limit(1)).first()
+    ensure_may_reverse(moderator, action, standing, new_harm)
+    undone = db.session.scalars(decisions_on(action, **where, undone=True).limit(1)).first()
+    if undone is not None and (standing is None or undone.undone_at > standing.created_at):
+        undone_by = db.session.get(User, undone.undone_by_id) if undone.undone_by_id else None
+        ensure_may_redo(moderator, action, undone, undone_by, new_harm)
 
 
 #: Reasons that bring harm to a moderator's attention (a new member's hold or the author's request don't).
@@ -288,11 +304,16 @@ SAME_STATE = (frozenset({"approve", "hide", "remove", "auto_hide"}), frozenset({
 
 
 def decisions_on(action: str, *, post_id: int | None, reply_id: int | None, member_id: int | None,
-                 locked_post_id: int | None) -> Select:
-    """Standing (not undone) actions that set the same state `action` sets there, newest first."""
+                 locked_post_id: int | None, undone: bool = False) -> Select:
+    """Standing (not undone) actions that set the same state `action` sets there, newest first; with `undone`,
+    those undone instead, the latest undone first."""
     group = next(group for group in SAME_STATE if action in group)
-    stmt = (select(ModerationAction).where(ModerationAction.action.in_(group), ModerationAction.undone_at.is_(None))
-            .order_by(ModerationAction.id.desc()))
+    stmt = select(ModerationAction).where(ModerationAction.action.in_(group))
+    if undone:
+        stmt = stmt.where(ModerationAction.undone_at.is_not(None)).order_by(ModerationAction.undone_at.desc(),
+                                                                            ModerationAction.id.desc())
+    else:
+        stmt = stmt.where(ModerationAction.undone_at.is_(None)).order_by(ModerationAction.id.desc())
     if group == {"suspend"}:
         return stmt.where(ModerationAction.member_id == member_id)
     if group == {"lock", "unlock"}:

@@ -58,8 +58,32 @@ def ensure_may_reverse(moderator: User, action: str, standing: ModerationAction 
         return
     if action in ANSWERS_HARM and new_harm_since(standing.created_at):
         return
-    admin = standing.moderator.username
-    message = (f"{admin}, an admin, {_DECIDED[standing.action]}, and that still stands, so only an admin can reverse "
+    _refuse(standing.moderator.username, _DECIDED[standing.action], action)
+
+
+#: A moderator's action, and the actions it would take again if an admin had undone one of them.
+REDOES = {"hide": frozenset({"hide", "remove"}), "remove": frozenset({"hide", "remove"}),
+          "approve": frozenset({"approve"}), "lock": frozenset({"lock"}), "unlock": frozenset({"unlock"}),
+          "content_warning": frozenset({"content_warning"})}
+_UNDID = {"hide": "undid its hiding", "remove": "undid its removal", "approve": "undid its approval",
+          "lock": "undid the lock on its replies", "unlock": "undid the reopening of its replies",
+          "content_warning": "undid its content warning"}
+
+
+def ensure_may_redo(moderator: User, action: str, undone: ModerationAction | None, undone_by: User | None,
+                    new_harm_since: Callable[[datetime], bool]) -> None:
+    """Refuse a moderator's action that takes again what an admin undid (the latest undo, with no decision since),
+    unless it answers harm that is new since the undo: an admin's Undo is their decision as much as an action is."""
+    if (undone is None or undone.action not in REDOES.get(action, ()) or not is_admin(undone_by)
+            or is_admin(moderator)):
+        return
+    if action in ANSWERS_HARM and new_harm_since(undone.undone_at):
+        return
+    _refuse(undone_by.username, _UNDID[undone.action], action)
+
+
+def _refuse(admin: str, decided: str, action: str) -> None:
+    message = (f"{admin}, an admin, {decided}, and that still stands, so only an admin can reverse "
                f"it; talk to {admin} or another admin if something needs to change.")
     if action in ANSWERS_HARM:
         message += (" Nothing new has come in since their decision: if the words are edited or a new flag or "
