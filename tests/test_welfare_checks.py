@@ -1,6 +1,8 @@
 """Welfare checks: a member who deletes words the crisis detector rated crisis, before a moderator settled it,
 doesn't vanish from the queue. The words go (deleting means gone); who to reach, when, and the crisis
 categories stay, at crisis priority, until a moderator marks the check done. Runs on SQLite and PostgreSQL."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -221,3 +223,13 @@ def test_a_message_from_a_page_opened_before_the_check_was_done_is_not_sent(memb
                                 follow_redirects=True)
     assert "first_mod marked this welfare check done" in response.get_data(as_text=True)
     assert db.session.scalars(select(MemberNotice)).all() == []
+
+
+def test_the_queue_names_each_element_once_however_many_checks_wait(member, replier, mod_visitor):
+    """Two forms a check, every check on one page: an id given twice breaks labels and in-page links."""
+    delete_post(crisis_post(member))
+    delete_post(crisis_post(replier))
+    db.session.commit()
+
+    ids = re.findall(r'\sid="([^"]+)"', queue_page(mod_visitor))
+    assert len(checks()) == 2 and sorted({i for i in ids if ids.count(i) > 1}) == []

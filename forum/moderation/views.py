@@ -47,7 +47,6 @@ def queue():
     return render_template("moderation/queue.html", items=items, now=utcnow(), alert_after=alert_after,
                            response_times=response_times(), open_reasons=open_reasons, content_of=content_of,
                            reason_names=REASON_NAMES, welfare_checks=waiting_welfare_checks(), what_went=WHAT_WENT,
-                           done_form=EmptyForm(),
                            message_form=WelfareMessageForm(formdata=None, data={"message_key": "crisis_lines"}),
                            form=ActionForm())
 
