@@ -286,3 +286,27 @@ def test_a_reply_sent_as_a_moderator_locks_the_post_is_refused_with_its_words_ke
     assert statuses == [302, 422]  # refused where the reply box was, its words kept
     assert db.session.get(Post, post_id).replies_locked
     assert count(select(Reply).where(Reply.post_id == post_id)) == 0
+
+
+@pytest.mark.parametrize("answered", [False, True], ids=["removed", "kept-as-placeholder"])
+def test_a_crisis_reply_deleted_twice_at_once_leaves_one_welfare_check(app, member, other_member, postgresql,
+                                                                       monkeypatch, answered):
+    """A double-clicked delete (JS off): both answers are calm, and moderators get one check to act on, not two."""
+    from forum.models import WelfareCheck
+    from forum.posts import views
+    from tests.helpers import make_reply
+    post = make_post(other_member, title="Anyone awake?", body="Long night.")
+    reply = make_reply(member, post, body="I want to end my life tonight")
+    if answered:
+        make_reply(other_member, post, body="Please stay with us.", parent=reply)
+    reply_id = reply.id
+    clicks = [Visitor(app.test_client()) for _ in range(2)]
+    for click in clicks:
+        click.sign_in(member.username)
+    both_read = threading.Barrier(2, timeout=PATIENCE)
+    held(monkeypatch, views, "delete_reply", before=both_read.wait)
+
+    statuses = race([lambda v=v: v.post(f"/replies/{reply_id}/delete") for v in clicks])
+
+    assert statuses == [302, 302]
+    assert count(select(WelfareCheck)) == 1

@@ -264,8 +264,12 @@ def delete_reply_view(reply_id: int):
     reply_ = get_reply(reply_id, check_author=True)
     post_id = reply_.post_id
     if request.method == "POST":
-        delete_reply(reply_)
-        db.session.commit()
+        try:
+            delete_reply(reply_)
+        except Gone:  # the same delete, sent twice at once: the other one did it
+            db.session.rollback()
+        else:
+            db.session.commit()
         flash("Your reply is deleted.", "info")
         return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
     return render_template("posts/confirm_delete.html", thing="reply", post=reply_.post, form=EmptyForm(),

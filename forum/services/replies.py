@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import Post, PostStatus, Reply, User, WelfareKind, utcnow
-from forum.services import NotAllowed
+from forum.services import Gone, NotAllowed
 from forum.services.accounts import ensure_can_participate
 from forum.services.blocks import can_reach
 from forum.services.erasure import empty_placeholder_reply, forget_kept_copies
@@ -89,7 +89,14 @@ def edit_reply(reply: Reply, body: str) -> Reply:
 
 
 def delete_reply(reply: Reply) -> None:
-    """Delete a reply; one that others answered stays as "[deleted]" so the thread still reads."""
+    """Delete a reply; one that others answered stays as "[deleted]" so the thread still reads.
+
+    Raises Gone when another request deleted it first (a double-clicked delete): the row is read under its lock,
+    so the second waits for the first and then finds nothing to delete, and keeps no second welfare check.
+    """
+    locked_status(reply)
+    if db.session.scalar(select(Reply.deleted_at).where(Reply.id == reply.id)) is not None:
+        raise Gone(f"Reply {reply.id} was deleted meanwhile")
     post = reply.post
     parent_id = reply.parent_id
     has_answers = db.session.scalar(select(func.count()).where(Reply.parent_id == reply.id)) > 0
