@@ -205,8 +205,20 @@ def test_a_check_offers_no_message_saying_moderators_hid_their_post(member, mod_
 
     offered = queue_page(mod_visitor).split(f'id="welfare-{check.id}"', 1)[1].split("</article>", 1)[0]
     assert "Crisis lines" in offered and "About a hidden post" not in offered
-    mod_visitor.post(f"/moderation/welfare/{check.id}/message", {"message_key": "hidden_with_care"})
+    for untrue in ("hidden_with_care", "checking_in"):  # "we hid your post", "we read what you wrote"
+        mod_visitor.post(f"/moderation/welfare/{check.id}/message", {"message_key": untrue})
     assert db.session.scalars(select(MemberNotice)).all() == []
+
+
+def test_the_message_for_a_check_says_taking_words_down_is_okay(member, mod_visitor):
+    delete_post(crisis_post(member))
+    db.session.commit()
+    [check] = checks()
+
+    mod_visitor.post(f"/moderation/welfare/{check.id}/message", {"message_key": "after_taking_down"})
+    notice = db.session.scalars(select(MemberNotice)).one()
+    assert "You took down something you wrote, and that's completely okay" in notice.body
+    assert "We read what you wrote" not in notice.body and "/help" in notice.body
 
 
 def test_a_message_from_a_page_opened_before_the_check_was_done_is_not_sent(member, mod_visitor):

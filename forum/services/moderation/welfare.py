@@ -29,7 +29,7 @@ from forum.models import (
 )
 from forum.services import DomainError
 from forum.services.moderation.authority import ensure_may_act_on
-from forum.services.moderation.messages import SUPPORT_MESSAGES
+from forum.services.moderation.messages import SUPPORT_MESSAGES, SupportMessage
 from forum.services.moderation.queue import open_reasons
 from forum.services.notifications.sending import notify_moderation
 
@@ -43,7 +43,17 @@ WHAT_WENT = {
 _CATEGORIES = {category.value for category in Category}
 #: The supportive messages that fit someone whose words are gone: not the one saying moderators hid their post
 #: (they deleted it themselves, and being told otherwise would be false and alarming).
-WELFARE_MESSAGES = {key: message for key, message in SUPPORT_MESSAGES.items() if key != "hidden_with_care"}
+#: What a moderator may send from a check. Not the queue's "we read what you wrote" or "we hid your post": the
+#: member took their words down themselves, and a message must not say otherwise or make them feel watched.
+WELFARE_MESSAGES = {
+    "after_taking_down": SupportMessage(
+        "Checking in after they took their words down",
+        "Hi, one of the moderators here. You took down something you wrote, and that's completely okay: your "
+        "words are yours. We just wanted to check in and see how you're doing right now. If things feel like "
+        "too much, the people at the lines on our help page (/help) are there any time, day or night.",
+    ),
+    "crisis_lines": SUPPORT_MESSAGES["crisis_lines"],
+}
 
 
 def keep_welfare_check(content: Post | Reply, kind: WelfareKind) -> WelfareCheck | None:
@@ -127,7 +137,7 @@ def send_message(moderator: User, check: WelfareCheck, message_key: str) -> Memb
     now = utcnow()
     record = _log(moderator, check, "message", {"message_key": message_key, "welfare_check_id": check.id}, now)
     notice = MemberNotice(member_id=check.member_id, action_id=record.id, kind="support",
-                          body=SUPPORT_MESSAGES[message_key].text, created_at=now)
+                          body=WELFARE_MESSAGES[message_key].text, created_at=now)
     db.session.add(notice)
     db.session.flush()
     notify_moderation(notice)
