@@ -30,7 +30,7 @@ _COMMON = frozenset("""
 1 a about after again all am an and any are as at back be because been being but by can
 could did do does don't dont every feel feeling for from get go going gonna good got had
 has have he he's her here him his how i i'd i'll i'm i've id if ill im in into is it
-it's ive just keep keeps know like make me mine more most much my no not now of off on
+it's ive just keep keeps know let like make me mine more most much my no not now of off on
 one only or other our out people really said see she she's should so some take than that
 the their them there they they're think thinking this thought time to today tonight too
 took up us wanna want wanting wants was way we were what when who will with won't wont
