@@ -189,17 +189,23 @@ def thank_everyone_view(post_id: int):
     return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
 
 
+def _delete_once(delete) -> None:
+    """Delete and commit; the same delete sent twice at once (a double click) finds its row Gone: the other
+    request did it, and both answer alike."""
+    try:
+        delete()
+    except Gone:
+        db.session.rollback()
+    else:
+        db.session.commit()
+
+
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id: int):
     post = get_post(post_id, check_author=True)
     if request.method == "POST":
-        try:
-            delete_post(post)
-        except Gone:  # the same delete, sent twice at once: the other one did it
-            db.session.rollback()
-        else:
-            db.session.commit()
+        _delete_once(lambda: delete_post(post))
         flash("Your post and its replies are deleted.", "info")
         return redirect(url_for("feed.latest"))
     return render_template("posts/confirm_delete.html", thing="post", post=post, form=EmptyForm(),
@@ -264,12 +270,7 @@ def delete_reply_view(reply_id: int):
     reply_ = get_reply(reply_id, check_author=True)
     post_id = reply_.post_id
     if request.method == "POST":
-        try:
-            delete_reply(reply_)
-        except Gone:  # the same delete, sent twice at once: the other one did it
-            db.session.rollback()
-        else:
-            db.session.commit()
+        _delete_once(lambda: delete_reply(reply_))
         flash("Your reply is deleted.", "info")
         return redirect(url_for("posts.show", post_id=post_id, _anchor="replies"))
     return render_template("posts/confirm_delete.html", thing="reply", post=reply_.post, form=EmptyForm(),
