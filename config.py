@@ -114,6 +114,9 @@ class Config:
     #: don't count toward auto-hiding: a few throwaway accounts must not be able to hide anyone's words.
     FLAG_MIN_ACCOUNT_AGE_HOURS = float(os.environ.get("FLAG_MIN_ACCOUNT_AGE_HOURS", "24"))
     SITE_NAME = os.environ.get("SITE_NAME", "Kindred")
+    #: A search ranks at most this many of the newest matching posts, and as many replies, that the viewer
+    #: may see (forum.services.search.NEWEST_MATCHES): older matches of a very common word are not found.
+    SEARCH_NEWEST_MATCHES = int(os.environ.get("SEARCH_NEWEST_MATCHES", "2000"))
 
 
 class DevelopmentConfig(Config):

@@ -4,6 +4,11 @@
 the viewer and apply forum.services.visibility, so search shows exactly what the site's lists would.
 Results are ordered by (score, kind, id), highest first, and paged by that key: another source (treatment
 guides, say) can be merged in by giving its results a kind and a score on the same scale.
+
+Only the newest NEWEST_MATCHES matching posts, and as many replies, that the viewer may see are ranked: on a
+word found all over the forum a member gets the best matches among the recent ones (and a notice saying so),
+not the best of all time. The cursor carries the newest ids of the first page, so every page ranks the same
+window.
 """
 from __future__ import annotations
 
@@ -12,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
-from sqlalchemy import and_, literal_column, or_, select, union_all
+from sqlalchemy import and_, case, func, literal_column, not_, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import Post, Reply, User, post_hashtags, utcnow
-from forum.pagination import decode_cursor, encode_cursor
+from forum.pagination import BadCursor, decode_cursor, encode_cursor
 from forum.services.accounts import find_member
 from forum.services.following import not_muted
 from forum.services.search.postgres import PostgresSearch
@@ -38,7 +43,14 @@ WITHIN = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelt
           "year": timedelta(days=366)}
 #: Results per page at most, whatever a caller asks for.
 MAX_PER_PAGE = 50
-CURSOR_KINDS = (float, str, int)
+#: A cursor is the last result's (score, kind, id), then the newest post and reply ids its search ranked.
+CURSOR_KINDS = (float, str, int, int, int)
+#: A cursor made before searches ranked the newest matches only (a page open across the upgrade).
+OLD_CURSOR_KINDS = (float, str, int)
+#: Matching posts, and as many replies, ranked at most: the newest that the viewer may see. A search ranks
+#: the best among them, so on a word found in much of the forum older matches are not found (and the page
+#: says so); narrowing by tag, author or time reaches back further. Config SEARCH_NEWEST_MATCHES overrides it.
+NEWEST_MATCHES = 2000
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,23 @@ class SearchPage:
     filters: SearchFilters = field(default_factory=SearchFilters)
 
 
+def newest_matches() -> int:
+    """How many of the newest matching posts (and replies) a search ranks: see NEWEST_MATCHES."""
+    # The one Flask touch in this module, kept lazy so the service stays usable without an app.
+    from flask import current_app, has_app_context
+
+    return int(current_app.config.get("SEARCH_NEWEST_MATCHES", NEWEST_MATCHES)) if has_app_context() \
+        else NEWEST_MATCHES
+
+
+def _decoded(cursor: str) -> tuple:
+    """The cursor's values; one made by the old code ranks from today's newest, as its first page did."""
+    try:
+        return decode_cursor(cursor, CURSOR_KINDS)
+    except BadCursor:
+        return (*decode_cursor(cursor, OLD_CURSOR_KINDS), None, None)
+
+
 def backend():
     """The search implementation for the database in use."""
     return PostgresSearch() if db.engine.dialect.name == "postgresql" else SqliteSearch()
@@ -103,7 +132,7 @@ def search(viewer: User | None, text: str | None, filters: SearchFilters | None 
     """Find what the viewer may see that matches `text`, best first. Raises BadCursor for a cursor not ours."""
     filters = filters or SearchFilters()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    after = decode_cursor(cursor, CURSOR_KINDS) if cursor else None
+    after = _decoded(cursor) if cursor else None
     parsed = parse_query(text)
     query = clean_query(text)
     notices: list[str] = []
@@ -123,11 +152,15 @@ def search(viewer: User | None, text: str | None, filters: SearchFilters | None 
     narrowing, problem = _narrowing(viewer, filters)
     if problem:
         return SearchPage([], None, (*notices, problem), query, filters)
-    rows = _ranked(search_backend, parsed, viewer, filters, narrowing, after, per_page + 1)
-    more = len(rows) > per_page
-    rows = rows[:per_page]
+    ranked = _ranked(search_backend, parsed, viewer, filters, narrowing, after, per_page + 1)
+    more = len(ranked.rows) > per_page
+    rows = ranked.rows[:per_page]
     results = _results(search_backend, parsed, rows)
-    next_cursor = encode_cursor((rows[-1].score, rows[-1].kind, rows[-1].id)) if more else None
+    next_cursor = encode_cursor((rows[-1].score, rows[-1].kind, rows[-1].id, ranked.newest_post,
+                                 ranked.newest_reply)) if more else None
+    if ranked.window_full:
+        notices.append(f"Lots of posts and replies match that, so these are the best matches among the most "
+                       f"recent {newest_matches():,} of each. Add a word, a tag or an author to find older ones.")
     return SearchPage(results, next_cursor, tuple(notices), query, filters)
 
 
@@ -176,9 +209,40 @@ def _narrowing(viewer: User | None, filters: SearchFilters) -> tuple[_Narrowing,
     return _Narrowing(author_id, tag_id, since), None
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    rows: list
+    #: Whether the posts' or the replies' window was full: older matches were left unranked.
+    window_full: bool
+    #: The newest post and reply ids the window could hold, for the next page's cursor.
+    newest_post: int
+    newest_reply: int
+
+
+def _newest_first_bounds(after: tuple | None) -> tuple[int, int]:
+    """The newest post and reply ids a search may rank: the cursor's, or today's highest on a first page.
+
+    Carried in the cursor so that every page ranks the same window: a post written while the member pages
+    doesn't push an older match out of it (which would be a gap) or show up between pages.
+    """
+    if after is not None and after[3] is not None:
+        return after[3], after[4]
+    newest = db.session.execute(select(select(func.max(Post.id)).scalar_subquery(),
+                                       select(func.max(Reply.id)).scalar_subquery())).one()
+    return newest[0] or 0, newest[1] or 0
+
+
 def _ranked(search_backend, parsed: ParsedQuery, viewer: User | None, filters: SearchFilters,
-            narrowing: _Narrowing, after: tuple | None, limit: int) -> list:
-    """(kind, id, score) rows the viewer may see, best first, starting after the cursor's key."""
+            narrowing: _Narrowing, after: tuple | None, limit: int) -> _Ranked:
+    """(kind, id, score) rows the viewer may see, best first, starting after the cursor's key, and the
+    newest post and reply ids the search ranked from (for the next cursor).
+
+    Only the newest newest_matches() posts and as many replies that match (and the viewer may see, through
+    the filters) are ranked: a word found in half the forum would otherwise have every match scored before
+    the first page. A member sees the best matches among those; the page says so when there were more.
+    """
+    newest_post, newest_reply = _newest_first_bounds(after)
+    window = newest_matches()
 
     def on_post(post_filters: list) -> list:
         clauses = [visible_posts(viewer)]
@@ -197,25 +261,37 @@ def _ranked(search_backend, parsed: ParsedQuery, viewer: User | None, filters: S
             clauses.append(model.created_at >= narrowing.since)
         return clauses
 
-    post_matches = search_backend.post_matches(parsed).subquery()
-    posts = (select(literal_column("'post'").label("kind"), Post.id.label("id"), post_matches.c.score)
-             .join_from(post_matches, Post, Post.id == post_matches.c.post_id)
-             .where(*on_post(own_filters(Post))))
-    reply_matches = search_backend.reply_matches(parsed).subquery()
-    replies = (select(literal_column("'reply'").label("kind"), Reply.id.label("id"), reply_matches.c.score)
-               .join_from(reply_matches, Reply, Reply.id == reply_matches.c.reply_id)
-               .join(Post, Post.id == Reply.post_id)
-               .where(Reply.deleted_at.is_(None), visible_replies(viewer), *on_post(own_filters(Reply))))
-    found = union_all(posts, replies).subquery()
-    stmt = select(found.c.kind, found.c.id, found.c.score)
+    post_scores = search_backend.newest_posts(
+        parsed, select().select_from(Post).where(*on_post(own_filters(Post))), newest_post, window + 1).subquery()
+    reply_scores = search_backend.newest_replies(
+        parsed, select().select_from(Reply).join(Post, Post.id == Reply.post_id)
+        .where(Reply.deleted_at.is_(None), visible_replies(viewer), *on_post(own_filters(Reply))),
+        newest_reply, window + 1).subquery()
+    found = union_all(
+        select(literal_column("'post'").label("kind"), post_scores.c.post_id.label("id"), post_scores.c.score),
+        select(literal_column("'reply'").label("kind"), reply_scores.c.reply_id.label("id"), reply_scores.c.score),
+    ).subquery()
+
+    def counted(kind: str):
+        return func.sum(case((found.c.kind == kind, 1), else_=0)).over()
+
+    # Each kind was walked one past the window, so that the page knows whether older matches were left out;
+    # that oldest one is not ranked. Counted before the cursor leaves out earlier pages' rows.
+    windowed = select(found, counted("post").label("posts"), counted("reply").label("replies"),
+                      func.min(found.c.id).over(partition_by=found.c.kind).label("oldest")).subquery()
+    walked_past = case((windowed.c.kind == "post", windowed.c.posts), else_=windowed.c.replies) > window
+    stmt = (select(windowed.c.kind, windowed.c.id, windowed.c.score, windowed.c.posts, windowed.c.replies)
+            .where(not_(and_(walked_past, windowed.c.id == windowed.c.oldest))))
     if after is not None:
-        score, kind, key = after
+        score, kind, key = after[:3]
         # (score, kind, id) < the cursor's, spelled out: both databases read it the same way.
-        stmt = stmt.where(or_(found.c.score < score,
-                              and_(found.c.score == score, found.c.kind < kind),
-                              and_(found.c.score == score, found.c.kind == kind, found.c.id < key)))
-    stmt = stmt.order_by(found.c.score.desc(), found.c.kind.desc(), found.c.id.desc()).limit(limit)
-    return list(db.session.execute(stmt))
+        stmt = stmt.where(or_(windowed.c.score < score,
+                              and_(windowed.c.score == score, windowed.c.kind < kind),
+                              and_(windowed.c.score == score, windowed.c.kind == kind, windowed.c.id < key)))
+    stmt = stmt.order_by(windowed.c.score.desc(), windowed.c.kind.desc(), windowed.c.id.desc()).limit(limit)
+    rows = list(db.session.execute(stmt))
+    full = bool(rows) and (rows[0].posts > window or rows[0].replies > window)
+    return _Ranked(rows, full, newest_post, newest_reply)
 
 
 def _results(search_backend, parsed: ParsedQuery, rows: list) -> list[SearchResult]:

@@ -25,28 +25,40 @@ def _tsquery(parsed: ParsedQuery):
     return func.websearch_to_tsquery(ENGLISH, bindparam("search_query", websearch_text(parsed)))
 
 
+def _tagged_posts(parsed: ParsedQuery):
+    """Posts carrying a hashtag whose name alone matches the whole query: few tags, read once per search."""
+    tag_ids = select(Hashtag.id).where(func.to_tsvector(ENGLISH, Hashtag.name).op("@@")(_tsquery(parsed)))
+    return select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id.in_(tag_ids))
+
+
 class PostgresSearch:
     name = "postgresql"
 
-    def post_matches(self, parsed: ParsedQuery):
-        """(post_id, score) of every post whose title, body or a hashtag matches, whatever its status."""
-        query = _tsquery(parsed)
-        # A hashtag answers when its name alone matches the whole query: few rows, read once per search.
-        tag_ids = select(Hashtag.id).where(func.to_tsvector(ENGLISH, Hashtag.name).op("@@")(query))
-        tagged_posts = select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id.in_(tag_ids))
-        # A UNION, not "matches OR tagged": with the OR PostgreSQL tested every post's vector in turn
-        # (67 ms at 20k posts for a word found nowhere); each half of the UNION has an index to itself.
-        candidates = union(select(Post.id.label("post_id")).where(post_vector.op("@@")(query)),
-                           tagged_posts).subquery()
-        tagged = Post.id.in_(tagged_posts)
-        score = cast(func.ts_rank(post_vector, query), Float) + case((tagged, TAG_BONUS), else_=0.0)
-        return (select(Post.id.label("post_id"), cast(score, Float).label("score"))
-                .join(candidates, candidates.c.post_id == Post.id))
+    def newest_posts(self, parsed: ParsedQuery, shown, newest: int, limit: int):
+        """(post_id, score) of the newest `limit` posts up to id `newest` whose title, body or a hashtag
+        matches, among those the statement `shown` (on posts, with the viewer's filters) finds.
 
-    def reply_matches(self, parsed: ParsedQuery):
-        query = _tsquery(parsed)
-        return (select(Reply.id.label("reply_id"), cast(func.ts_rank(reply_vector, query), Float).label("score"))
-                .where(reply_vector.op("@@")(query)))
+        Text matches and tagged posts are walked newest first apart, then merged: joined by OR, PostgreSQL
+        could use neither index and tested every post's vector in turn. For a common word it walks the
+        primary key backwards and stops after `limit`; for a rare one it reads the GIN index. ts_rank is
+        computed for the window alone.
+        """
+        walks = [shown.add_columns(Post.id.label("id")).where(matching, Post.id <= newest)
+                 .order_by(Post.id.desc()).limit(limit).subquery()
+                 for matching in (post_vector.op("@@")(_tsquery(parsed)), Post.id.in_(_tagged_posts(parsed)))]
+        merged = union(*(select(walk.c.id) for walk in walks)).subquery()
+        window = select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
+        tagged = Post.id.in_(_tagged_posts(parsed))
+        score = cast(func.ts_rank(post_vector, _tsquery(parsed)), Float) + case((tagged, TAG_BONUS), else_=0.0)
+        return select(Post.id.label("post_id"), cast(score, Float).label("score")).where(Post.id.in_(window))
+
+    def newest_replies(self, parsed: ParsedQuery, shown, newest: int, limit: int):
+        """(reply_id, score) of the newest `limit` matching replies up to id `newest` that `shown` (on
+        replies) finds: the primary key walked backwards, or the GIN index read, as for posts."""
+        window = (shown.add_columns(Reply.id).where(reply_vector.op("@@")(_tsquery(parsed)), Reply.id <= newest)
+                  .order_by(Reply.id.desc()).limit(limit))
+        score = cast(func.ts_rank(reply_vector, _tsquery(parsed)), Float)
+        return select(Reply.id.label("reply_id"), score.label("score")).where(Reply.id.in_(window))
 
     def only_common_words(self, parsed: ParsedQuery) -> bool:
         """Whether the English dictionary drops every word ("the", "and it was"): nothing could match."""

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import bindparam, column, func, literal_column, select, table, text
 
 from forum.extensions import db
+from forum.models import Post, Reply
 from forum.services.search.query import MARK_START, MARK_STOP, ParsedQuery, fts5_query, without_common_words
 from forum.services.search.schema import SQLITE_TABLE
 
@@ -36,14 +37,27 @@ def _scored(parsed: ParsedQuery):
 class SqliteSearch:
     name = "sqlite"
 
-    def post_matches(self, parsed: ParsedQuery):
-        """(post_id, score) of every post whose title, body or hashtags match, whatever its status."""
-        scored = _scored(parsed).subquery()
-        return select(scored.c.rowid.label("post_id"), scored.c.score).where(scored.c.rowid > 0)
+    def newest_posts(self, parsed: ParsedQuery, shown, newest: int, limit: int):
+        """(post_id, score) of the newest `limit` posts up to id `newest` whose title, body or hashtags match,
+        among those the statement `shown` (on posts, with the viewer's filters) finds.
 
-    def reply_matches(self, parsed: ParsedQuery):
-        scored = _scored(parsed).subquery()
-        return select((-scored.c.rowid).label("reply_id"), scored.c.score).where(scored.c.rowid < 0)
+        FTS5 hands out matches in rowid order, so SQLite walks the index newest first, looks each post up
+        and stops after `limit`; bm25 is computed for those alone.
+        """
+        score = -func.bm25(_fts, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT)
+        return (shown.add_columns(documents.c.rowid.label("post_id"), score.label("score"))
+                .join(documents, documents.c.rowid == Post.id)
+                .where(_matching(parsed), documents.c.rowid > 0, documents.c.rowid <= newest)
+                .order_by(documents.c.rowid.desc()).limit(limit))
+
+    def newest_replies(self, parsed: ParsedQuery, shown, newest: int, limit: int):
+        """(reply_id, score) of the newest `limit` matching replies up to id `newest` that `shown` (on
+        replies) finds. A reply's rowid is minus its id, so the newest come first in ascending order."""
+        score = -func.bm25(_fts, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT)
+        return (shown.add_columns((-documents.c.rowid).label("reply_id"), score.label("score"))
+                .join(documents, Reply.id == -documents.c.rowid)
+                .where(_matching(parsed), documents.c.rowid < 0, documents.c.rowid >= -newest)
+                .order_by(documents.c.rowid.asc()).limit(limit))
 
     def only_common_words(self, parsed: ParsedQuery) -> bool:
         """Whether every word is one like "the" or "and", which would match nearly every post."""
