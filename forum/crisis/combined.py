@@ -64,7 +64,7 @@ BEYOND_THE_MODEL = frozenset({"abuse", "overdose", "substance_use"})
 #: Warning signs rather than words: a plan, a farewell, belongings given away, means at hand, waiting for
 #: the moment.  They are rarely figurative, and the model, which weighs words one by one, scores them low.
 WARNING_SIGN_RULES = frozenset({"suicide.plan", "suicide.farewell", "suicide.place", "suicide.stockpile",
-                                "suicide.overdose_plan"})
+                                "suicide.overdose_plan", "suicide.giving_away"})
 
 
 def lexicon_is_firm(found: detector.Assessment) -> bool:
