@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import ModerationAction, ModerationItem, Post, Priority, Role, User, utcnow
-from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.alerts import overdue_crisis_items
 from forum.services.moderation.queue import add_reason
+from forum.services.moderation.undo import undo_action
 from forum.services.posts import delete_post, edit_post
 from forum.services.privacy import delete_account
 from tests.helpers import make_member, make_post

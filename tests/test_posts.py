@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import Hashtag, Post, Priority, ReasonKind
 from forum.services import DomainError
-from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.moderation.undo import undo_action
 from forum.services.posts import create_post
 from forum.services.text import tag_path
 from tests.api_support import ApiClient

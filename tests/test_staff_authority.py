@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import ModerationAction, Post, Priority, ReasonKind, Role, WatchedWord
 from forum.services import NotAllowed
-from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.moderation.undo import undo_action
 from forum.services.watched import add_watched_word, delete_watched_word
 from tests.helpers import Visitor, make_member, make_post
 

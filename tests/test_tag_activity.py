@@ -9,8 +9,9 @@ from sqlalchemy import or_, select, update
 
 from forum.extensions import db
 from forum.models import Post, Reply, post_hashtags, utcnow
-from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import item_for
+from forum.services.moderation.undo import undo_action
 from forum.services.posts import edit_post
 from forum.services.privacy import delete_account
 from forum.services.replies import delete_reply, recount_post

@@ -10,8 +10,9 @@ from forum.extensions import db
 from forum.models import FlagReason, Hashtag, ModerationAction, Post, Priority, ReasonKind, WatchedAction, post_hashtags
 from forum.services import DomainError
 from forum.services.flags import flag_content
-from forum.services.moderation.actions import take_action, undo_action
+from forum.services.moderation.actions import take_action
 from forum.services.moderation.queue import add_reason
+from forum.services.moderation.undo import undo_action
 from forum.services.posts import delete_post, edit_post
 from forum.services.privacy import delete_account
 from forum.services.tag_admin import merge_tags

@@ -24,13 +24,13 @@ from forum.services.moderation.actions import (
     AlreadyHandled,
     content_of,
     take_action,
-    undo_action,
 )
 from forum.services.moderation.audit import LOG_NAMES, LogFilter, log_name, log_page, subjects_of
 from forum.services.moderation.decisions import DANGER, button_label, fitting_decisions, reason_key
 from forum.services.moderation.health import PERIODS, community_health
 from forum.services.moderation.queue import REASON_NAMES, open_queue, open_reasons, response_times
 from forum.services.moderation.review import author_history, thread_of
+from forum.services.moderation.undo import undo_action
 from forum.services.moderation.verdicts import LEVEL_NAMES, VERDICT_LABELS, record_verdict, should_ask, verdict_tally
 from forum.services.moderation.welfare import WHAT_WENT, mark_done, send_message, waiting_welfare_checks
 from forum.services.safety import assessed_text
